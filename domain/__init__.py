@@ -1,0 +1,1 @@
+"""Pure business model: entities, value objects, rules and errors. Standard library only."""

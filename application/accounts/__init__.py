@@ -1,0 +1,1 @@
+"""Account use cases: registration, sessions, profile and user administration."""

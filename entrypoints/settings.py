@@ -1,0 +1,148 @@
+"""Configuration: read once from the environment into one frozen, validated object."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class SettingsError(Exception):
+    """Configuration is missing or invalid; the message is one line naming the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every setting the service reads. See the README's configuration table."""
+
+    app_env: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite+aiosqlite:///var/hexashop.db"
+    jwt_secret: str = ""
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 7 * 24 * 3600
+    app_url: str = "http://localhost:3000"
+    mail_backend: str = "folder"
+    mail_from: str = "hexashop <no-reply@hexashop.local>"
+    mail_folder: str = "var/mail"
+    aws_region: str = "us-east-1"
+    aws_endpoint_url: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    outbox_poll_seconds: float = 1.0
+    outbox_max_attempts: int = 8
+    run_worker_in_process: bool = True
+    var_dir: str = "var"
+
+    @property
+    def is_production(self) -> bool:
+        """True when APP_ENV is production."""
+        return self.app_env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is a SQLite file or memory."""
+        return self.database_url.startswith("sqlite")
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True,
+         "0": False, "false": False, "no": False, "off": False}
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return _BOOL[raw.strip().lower()]
+    except KeyError:
+        raise SettingsError(f"{name} must be true or false, got {raw!r}") from None
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name) or default
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _dev_jwt_secret(var_dir: Path) -> str:
+    """Generate a development signing key once and keep it under var/ across restarts."""
+    path = var_dir / "jwt_secret"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the environment; raise SettingsError with a one-line message."""
+    env = os.environ if env is None else env
+    app_env = _choice(env, "APP_ENV", "development", ("development", "production", "test"))
+    var_dir = env.get("VAR_DIR") or "var"
+    database_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir}/hexashop.db"
+    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    jwt_secret = env.get("JWT_SECRET") or ""
+    if not jwt_secret:
+        if app_env == "production":
+            raise SettingsError("JWT_SECRET is required when APP_ENV=production")
+        jwt_secret = _dev_jwt_secret(Path(var_dir))
+    elif len(jwt_secret) < 32:
+        raise SettingsError("JWT_SECRET must be at least 32 characters")
+    cors = tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip())
+    return Settings(
+        app_env=app_env,
+        host=env.get("HOST") or "127.0.0.1",
+        port=_int(env, "PORT", 8000, minimum=1),
+        database_url=database_url,
+        jwt_secret=jwt_secret,
+        access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
+        refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),
+        app_url=env.get("APP_URL") or "http://localhost:3000",
+        mail_backend=_choice(env, "MAIL_BACKEND", "folder", ("folder", "ses")),
+        mail_from=env.get("MAIL_FROM") or "hexashop <no-reply@hexashop.local>",
+        mail_folder=env.get("MAIL_FOLDER") or f"{var_dir}/mail",
+        aws_region=env.get("AWS_REGION") or "us-east-1",
+        aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        cors_origins=cors,
+        log_level=_choice(env, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        outbox_poll_seconds=_float(env, "OUTBOX_POLL_SECONDS", 1.0),
+        outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+        run_worker_in_process=_bool(env, "RUN_WORKER_IN_PROCESS", True),
+        var_dir=var_dir,
+    )
