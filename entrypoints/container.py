@@ -1,0 +1,161 @@
+"""The composition root: the one place that picks and builds adapters from settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.argon2_hasher import Argon2PasswordHasher
+from adapters.clock import SystemClock
+from adapters.folder_mailer import FolderMailer
+from adapters.jwt_tokens import JwtAccessTokens
+from adapters.memory import (
+    FastPasswordHasher,
+    MemoryStore,
+    MemoryUnitOfWork,
+    RecordingMailer,
+)
+from adapters.secret_tokens import UrlSafeSecretTokens
+from adapters.ses_mailer import SesMailer
+from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.accounts.authenticate import Authenticate
+from application.accounts.change_password import ChangePassword
+from application.accounts.create_user import CreateUser
+from application.accounts.delete_user import DeleteUser
+from application.accounts.emails import AccountEmails
+from application.accounts.forgot_password import ForgotPassword
+from application.accounts.get_profile import GetProfile
+from application.accounts.get_user import GetUser, GetUserByEmail
+from application.accounts.list_users import ListUsers
+from application.accounts.log_in import LogIn
+from application.accounts.log_out import LogOut
+from application.accounts.refresh_session import RefreshSession
+from application.accounts.register_user import RegisterUser
+from application.accounts.resend_verification import ResendVerification
+from application.accounts.reset_password import ResetPassword
+from application.accounts.update_profile import UpdateProfile
+from application.accounts.update_user import UpdateUser
+from application.accounts.verify_email import VerifyEmail
+from application.messaging.dispatch_outbox import DispatchOutbox
+from entrypoints.settings import Settings
+
+
+def _seconds(value: int) -> timedelta:
+    return timedelta(seconds=value)
+
+
+class Container(containers.DeclarativeContainer):
+    """Adapters chosen from settings, and every use case wired to them.
+
+    Use cases and units of work are Factories: each call gets its own, so concurrent
+    requests never share a transaction. Tests `override` providers with fakes.
+    """
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    # --- infrastructure ------------------------------------------------------------------
+    engine = providers.Singleton(create_engine, url=settings.provided.database_url)
+    session_factory = providers.Singleton(create_session_factory, engine)
+    uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    secrets = providers.Singleton(UrlSafeSecretTokens)
+    access_tokens = providers.Singleton(
+        JwtAccessTokens,
+        secret=settings.provided.jwt_secret,
+        ttl_seconds=settings.provided.access_token_ttl_seconds,
+    )
+    mailer = providers.Selector(
+        settings.provided.mail_backend,
+        folder=providers.Singleton(
+            FolderMailer, folder=settings.provided.mail_folder, sender=settings.provided.mail_from
+        ),
+        ses=providers.Singleton(
+            SesMailer,
+            sender=settings.provided.mail_from,
+            region=settings.provided.aws_region,
+            endpoint_url=settings.provided.aws_endpoint_url,
+        ),
+    )
+    account_emails = providers.Singleton(AccountEmails, app_url=settings.provided.app_url)
+    refresh_ttl = providers.Callable(_seconds, settings.provided.refresh_token_ttl_seconds)
+
+    # --- accounts ------------------------------------------------------------------------
+    register_user = providers.Factory(
+        RegisterUser, uow=uow, hasher=hasher, secrets=secrets, clock=clock, emails=account_emails
+    )
+    verify_email = providers.Factory(VerifyEmail, uow=uow, secrets=secrets, clock=clock)
+    resend_verification = providers.Factory(
+        ResendVerification, uow=uow, secrets=secrets, clock=clock, emails=account_emails
+    )
+    log_in = providers.Factory(
+        LogIn,
+        uow=uow,
+        hasher=hasher,
+        secrets=secrets,
+        access_tokens=access_tokens,
+        clock=clock,
+        refresh_ttl=refresh_ttl,
+    )
+    refresh_session = providers.Factory(
+        RefreshSession,
+        uow=uow,
+        secrets=secrets,
+        access_tokens=access_tokens,
+        clock=clock,
+        refresh_ttl=refresh_ttl,
+    )
+    log_out = providers.Factory(LogOut, uow=uow, secrets=secrets, clock=clock)
+    forgot_password = providers.Factory(
+        ForgotPassword, uow=uow, secrets=secrets, clock=clock, emails=account_emails
+    )
+    reset_password = providers.Factory(
+        ResetPassword, uow=uow, hasher=hasher, secrets=secrets, clock=clock
+    )
+    authenticate = providers.Factory(
+        Authenticate, uow=uow, access_tokens=access_tokens, clock=clock
+    )
+    get_profile = providers.Factory(GetProfile, uow=uow)
+    update_profile = providers.Factory(UpdateProfile, uow=uow, clock=clock)
+    change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, clock=clock)
+    list_users = providers.Factory(ListUsers, uow=uow)
+    create_user = providers.Factory(CreateUser, uow=uow, hasher=hasher, clock=clock)
+    get_user = providers.Factory(GetUser, uow=uow)
+    get_user_by_email = providers.Factory(GetUserByEmail, uow=uow)
+    update_user = providers.Factory(UpdateUser, uow=uow, clock=clock)
+    delete_user = providers.Factory(DeleteUser, uow=uow, clock=clock)
+
+    # --- messaging -----------------------------------------------------------------------
+    dispatch_outbox = providers.Factory(
+        DispatchOutbox,
+        uow=uow,
+        mailer=mailer,
+        clock=clock,
+        max_attempts=settings.provided.outbox_max_attempts,
+    )
+
+
+def create_container(settings: Settings) -> Container:
+    """The production wiring for these settings."""
+    return Container(settings=settings)
+
+
+def use_memory_adapters(container: Container, store: MemoryStore | None = None) -> MemoryStore:
+    """Swap persistence, hashing and mail for in-memory fakes (tests and specs).
+
+    Returns the store so callers can inspect what was committed.
+    """
+    store = store or MemoryStore()
+    container.uow.override(providers.Factory(MemoryUnitOfWork, store))
+    container.hasher.override(providers.Singleton(FastPasswordHasher))
+    container.mailer.override(providers.Singleton(RecordingMailer))
+    return store
+
+
+async def close_container(container: Container) -> None:
+    """Release pooled connections; safe when the engine was never created."""
+    if container.engine.initialized if hasattr(container.engine, "initialized") else False:
+        await container.engine().dispose()
