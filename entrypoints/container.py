@@ -156,6 +156,7 @@ def use_memory_adapters(container: Container, store: MemoryStore | None = None) 
 
 
 async def close_container(container: Container) -> None:
-    """Release pooled connections; safe when the engine was never created."""
-    if container.engine.initialized if hasattr(container.engine, "initialized") else False:
-        await container.engine().dispose()
+    """Release pooled connections. Safe when nothing was opened: building an engine connects
+    to nothing, and disposing an unused pool is a no-op."""
+    await container.engine().dispose()
+    container.engine.reset()
