@@ -22,8 +22,9 @@ class UserQuery:
     search: str | None = None
     role: Role | None = None
     active: bool | None = None
-    sort: Sort = Sort("createdAt", descending=False)
-    page: PageRequest = PageRequest()
+    # Frozen values, so one shared default instance is safe.
+    sort: Sort = Sort("createdAt", descending=False)  # noqa: RUF009
+    page: PageRequest = PageRequest()  # noqa: RUF009
 
 
 USER_SORT_FIELDS = ("createdAt", "email", "name")
@@ -45,7 +46,8 @@ class UserRepository(Protocol):
         ...
 
     async def update(self, user: User) -> None:
-        """Persist every field of an existing user. A duplicate email raises EmailAlreadyRegistered."""
+        """Persist every field of an existing user; a duplicate email raises
+        EmailAlreadyRegistered."""
         ...
 
     async def delete(self, user_id: UUID) -> None:

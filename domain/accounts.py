@@ -160,11 +160,38 @@ class User:
             self.email_verified = True
             self.updated_at = now
 
-    def change_password_hash(self, password_hash: str, now: datetime) -> None:
-        """Store a new password hash and revoke every access token issued before now."""
+    def change_password_hash(
+        self, password_hash: str, now: datetime, *, revoke_access_tokens: bool = True
+    ) -> None:
+        """Store a new password hash and, by default, revoke every access token issued before now.
+
+        A user changing their own password keeps the session they are using, so that path
+        passes `revoke_access_tokens=False` and revokes other logins' refresh tokens instead.
+        """
         self.password_hash = password_hash
-        self.tokens_valid_after = now
+        if revoke_access_tokens:
+            self.tokens_valid_after = now
         self.updated_at = now
+
+    def deactivate(self, now: datetime) -> None:
+        """Switch the account off and revoke every access token issued before now."""
+        if self.active:
+            self.active = False
+            self.tokens_valid_after = now
+            self.updated_at = now
+
+    def accepts_access_token(self, issued_at: datetime) -> bool:
+        """True when an access token issued at `issued_at` still speaks for this user.
+
+        Tokens carry whole seconds, so the revocation instant is truncated to the second:
+        a token issued in the same second as a revocation stays valid rather than a fresh
+        login being refused.
+        """
+        if not self.active:
+            return False
+        if self.tokens_valid_after is None:
+            return True
+        return issued_at >= self.tokens_valid_after.replace(microsecond=0)
 
     def touch(self, now: datetime) -> None:
         """Record a modification."""

@@ -93,7 +93,7 @@ class ListUsersQuery:
     role: Role | None = None
     active: bool | None = None
     sort: str | None = None
-    page: PageRequest = PageRequest()
+    page: PageRequest = PageRequest()  # noqa: RUF009 - frozen, so sharing it is safe
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ class AccountEmails:
             f"Confirm your email address by opening this link within 24 hours:\n{link}\n\n"
             "If you did not create an account, ignore this email.\n"
         )
-        return EmailMessage(to=to, subject="Confirm your email address", text_body=body,
-                            kind="verify_email")
+        return EmailMessage(
+            to=to, subject="Confirm your email address", text_body=body, kind="verify_email"
+        )
 
     def password_reset(self, to: str, token: str) -> EmailMessage:
         """The email with a single-use password reset link."""
@@ -36,5 +37,6 @@ class AccountEmails:
             f"Choose a new password by opening this link within 30 minutes:\n{link}\n\n"
             "If it was not you, ignore this email; your password stays as it is.\n"
         )
-        return EmailMessage(to=to, subject="Reset your password", text_body=body,
-                            kind="reset_password")
+        return EmailMessage(
+            to=to, subject="Reset your password", text_body=body, kind="reset_password"
+        )

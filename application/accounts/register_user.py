@@ -50,8 +50,12 @@ class RegisterUser:
             await uow.users.add(user)
             token = self._secrets.generate()
             await uow.one_time_tokens.add(
-                OneTimeToken.issue(user.id, TokenPurpose.VERIFY_EMAIL, self._secrets.hash(token), now)
+                OneTimeToken.issue(
+                    user.id, TokenPurpose.VERIFY_EMAIL, self._secrets.hash(token), now
+                )
             )
-            await uow.outbox.add(OutboxMessage.new(self._emails.verification(user.email, token), now))
+            await uow.outbox.add(
+                OutboxMessage.new(self._emails.verification(user.email, token), now)
+            )
             await uow.commit()
         return UserView.from_user(user)

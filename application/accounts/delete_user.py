@@ -1,0 +1,30 @@
+"""Use case: an admin deletes a user."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.accounts.actor import Actor
+from application.ports import Clock, UnitOfWork
+from domain.accounts import Role, ensure_admin_remains
+from domain.errors import UserNotFound
+
+
+class DeleteUser:
+    """Remove a user and their tokens, never the last active admin."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, actor: Actor, user_id: UUID) -> None:
+        """Delete, or raise PermissionDenied / UserNotFound / LastAdminProtected."""
+        actor.require(Role.ADMIN)
+        async with self._uow as uow:
+            user = await uow.users.get(user_id)
+            if user is None:
+                raise UserNotFound()
+            if user.is_active_admin:
+                ensure_admin_remains(user, None, await uow.users.count_active_admins())
+            await uow.users.delete(user_id)
+            await uow.commit()

@@ -1,0 +1,40 @@
+"""Use case: someone who forgot their password asks for a reset link."""
+
+from __future__ import annotations
+
+from application.accounts.commands import ForgotPasswordCommand
+from application.accounts.emails import AccountEmails
+from application.ports import Clock, SecretTokens, UnitOfWork
+from domain.accounts import OneTimeToken, TokenPurpose, normalize_email
+from domain.messages import OutboxMessage
+
+
+class ForgotPassword:
+    """Queue a password reset email when the account exists; answer the same way regardless."""
+
+    def __init__(
+        self, uow: UnitOfWork, secrets: SecretTokens, clock: Clock, emails: AccountEmails
+    ) -> None:
+        self._uow = uow
+        self._secrets = secrets
+        self._clock = clock
+        self._emails = emails
+
+    async def __call__(self, cmd: ForgotPasswordCommand) -> None:
+        """Return normally whether or not the account exists, so accounts can't be probed."""
+        email = normalize_email(cmd.email)
+        async with self._uow as uow:
+            user = await uow.users.get_by_email(email)
+            if user is None or not user.active:
+                return
+            now = self._clock.now()
+            token = self._secrets.generate()
+            await uow.one_time_tokens.add(
+                OneTimeToken.issue(
+                    user.id, TokenPurpose.RESET_PASSWORD, self._secrets.hash(token), now
+                )
+            )
+            await uow.outbox.add(
+                OutboxMessage.new(self._emails.password_reset(user.email, token), now)
+            )
+            await uow.commit()

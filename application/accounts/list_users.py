@@ -1,0 +1,40 @@
+"""Use case: an admin pages through users."""
+
+from __future__ import annotations
+
+from application.accounts.actor import Actor
+from application.accounts.commands import ListUsersQuery
+from application.accounts.views import UserView
+from application.pagination import Page, Sort
+from application.ports import USER_SORT_FIELDS, UnitOfWork, UserQuery
+from domain.accounts import Role
+
+DEFAULT_USER_SORT = Sort("createdAt")
+
+
+class ListUsers:
+    """Search, filter, sort and page users; admins only."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, actor: Actor, query: ListUsersQuery) -> Page[UserView]:
+        """One page, or PermissionDenied / ValidationFailed (unknown sort field)."""
+        actor.require(Role.ADMIN)
+        sort = Sort.parse(query.sort, USER_SORT_FIELDS, DEFAULT_USER_SORT)
+        search = query.search.strip() if query.search else None
+        repo_query = UserQuery(
+            search=search or None,
+            role=query.role,
+            active=query.active,
+            sort=sort,
+            page=query.page,
+        )
+        async with self._uow as uow:
+            page = await uow.users.list(repo_query)
+        return Page(
+            items=[UserView.from_user(u) for u in page.items],
+            page=page.page,
+            limit=page.limit,
+            total=page.total,
+        )

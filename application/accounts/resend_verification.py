@@ -1,0 +1,40 @@
+"""Use case: someone asks for a fresh verification email."""
+
+from __future__ import annotations
+
+from application.accounts.commands import ResendVerificationCommand
+from application.accounts.emails import AccountEmails
+from application.ports import Clock, SecretTokens, UnitOfWork
+from domain.accounts import OneTimeToken, TokenPurpose, normalize_email
+from domain.messages import OutboxMessage
+
+
+class ResendVerification:
+    """Queue a new verification email when it makes sense; answer the same way regardless."""
+
+    def __init__(
+        self, uow: UnitOfWork, secrets: SecretTokens, clock: Clock, emails: AccountEmails
+    ) -> None:
+        self._uow = uow
+        self._secrets = secrets
+        self._clock = clock
+        self._emails = emails
+
+    async def __call__(self, cmd: ResendVerificationCommand) -> None:
+        """Return normally whether or not the account exists, so accounts can't be probed."""
+        email = normalize_email(cmd.email)
+        async with self._uow as uow:
+            user = await uow.users.get_by_email(email)
+            if user is None or user.email_verified or not user.active:
+                return
+            now = self._clock.now()
+            token = self._secrets.generate()
+            await uow.one_time_tokens.add(
+                OneTimeToken.issue(
+                    user.id, TokenPurpose.VERIFY_EMAIL, self._secrets.hash(token), now
+                )
+            )
+            await uow.outbox.add(
+                OutboxMessage.new(self._emails.verification(user.email, token), now)
+            )
+            await uow.commit()
