@@ -1,0 +1,60 @@
+# Developer and CI entry points. `make run` serves the API; `make test` is what CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: reinstall only when pyproject.toml is newer.
+STAMP := $(VENV)/.installed
+
+# CI-friendly defaults: unbuffered logs, no bytecode litter, no pip nagging, no colours.
+export PYTHONUNBUFFERED := 1
+export PYTHONDONTWRITEBYTECODE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export NO_COLOR := 1
+# The Postgres server the postgres-marked tests use (.ci/run makes sure it is up).
+export HEXASHOP_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help install run test lint format bench clean distclean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project (only when pyproject.toml changed)
+
+run: install ## Migrate the database and serve the API (outbox worker in process)
+	$(BIN)/hexashop db upgrade
+	$(BIN)/hexashop serve
+
+lint: install ## Lint, check formatting, types and layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install ## Format and auto-fix lint
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint ## Everything CI checks: lint, the whole suite, the specs over HTTP
+	$(BIN)/pytest
+	$(BIN)/pytest tests/bdd --driver=http
+
+bench: install ## Run the benchmarks
+	$(BIN)/python -m tests.bench.run
+
+clean: ## Remove caches and build artefacts (keeps .venv and var/)
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv and var/ (the development database and mail)
+	rm -rf $(VENV) var
