@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -18,14 +18,6 @@ logger = structlog.get_logger("hexashop.worker")
 MAX_BACKOFF_SECONDS = 60.0
 # How long shutdown waits for a dispatch run in flight before cancelling it.
 SHUTDOWN_GRACE_SECONDS = 5.0
-
-
-def _counts(result: Any) -> dict[str, int]:
-    """The numbers a dispatch run reports (sent, retried, dead...), never message content."""
-    if isinstance(result, int) and not isinstance(result, bool):
-        return {"sent": result}
-    fields = ("sent", "failed", "retried", "dead", "dead_lettered")
-    return {name: value for name in fields if isinstance(value := getattr(result, name, None), int)}
 
 
 def backoff_seconds(poll_seconds: float, consecutive_failures: int) -> float:
@@ -51,7 +43,7 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("outbox_worker_started", poll_seconds=poll_seconds)
     while not stop.is_set():
         try:
-            result = await container.dispatch_outbox()()
+            report = await container.dispatch_outbox()()
         except Exception as exc:
             failures += 1
             logger.exception(
@@ -61,9 +53,11 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
             )
         else:
             failures = 0
-            counts = _counts(result)
-            if any(counts.values()):
-                logger.info("outbox_dispatched", **counts)
+            if report.attempted:
+                # Counts only: message bodies carry single-use tokens.
+                logger.info(
+                    "outbox_dispatched", sent=report.sent, failed=report.failed, dead=report.dead
+                )
         await _sleep_unless_stopped(stop, backoff_seconds(poll_seconds, failures))
     logger.info("outbox_worker_stopped")
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from structlog.testing import capture_logs
 
+from application.messaging.dispatch_outbox import DispatchReport
 from application.ports import MailDeliveryError
 from entrypoints.settings import Settings
 from entrypoints.worker import (
@@ -16,14 +16,6 @@ from entrypoints.worker import (
     run_outbox_worker,
     start_in_process_worker,
 )
-
-
-@dataclass
-class Summary:
-    """What a dispatch run reports."""
-
-    sent: int
-    dead: int
 
 
 class ScriptedDispatch:
@@ -36,7 +28,7 @@ class ScriptedDispatch:
 
     async def __call__(self) -> object:
         self.runs += 1
-        outcome = self.outcomes.pop(0) if self.outcomes else Summary(0, 0)
+        outcome = self.outcomes.pop(0) if self.outcomes else DispatchReport()
         if not self.outcomes:
             self.stop.set()
         if isinstance(outcome, Exception):
@@ -52,7 +44,7 @@ def _container(dispatch: ScriptedDispatch) -> SimpleNamespace:
 async def test_worker_keeps_running_after_a_mail_outage():
     stop = asyncio.Event()
     dispatch = ScriptedDispatch(
-        stop, MailDeliveryError("smtp down"), RuntimeError("db"), Summary(1, 0)
+        stop, MailDeliveryError("smtp down"), RuntimeError("db"), DispatchReport(sent=1)
     )
 
     await run_outbox_worker(_container(dispatch), stop)  # type: ignore[arg-type]
@@ -62,21 +54,25 @@ async def test_worker_keeps_running_after_a_mail_outage():
 
 async def test_worker_logs_counts_but_never_the_error_text_or_content():
     stop = asyncio.Event()
-    dispatch = ScriptedDispatch(stop, MailDeliveryError("to ana@example.com"), Summary(2, 1))
+    dispatch = ScriptedDispatch(
+        stop, MailDeliveryError("to ana@example.com"), DispatchReport(sent=2, dead=1)
+    )
 
     with capture_logs() as logs:
         await run_outbox_worker(_container(dispatch), stop)  # type: ignore[arg-type]
 
     dispatched = [entry for entry in logs if entry["event"] == "outbox_dispatched"]
     failed = [entry for entry in logs if entry["event"] == "outbox_dispatch_failed"]
-    assert dispatched == [{"event": "outbox_dispatched", "log_level": "info", "sent": 2, "dead": 1}]
+    assert dispatched == [
+        {"event": "outbox_dispatched", "log_level": "info", "sent": 2, "failed": 0, "dead": 1}
+    ]
     assert failed[0]["error_type"] == "MailDeliveryError"
     assert "ana@example.com" not in repr(logs)
 
 
 async def test_worker_logs_nothing_for_an_idle_run():
     stop = asyncio.Event()
-    dispatch = ScriptedDispatch(stop, Summary(0, 0))
+    dispatch = ScriptedDispatch(stop, DispatchReport())
 
     with capture_logs() as logs:
         await run_outbox_worker(_container(dispatch), stop)  # type: ignore[arg-type]
@@ -89,7 +85,7 @@ async def test_in_process_worker_runs_between_startup_and_shutdown():
 
     async def run_and_signal() -> object:
         ran.set()
-        return Summary(0, 0)
+        return DispatchReport()
 
     container = SimpleNamespace(
         settings=lambda: Settings(outbox_poll_seconds=0.001), dispatch_outbox=lambda: run_and_signal
