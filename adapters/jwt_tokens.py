@@ -1,0 +1,92 @@
+"""Access tokens as HS256 JWTs (PyJWT), validated against the caller's clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import jwt
+
+from domain.accounts import AccessClaims, Role, User
+from domain.errors import InvalidAccessToken
+
+_ALGORITHM = "HS256"
+_TOKEN_TYPE = "access"
+_REQUIRED_CLAIMS = ["sub", "role", "sid", "typ", "iat", "exp", "iss", "jti"]
+
+
+class JwtAccessTokens:
+    """Signs and verifies short-lived access tokens with a shared secret."""
+
+    def __init__(self, secret: str, ttl_seconds: int, issuer: str = "hexashop") -> None:
+        if not secret:
+            raise ValueError("the JWT secret must not be empty")
+        if ttl_seconds <= 0:
+            raise ValueError("the access token lifetime must be positive")
+        self._secret = secret
+        self._ttl_seconds = ttl_seconds
+        self._issuer = issuer
+
+    @property
+    def ttl_seconds(self) -> int:
+        """How long an access token lives."""
+        return self._ttl_seconds
+
+    def issue(self, user: User, session_id: UUID, now: datetime) -> str:
+        """A signed access token for the user, valid from `now` for the configured lifetime."""
+        # Fractional NumericDates (allowed by RFC 7519) keep `issued_at` exactly `now`, so
+        # comparing it with `tokens_valid_after` is not off by a truncated second.
+        issued_at = now.timestamp()
+        payload = {
+            "sub": str(user.id),
+            "role": user.role.value,
+            "sid": str(session_id),
+            "typ": _TOKEN_TYPE,
+            "iat": issued_at,
+            "exp": issued_at + self._ttl_seconds,
+            "iss": self._issuer,
+            "jti": uuid4().hex,
+        }
+        return jwt.encode(payload, self._secret, algorithm=_ALGORITHM)
+
+    def decode(self, token: str, now: datetime) -> AccessClaims:
+        """Verify signature, algorithm, issuer, type and expiry at `now`, or raise."""
+        try:
+            payload = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                issuer=self._issuer,
+                # Time claims are checked below against the injected clock, not the wall clock.
+                options={
+                    "require": _REQUIRED_CLAIMS,
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+            return self._claims(payload, now)
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+            # The reason stays in the chain for debugging; the token itself is never logged.
+            raise InvalidAccessToken() from exc
+
+    def _claims(self, payload: dict[str, Any], now: datetime) -> AccessClaims:
+        if payload["typ"] != _TOKEN_TYPE:
+            raise ValueError("not an access token")
+        issued_at, expires_at = payload["iat"], payload["exp"]
+        if not _is_number(issued_at) or not _is_number(expires_at):
+            raise ValueError("time claims must be numbers")
+        if now.timestamp() >= expires_at:
+            raise ValueError("expired")
+        return AccessClaims(
+            user_id=UUID(payload["sub"]),
+            role=Role(payload["role"]),
+            issued_at=datetime.fromtimestamp(issued_at, UTC),
+            expires_at=datetime.fromtimestamp(expires_at, UTC),
+            session_id=UUID(payload["sid"]),
+        )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,0 +1,182 @@
+"""Contract of the AccessTokens port (HS256 JWTs)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import jwt
+import pytest
+
+from adapters.jwt_tokens import JwtAccessTokens
+from domain.accounts import Role, User
+from domain.errors import InvalidAccessToken
+
+SECRET = "a-test-secret-long-enough-for-every-hmac-algorithm-even-hs512-0123456789"
+NOW = datetime(2026, 1, 31, 12, 0, 0, 250_000, tzinfo=UTC)
+TTL = 900
+
+
+@pytest.fixture
+def tokens() -> JwtAccessTokens:
+    """The adapter with a known secret."""
+    return JwtAccessTokens(secret=SECRET, ttl_seconds=TTL)
+
+
+@pytest.fixture
+def user() -> User:
+    """An editor to issue tokens for."""
+    return User.register("eve@example.com", "hash", NOW, role=Role.EDITOR, email_verified=True)
+
+
+def _claims(user: User, **overrides: Any) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "sub": str(user.id),
+        "role": user.role.value,
+        "sid": str(uuid4()),
+        "typ": "access",
+        "iat": NOW.timestamp(),
+        "exp": NOW.timestamp() + TTL,
+        "iss": "hexashop",
+        "jti": uuid4().hex,
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def test_issued_token_decodes_to_the_users_claims(tokens: JwtAccessTokens, user: User) -> None:
+    session_id = uuid4()
+
+    claims = tokens.decode(tokens.issue(user, session_id, NOW), NOW + timedelta(seconds=1))
+
+    assert claims.user_id == user.id
+    assert claims.role is Role.EDITOR
+    assert claims.session_id == session_id
+    assert claims.issued_at == NOW
+    assert claims.expires_at == NOW + timedelta(seconds=TTL)
+    assert tokens.ttl_seconds == TTL
+
+
+def test_token_carries_the_standard_claims(tokens: JwtAccessTokens, user: User) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+
+    header = jwt.get_unverified_header(token)
+    payload = jwt.decode(token, options={"verify_signature": False})
+    assert header["alg"] == "HS256"
+    assert payload["typ"] == "access" and payload["iss"] == "hexashop"
+    assert set(payload) == {"sub", "role", "sid", "typ", "iat", "exp", "iss", "jti"}
+
+
+def test_every_token_has_its_own_id(tokens: JwtAccessTokens, user: User) -> None:
+    session_id = uuid4()
+    first, second = tokens.issue(user, session_id, NOW), tokens.issue(user, session_id, NOW)
+
+    ids = {jwt.decode(t, options={"verify_signature": False})["jti"] for t in (first, second)}
+
+    assert len(ids) == 2
+
+
+def test_token_is_valid_until_just_before_expiry(tokens: JwtAccessTokens, user: User) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+
+    claims = tokens.decode(token, NOW + timedelta(seconds=TTL - 1))
+
+    assert claims.user_id == user.id
+
+
+@pytest.mark.parametrize("after", [timedelta(seconds=TTL), timedelta(days=1)])
+def test_expired_token_is_rejected(tokens: JwtAccessTokens, user: User, after: timedelta) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(token, NOW + after)
+
+
+def test_expiry_follows_the_given_clock_not_the_wall_clock(user: User) -> None:
+    tokens = JwtAccessTokens(secret=SECRET, ttl_seconds=TTL)
+    long_ago = datetime(2001, 1, 1, tzinfo=UTC)
+
+    claims = tokens.decode(tokens.issue(user, uuid4(), long_ago), long_ago)
+
+    assert claims.issued_at == long_ago
+
+
+def test_tampered_payload_is_rejected(tokens: JwtAccessTokens, user: User) -> None:
+    header, _, signature = tokens.issue(user, uuid4(), NOW).split(".")
+    forged = ".".join([header, _b64(_claims(user, role="admin")), signature])
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(forged, NOW)
+
+
+def test_tampered_signature_is_rejected(tokens: JwtAccessTokens, user: User) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+    flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(flipped, NOW)
+
+
+def test_token_signed_with_another_secret_is_rejected(tokens: JwtAccessTokens, user: User) -> None:
+    other = JwtAccessTokens(secret="another-secret-" + "x" * 64, ttl_seconds=TTL)
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(other.issue(user, uuid4(), NOW), NOW)
+
+
+def test_unsigned_alg_none_token_is_rejected(tokens: JwtAccessTokens, user: User) -> None:
+    unsigned = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(user))}."
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(unsigned, NOW)
+
+
+def test_token_signed_with_an_algorithm_outside_the_allow_list_is_rejected(
+    tokens: JwtAccessTokens, user: User
+) -> None:
+    hs512 = jwt.encode(_claims(user), SECRET, algorithm="HS512")
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(hs512, NOW)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"typ": None},
+        {"typ": "refresh"},
+        {"iss": "someone-else"},
+        {"sid": None},
+        {"jti": None},
+        {"exp": None},
+        {"sub": "not-a-uuid"},
+        {"role": "superuser"},
+        {"exp": "tomorrow"},
+    ],
+    ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()),
+)
+def test_token_with_wrong_or_missing_claims_is_rejected(
+    tokens: JwtAccessTokens, user: User, overrides: dict[str, Any]
+) -> None:
+    signed = jwt.encode(_claims(user, **overrides), SECRET, algorithm="HS256")
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(signed, NOW)
+
+
+@pytest.mark.parametrize("garbage", ["", "garbage", "a.b.c", "Bearer x.y.z", "...."])
+def test_garbage_is_rejected(tokens: JwtAccessTokens, garbage: str) -> None:
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(garbage, NOW)
+
+
+def test_an_empty_secret_is_refused() -> None:
+    with pytest.raises(ValueError):
+        JwtAccessTokens(secret="", ttl_seconds=TTL)

@@ -1,0 +1,92 @@
+"""Contract of the PasswordHasher port, held by the fast fake and argon2id."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from adapters.argon2_hasher import Argon2PasswordHasher
+from adapters.memory import FastPasswordHasher
+from application.ports import PasswordHasher
+
+PASSWORD = "Correct-Horse-9"
+
+
+@pytest.fixture(params=["fast", "argon2"])
+def hasher(request: pytest.FixtureRequest) -> PasswordHasher:
+    """One hasher under the contract; argon2 with cheap parameters to keep tests fast."""
+    if request.param == "fast":
+        return FastPasswordHasher()
+    return Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+async def test_hash_does_not_contain_the_password(hasher: PasswordHasher) -> None:
+    password_hash = await hasher.hash(PASSWORD)
+
+    assert password_hash != PASSWORD
+    assert PASSWORD not in password_hash
+
+
+async def test_right_password_verifies(hasher: PasswordHasher) -> None:
+    password_hash = await hasher.hash(PASSWORD)
+
+    assert await hasher.verify(password_hash, PASSWORD) is True
+
+
+async def test_wrong_password_does_not_verify(hasher: PasswordHasher) -> None:
+    password_hash = await hasher.hash(PASSWORD)
+
+    assert await hasher.verify(password_hash, "Wrong-Horse-9") is False
+
+
+async def test_unknown_user_never_verifies(hasher: PasswordHasher) -> None:
+    assert await hasher.verify(None, PASSWORD) is False
+    assert await hasher.verify(None, "") is False
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    ["", "not-a-hash", "$argon2id$v=19$m=1024,t=1,p=1$garbage", "fake$$", "$$$$$$"],
+)
+async def test_corrupt_hash_does_not_verify_and_does_not_raise(
+    hasher: PasswordHasher, corrupt: str
+) -> None:
+    assert await hasher.verify(corrupt, PASSWORD) is False
+
+
+async def test_argon2_hashes_are_argon2id_with_the_given_parameters() -> None:
+    hasher = Argon2PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+
+    password_hash = await hasher.hash(PASSWORD)
+
+    assert password_hash.startswith("$argon2id$v=19$m=2048,t=2,p=1$")
+
+
+async def test_argon2_salts_every_hash() -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+    first, second = await hasher.hash(PASSWORD), await hasher.hash(PASSWORD)
+
+    assert first != second
+
+
+async def test_argon2_with_default_parameters_leaves_the_event_loop_free() -> None:
+    hasher = Argon2PasswordHasher()
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(ticker())
+    password_hash = await hasher.hash(PASSWORD)
+    verified = await hasher.verify(password_hash, PASSWORD)
+    unknown = await hasher.verify(None, PASSWORD)
+    ticking.cancel()
+
+    # Run on the loop, each call would have allowed the ticker at most one step.
+    assert (verified, unknown) == (True, False)
+    assert ticks > 10
