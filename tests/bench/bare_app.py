@@ -1,0 +1,136 @@
+"""The floor the real GET /me is measured against: Litestar + asyncpg, no layers, no ORM.
+
+One handler doing the same work as the real endpoint: verify the HS256 access token with
+PyJWT (signature, algorithm, issuer, required claims, exp, typ), ONE select of the user row
+by primary key, the same JSON fields.
+Run by tests/bench/run.py as `python -m tests.bench.bare_app` with:
+
+  BENCH_DSN       plain asyncpg DSN (postgresql://...) of the benchmark database
+  JWT_SECRET      the secret the real server signs with
+  HOST, PORT      where to listen
+  BENCH_JWT_TYP   expected `typ` claim (default "access")
+  BENCH_JWT_ISS   expected `iss` claim (default "hexashop")
+  BENCH_POOL_MIN / BENCH_POOL_MAX   asyncpg pool bounds, matched to the real engine's pool
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import jwt
+import uvicorn
+from litestar import Litestar, Request, Response, get
+
+_SECRET = os.environ.get("JWT_SECRET", "")
+_TYP = os.environ.get("BENCH_JWT_TYP", "access")
+_ISS = os.environ.get("BENCH_JWT_ISS", "hexashop")
+# The same required claims as adapters/jwt_tokens.py.
+_REQUIRED = ["sub", "role", "sid", "typ", "iat", "exp", "iss", "jti"]
+_SELECT = (
+    "SELECT id, email, name, role, tier, email_verified, active, created_at, updated_at,"
+    " tokens_valid_after FROM users WHERE id = $1"
+)
+_pool: asyncpg.Pool | None = None
+
+
+def _rfc3339(value: datetime) -> str:
+    """UTC timestamp with a Z suffix, as the API contract writes them."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _unauthorized() -> Response[dict[str, Any]]:
+    return Response(
+        {"error": "Unauthorized", "message": "Invalid token", "statusCode": 401},
+        status_code=401,
+    )
+
+
+@get("/api/v1/me")
+async def me(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
+    """The signed-in user's profile, as the real GET /me returns it."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return _unauthorized()
+    try:
+        claims = jwt.decode(
+            token, _SECRET, algorithms=["HS256"], issuer=_ISS, options={"require": _REQUIRED}
+        )
+        if claims["typ"] != _TYP:
+            return _unauthorized()
+        user_id = UUID(claims["sub"])
+        UUID(claims["sid"])
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+        return _unauthorized()
+    assert _pool is not None
+    row = await _pool.fetchrow(_SELECT, user_id)
+    # Same revocation rules as the real endpoint: a deactivated user or a token issued
+    # before tokens_valid_after is refused.
+    if row is None or not row["active"]:
+        return _unauthorized()
+    valid_after = row["tokens_valid_after"]
+    if valid_after is not None and claims["iat"] < valid_after.replace(microsecond=0).timestamp():
+        return _unauthorized()
+    return Response(
+        {
+            "id": str(row["id"]),
+            "email": row["email"],
+            "name": row["name"],
+            "role": row["role"],
+            "tier": row["tier"],
+            "emailVerified": row["email_verified"],
+            "active": row["active"],
+            "createdAt": _rfc3339(row["created_at"]),
+            "updatedAt": _rfc3339(row["updated_at"]),
+        }
+    )
+
+
+@asynccontextmanager
+async def _lifespan(_: Litestar) -> AsyncIterator[None]:
+    global _pool
+    _pool = await asyncpg.create_pool(
+        os.environ["BENCH_DSN"],
+        min_size=int(os.environ.get("BENCH_POOL_MIN", "5")),
+        max_size=int(os.environ.get("BENCH_POOL_MAX", "15")),
+    )
+    try:
+        yield
+    finally:
+        await _pool.close()
+
+
+app = Litestar(route_handlers=[me], lifespan=[_lifespan], openapi_config=None, logging_config=None)
+
+
+def _configure_logging(level: str) -> None:
+    """What entrypoints/http/logging.py does to the stdlib loggers, minus the JSON renderer
+    (nothing is logged at WARNING on the happy path, so the renderer never runs)."""
+    root = logging.getLogger()
+    root.handlers = [logging.StreamHandler()]
+    root.setLevel(level.upper())
+    access = logging.getLogger("uvicorn.access")
+    access.handlers = []
+    access.propagate = False
+    access.disabled = True
+
+
+def main() -> None:
+    """Serve with the same uvicorn settings as `hexashop serve` (see entrypoints/cli.py)."""
+    _configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
+    # Exactly what `hexashop serve` passes: default loop/http (auto), one worker, and
+    # log_config=None so uvicorn installs no handlers (its access log stays below WARNING).
+    uvicorn.run(
+        app, host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ["PORT"]), log_config=None
+    )
+
+
+if __name__ == "__main__":
+    main()

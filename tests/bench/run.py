@@ -1,0 +1,707 @@
+"""`make bench`: load the real server and a bare Litestar app, print a report with targets.
+
+One run does everything: throwaway Postgres database, the real `hexashop serve` process, a
+seeded verified user, the bare app on the same database, then three measurements:
+
+1. GET /api/v1/me throughput and latency, real vs bare (target real/bare >= 0.5);
+2. POST /api/v1/auth/login median latency vs one in-process argon2 verification (<= 1.3);
+3. GET /health/live p99 while 20 logins run continuously vs idle (<= 2.0).
+
+It is a report, not a test: exit 0 even when a target is missed, non-zero only when the
+harness itself fails. Every subprocess is stopped and the database dropped, also on error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).with_name("request.lua")
+REPORT = ROOT / "var" / "bench" / "report.json"
+PG_ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "BenchPassw0rd"
+
+# Load shapes. Both /me servers get the same shape, measured one after the other.
+ME_THREADS, ME_CONNECTIONS, ME_WARMUP_S, ME_DURATION_S = 2, 32, 3, 10
+LOGIN_SAMPLES = 30
+HEALTH_CONNECTIONS, HEALTH_DURATION_S = 4, 5
+LOGIN_LOAD_CONNECTIONS, LOGIN_LOAD_LEAD_S = 20, 2
+WRK_TIMEOUT = "10s"
+
+TARGET_ME_RATIO = 0.5
+TARGET_LOGIN_RATIO = 1.3
+TARGET_HEALTH_RATIO = 2.0
+
+
+class HarnessError(Exception):
+    """The harness itself could not run (as opposed to a missed target)."""
+
+
+# --- processes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Proc:
+    """A subprocess we started, in its own session, with its output in a log file."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def tail(self, lines: int = 30) -> str:
+        """The last lines of its output, for error messages."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM its process group, then SIGKILL if it does not exit in time."""
+        if self.popen.poll() is not None:
+            return
+        pgid = self.popen.pid  # start_new_session=True makes pid the group id
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(pgid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.popen.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def start(name: str, cmd: list[str], env: dict[str, str], logdir: Path) -> Proc:
+    """Start a long-running subprocess, output to logdir/<name>.log."""
+    log = logdir / f"{name}.log"
+    with log.open("wb") as out:
+        popen = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Proc(name, popen, log)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(proc: Proc, base: str, paths: list[str], timeout: float = 60) -> str:
+    """Poll until one of `paths` answers 200; return that path. Fail fast if the process dies."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=base, timeout=2) as client:
+        while time.monotonic() < deadline:
+            if proc.popen.poll() is not None:
+                raise HarnessError(
+                    f"{proc.name} exited with code {proc.popen.returncode} during startup:\n"
+                    f"{proc.tail()}"
+                )
+            for path in paths:
+                try:
+                    if client.get(path).status_code == 200:
+                        return path
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.2)
+    raise HarnessError(f"{proc.name} did not answer {paths} within {timeout}s:\n{proc.tail()}")
+
+
+# --- database ----------------------------------------------------------------------------------
+
+
+async def _admin(sql: str) -> None:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        raise HarnessError(
+            f"cannot reach Postgres at {PG_ADMIN_DSN} ({type(exc).__name__}: {exc}). "
+            "Start it (e.g. `service postgresql start`) or set BENCH_PG_ADMIN_DSN."
+        ) from exc
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """Create hexashop_bench_<random>, yield its plain DSN, drop it afterwards."""
+    name = "hexashop_bench_" + "".join(
+        secrets.choice(string.ascii_lowercase + string.digits) for _ in range(10)
+    )
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN_DSN.rsplit("/", 1)[0] + "/" + name
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _fetch_password_hash(dsn: str, email: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        value = await conn.fetchval("SELECT password_hash FROM users WHERE email = $1", email)
+    finally:
+        await conn.close()
+    if not isinstance(value, str):
+        raise HarnessError(f"no password_hash for {email} in table users")
+    return value
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    """What one wrk run measured."""
+
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    command: str = ""
+
+    @property
+    def failed_share(self) -> float:
+        """Share of requests that were non-2xx/3xx or failed at the socket level."""
+        return (self.non_2xx + self.socket_errors) / max(self.requests, 1)
+
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _latency_ms(text: str, percent: str) -> float:
+    match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m|h)\s*$", text, re.M)
+    if not match:
+        raise HarnessError(f"wrk output has no {percent}% latency line:\n{text}")
+    return float(match.group(1)) * _UNITS_MS[match.group(2)]
+
+
+def parse_wrk(text: str) -> WrkResult:
+    """Read Requests/sec, the --latency distribution and error counts from wrk's output."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
+    total = re.search(r"^\s*(\d+) requests in ", text, re.M)
+    if not rps or not total:
+        raise HarnessError(f"cannot parse wrk output:\n{text}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return WrkResult(
+        requests_per_s=float(rps.group(1)),
+        p50_ms=_latency_ms(text, "50"),
+        p99_ms=_latency_ms(text, "99"),
+        requests=int(total.group(1)),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(g) for g in sock.groups()) if sock else 0,
+    )
+
+
+def _quiet(cmd: list[str]) -> int:
+    return subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    ).returncode
+
+
+def ensure_wrk() -> str:
+    """Path to wrk, installing the Debian package when it is missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk not found; installing it with apt-get ...", flush=True)
+    install = ["apt-get", "install", "-y", "-q", "wrk"]
+    if _quiet(install) != 0:
+        _quiet(["apt-get", "update", "-q"])
+        _quiet(install)
+    found = shutil.which("wrk")
+    if not found:
+        raise HarnessError("wrk is not installed and `apt-get install -y wrk` failed")
+    return found
+
+
+@dataclass
+class Load:
+    """One wrk invocation: target, shape and request."""
+
+    url: str
+    threads: int
+    connections: int
+    duration_s: int
+    method: str = "GET"
+    body: str = ""
+    auth: str = ""
+
+    def command(self, wrk: str) -> list[str]:
+        """The wrk command line."""
+        return [
+            wrk,
+            f"-t{self.threads}",
+            f"-c{self.connections}",
+            f"-d{self.duration_s}s",
+            f"--timeout={WRK_TIMEOUT}",
+            "--latency",
+            "-s",
+            str(LUA),
+            self.url,
+        ]
+
+    def env(self) -> dict[str, str]:
+        """Environment the Lua script reads the request from."""
+        return {
+            **os.environ,
+            "BENCH_METHOD": self.method,
+            "BENCH_BODY": self.body,
+            "BENCH_AUTH": self.auth,
+        }
+
+    def spawn(self, wrk: str) -> subprocess.Popen[str]:
+        """Start wrk in the background."""
+        return subprocess.Popen(
+            self.command(wrk),
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def collect(self, popen: subprocess.Popen[str]) -> WrkResult:
+        """Wait for a spawned wrk and parse what it printed."""
+        try:
+            out, _ = popen.communicate(timeout=self.duration_s + 30)
+        except subprocess.TimeoutExpired:
+            os.killpg(popen.pid, signal.SIGKILL)
+            raise HarnessError(f"wrk on {self.url} did not finish") from None
+        if popen.returncode != 0:
+            raise HarnessError(f"wrk on {self.url} exited {popen.returncode}:\n{out}")
+        result = parse_wrk(out)
+        result.command = " ".join(self.command("wrk")[1:])
+        return result
+
+    def run(self, wrk: str) -> WrkResult:
+        """Run wrk in the foreground and parse its report."""
+        return self.collect(self.spawn(wrk))
+
+
+# --- the measurements --------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """Everything measured, written to var/bench/report.json."""
+
+    started_at: str
+    machine: dict[str, Any]
+    me_real: WrkResult | None = None
+    me_bare: WrkResult | None = None
+    login_median_ms: float | None = None
+    login_p90_ms: float | None = None
+    argon2_median_ms: float | None = None
+    argon2_parameters: dict[str, Any] = field(default_factory=dict)
+    health_idle: WrkResult | None = None
+    health_loaded: WrkResult | None = None
+    login_under_load: WrkResult | None = None
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+def measure_me(wrk: str, base_real: str, base_bare: str, token: str, report: Report) -> None:
+    """GET /me on the real server, then the bare app: same shape, warm-up first."""
+    auth = f"Bearer {token}"
+    for attr, base in (("me_real", base_real), ("me_bare", base_bare)):
+        url = f"{base}/api/v1/me"
+        with httpx.Client(timeout=5) as client:
+            answer = client.get(url, headers={"Authorization": auth})
+        if answer.status_code != 200:
+            raise HarnessError(f"GET {url} answered {answer.status_code}: {answer.text[:300]}")
+        print(f"  /me {attr[3:]}: warm-up {ME_WARMUP_S}s, measure {ME_DURATION_S}s", flush=True)
+        Load(url, ME_THREADS, ME_CONNECTIONS, ME_WARMUP_S, auth=auth).run(wrk)
+        result = Load(url, ME_THREADS, ME_CONNECTIONS, ME_DURATION_S, auth=auth).run(wrk)
+        setattr(report, attr, result)
+
+
+def _timed(fn: Callable[[], object], samples: int) -> list[float]:
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def measure_login(base: str, dsn: str, email: str, report: Report) -> None:
+    """Median of sequential logins vs median of in-process argon2 verifications."""
+    body = {"email": email, "password": PASSWORD}
+    with httpx.Client(base_url=base, timeout=10) as client:
+
+        def login() -> None:
+            answer = client.post("/api/v1/auth/login", json=body)
+            if answer.status_code != 200:
+                raise HarnessError(f"login answered {answer.status_code}: {answer.text[:300]}")
+
+        login()  # warm the connection and the code path
+        times = _timed(login, LOGIN_SAMPLES)
+    report.login_median_ms = statistics.median(times)
+    report.login_p90_ms = statistics.quantiles(times, n=10)[-1]
+
+    # Same hash the server verifies, through the adapter the server uses (its defaults).
+    import argon2
+
+    from adapters.argon2_hasher import Argon2PasswordHasher
+
+    password_hash = asyncio.run(_fetch_password_hash(dsn, email))
+    hasher = Argon2PasswordHasher()
+    params = argon2.extract_parameters(password_hash)
+    report.argon2_parameters = {
+        "type": params.type.name,
+        "time_cost": params.time_cost,
+        "memory_cost_kib": params.memory_cost,
+        "parallelism": params.parallelism,
+    }
+
+    async def verify_many() -> list[float]:
+        assert await hasher.verify(password_hash, PASSWORD), "argon2 rejected the bench password"
+        times = []
+        for _ in range(LOGIN_SAMPLES):
+            began = time.perf_counter()
+            await hasher.verify(password_hash, PASSWORD)
+            times.append((time.perf_counter() - began) * 1000)
+        return times
+
+    report.argon2_median_ms = statistics.median(asyncio.run(verify_many()))
+
+
+def measure_health(wrk: str, base: str, health_path: str, email: str, report: Report) -> None:
+    """/health/live p99 idle, then while LOGIN_LOAD_CONNECTIONS logins run continuously."""
+    health = Load(f"{base}{health_path}", 1, HEALTH_CONNECTIONS, HEALTH_DURATION_S)
+    print(f"  health idle: {HEALTH_DURATION_S}s", flush=True)
+    health.run(wrk)  # warm-up of the same length is cheap and steadies the idle figure
+    report.health_idle = health.run(wrk)
+
+    logins = Load(
+        f"{base}/api/v1/auth/login",
+        2,
+        LOGIN_LOAD_CONNECTIONS,
+        HEALTH_DURATION_S + 2 * LOGIN_LOAD_LEAD_S,
+        method="POST",
+        body=json.dumps({"email": email, "password": PASSWORD}),
+    )
+    print(f"  health under {LOGIN_LOAD_CONNECTIONS} concurrent logins", flush=True)
+    background = logins.spawn(wrk)
+    try:
+        time.sleep(LOGIN_LOAD_LEAD_S)  # let the login load saturate first
+        report.health_loaded = health.run(wrk)
+    finally:
+        report.login_under_load = logins.collect(background)
+
+
+# --- setup -------------------------------------------------------------------------------------
+
+
+def server_env(dsn: str, port: int, var_dir: Path) -> dict[str, str]:
+    """Environment for `hexashop serve` and the CLI, per the brief."""
+    alphabet = string.ascii_letters + string.digits
+    return {
+        **os.environ,
+        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1),
+        "APP_ENV": "production",
+        "JWT_SECRET": "".join(secrets.choice(alphabet) for _ in range(48)),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "MAIL_BACKEND": "folder",
+        "VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+        "RUN_WORKER_IN_PROCESS": "true",
+    }
+
+
+def seed_user(base: str, env: dict[str, str]) -> tuple[str, str]:
+    """Register a customer over HTTP, verify it with the CLI, log in; return (email, token)."""
+    email = f"bench-{secrets.token_hex(4)}@example.com"
+    with httpx.Client(base_url=base, timeout=10) as client:
+        answer = client.post(
+            "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": "Bench"}
+        )
+        cli = [str(BIN / "hexashop"), "users"]
+        if answer.status_code == 201:
+            cli += ["verify", email]
+        else:
+            # Registration refused: fall back to an admin, already verified.
+            print(f"  register answered {answer.status_code}; using create-admin", flush=True)
+            cli += ["create-admin", "--email", email, "--password", PASSWORD]
+        done = subprocess.run(cli, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise HarnessError(f"{' '.join(cli[1:])} failed:\n{done.stdout}{done.stderr}")
+        login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        if login.status_code != 200:
+            raise HarnessError(f"seed login answered {login.status_code}: {login.text[:300]}")
+        return email, str(login.json()["accessToken"])
+
+
+def jwt_typ(token: str) -> str:
+    """The `typ` claim the real server puts in access tokens, so the bare app checks the same."""
+    import jwt
+
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return str(claims.get("typ", "access"))
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def _field(result: WrkResult | None, name: str) -> float | None:
+    return None if result is None else float(getattr(result, name))
+
+
+def evaluate(report: Report) -> None:
+    """Fill report.targets: one row per target with value and PASS/MISS."""
+    rows = [
+        (
+            "GET /me req/s real / bare",
+            _ratio(
+                _field(report.me_real, "requests_per_s"), _field(report.me_bare, "requests_per_s")
+            ),
+            ">=",
+            TARGET_ME_RATIO,
+        ),
+        (
+            "login median / argon2 verify median",
+            _ratio(report.login_median_ms, report.argon2_median_ms),
+            "<=",
+            TARGET_LOGIN_RATIO,
+        ),
+        (
+            "health p99 under login load / idle",
+            _ratio(_field(report.health_loaded, "p99_ms"), _field(report.health_idle, "p99_ms")),
+            "<=",
+            TARGET_HEALTH_RATIO,
+        ),
+    ]
+    report.targets = []
+    for name, value, op, target in rows:
+        if value is None:
+            verdict = "n/a"
+        elif op == ">=":
+            verdict = "PASS" if value >= target else "MISS"
+        else:
+            verdict = "PASS" if value <= target else "MISS"
+        report.targets.append(
+            {"target": name, "value": value, "op": op, "goal": target, "result": verdict}
+        )
+
+
+def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def render(report: Report) -> str:
+    """The human-readable report."""
+    lines = [
+        "",
+        f"hexashop benchmark  {report.started_at}  "
+        f"({report.machine['cpus']} CPUs, {report.machine['python']}, {report.machine['wrk']})",
+        "",
+        f"{'scenario':<44}{'req/s':>10}{'p50':>11}{'p99':>11}{'failed':>9}",
+    ]
+    scenarios = [
+        (f"GET /me real   (-t{ME_THREADS} -c{ME_CONNECTIONS} {ME_DURATION_S}s)", report.me_real),
+        (f"GET /me bare   (-t{ME_THREADS} -c{ME_CONNECTIONS} {ME_DURATION_S}s)", report.me_bare),
+        (f"GET /health/live idle   (-c{HEALTH_CONNECTIONS})", report.health_idle),
+        (
+            f"GET /health/live + {LOGIN_LOAD_CONNECTIONS} logins (-c{HEALTH_CONNECTIONS})",
+            report.health_loaded,
+        ),
+        (f"POST /auth/login background (-c{LOGIN_LOAD_CONNECTIONS})", report.login_under_load),
+    ]
+    for label, res in scenarios:
+        if res is None:
+            lines.append(f"{label:<44}{'-':>10}")
+            continue
+        lines.append(
+            f"{label:<44}{res.requests_per_s:>10.1f}{_fmt(res.p50_ms, ' ms'):>11}"
+            f"{_fmt(res.p99_ms, ' ms'):>11}{res.non_2xx + res.socket_errors:>9}"
+        )
+    p = report.argon2_parameters
+    lines += [
+        "",
+        f"login, {LOGIN_SAMPLES} sequential over HTTP: median {_fmt(report.login_median_ms, ' ms')}"
+        f", p90 {_fmt(report.login_p90_ms, ' ms')}",
+        f"argon2 verify in-process, {LOGIN_SAMPLES} runs:  median "
+        f"{_fmt(report.argon2_median_ms, ' ms')}"
+        + (
+            f"  ({p['type']}, t={p['time_cost']}, m={p['memory_cost_kib']} KiB,"
+            f" p={p['parallelism']})"
+            if p
+            else ""
+        ),
+        "",
+        f"{'target':<44}{'value':>8}{'goal':>10}   result",
+    ]
+    for row in report.targets:
+        goal = f"{row['op']} {row['goal']}"
+        lines.append(f"{row['target']:<44}{_fmt(row['value']):>8}{goal:>10}   {row['result']}")
+    if report.error:
+        lines += ["", f"HARNESS ERROR: {report.error}"]
+    lines.append(f"\nreport written to {REPORT.relative_to(ROOT)}")
+    return "\n".join(lines)
+
+
+def write_report(report: Report) -> None:
+    """Write var/bench/report.json."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(asdict(report), indent=2) + "\n")
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def check_results(report: Report) -> None:
+    """A measurement made of failed requests is a harness failure, not a slow result."""
+    for name in ("me_real", "me_bare", "health_idle", "health_loaded", "login_under_load"):
+        res: WrkResult | None = getattr(report, name)
+        if res is not None and res.failed_share > 0.01:
+            raise HarnessError(
+                f"{name}: {res.non_2xx} non-2xx and {res.socket_errors} socket errors "
+                f"out of {res.requests} requests; the numbers would be meaningless"
+            )
+
+
+def run(report: Report) -> None:
+    """Set everything up, measure, tear everything down."""
+    wrk = ensure_wrk()
+    report.machine["wrk"] = (
+        subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
+        .stdout.split(" Copyright")[0]
+        .strip()
+        or "wrk"
+    )
+    if not (BIN / "hexashop").exists():
+        raise HarnessError(f"{BIN / 'hexashop'} not found; install the project into the venv")
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hexashop-bench-")))
+        print("creating a throwaway database ...", flush=True)
+        dsn = stack.enter_context(throwaway_database())
+        real_port, bare_port = free_port(), free_port()
+        env = server_env(dsn, real_port, tmp / "var")
+        print("starting hexashop serve ...", flush=True)
+        real = start("real", [str(BIN / "hexashop"), "serve"], env, tmp)
+        stack.callback(real.stop)
+        base_real = f"http://127.0.0.1:{real_port}"
+        health_path = wait_until_up(real, base_real, ["/health/live", "/api/v1/health/live"])
+
+        email, token = seed_user(base_real, env)
+        bare_env = {
+            **os.environ,
+            "BENCH_DSN": dsn,
+            "JWT_SECRET": env["JWT_SECRET"],
+            "BENCH_JWT_TYP": jwt_typ(token),
+            # Same bounds as the real engine's pool (adapters/sqlalchemy/database.py).
+            "BENCH_POOL_MIN": "10",
+            "BENCH_POOL_MAX": "30",
+            "HOST": "127.0.0.1",
+            "PORT": str(bare_port),
+            "LOG_LEVEL": "WARNING",
+        }
+        print("starting the bare app ...", flush=True)
+        bare = start("bare", [sys.executable, "-m", "tests.bench.bare_app"], bare_env, tmp)
+        stack.callback(bare.stop)
+        base_bare = f"http://127.0.0.1:{bare_port}"
+        _wait_bare(bare, base_bare, token)
+
+        print("measuring GET /me ...", flush=True)
+        measure_me(wrk, base_real, base_bare, token, report)
+        bare.stop()  # it must not share the CPU with the remaining measurements
+        print("measuring login ...", flush=True)
+        measure_login(base_real, dsn, email, report)
+        print("measuring /health/live ...", flush=True)
+        measure_health(wrk, base_real, health_path, email, report)
+        check_results(report)
+        print("stopping processes and dropping the database ...", flush=True)
+
+
+def _wait_bare(bare: Proc, base: str, token: str, timeout: float = 30) -> None:
+    """Wait until the bare app answers an authenticated /me with 200."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=base, timeout=2) as client:
+        while time.monotonic() < deadline:
+            if bare.popen.poll() is not None:
+                raise HarnessError(f"bare app exited during startup:\n{bare.tail()}")
+            try:
+                answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+                if answer.status_code == 200:
+                    return
+                if answer.status_code != 503:
+                    raise HarnessError(f"bare /me answered {answer.status_code}: {answer.text}")
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+    raise HarnessError(f"bare app did not come up within {timeout}s:\n{bare.tail()}")
+
+
+def main() -> int:
+    """Entry point of `make bench`."""
+    report = Report(
+        started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        machine={"cpus": os.cpu_count(), "python": platform.python_version(), "wrk": "wrk"},
+    )
+    began = time.monotonic()
+    code = 0
+    try:
+        run(report)
+    except HarnessError as exc:
+        report.error = str(exc)
+        code = 1
+    except Exception as exc:  # a bug in the harness: show where
+        report.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+        code = 1
+    except KeyboardInterrupt:
+        report.error = "interrupted"
+        code = 130
+    evaluate(report)
+    report.machine["runtime_s"] = round(time.monotonic() - began, 1)
+    write_report(report)
+    print(render(report))
+    print(f"total runtime {report.machine['runtime_s']} s")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
