@@ -1,0 +1,160 @@
+"""Sign-up, email verification, sessions and password recovery."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+
+from application.accounts.commands import (
+    ForgotPasswordCommand,
+    LogInCommand,
+    LogOutCommand,
+    RefreshSessionCommand,
+    RegisterUserCommand,
+    ResendVerificationCommand,
+    ResetPasswordCommand,
+    VerifyEmailCommand,
+)
+from application.accounts.forgot_password import ForgotPassword
+from application.accounts.log_in import LogIn
+from application.accounts.log_out import LogOut
+from application.accounts.refresh_session import RefreshSession
+from application.accounts.register_user import RegisterUser
+from application.accounts.resend_verification import ResendVerification
+from application.accounts.reset_password import ResetPassword
+from application.accounts.verify_email import VerifyEmail
+from entrypoints.http.guards import require_json_body
+from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.schemas.accounts import (
+    EmailRequest,
+    LoginRequest,
+    LoginResponse,
+    RefreshTokenRequest,
+    RegisterRequest,
+    ResetPasswordRequest,
+    TokenRequest,
+    UserResponse,
+)
+
+_COMMON = (*JSON_BODY_ERRORS, *SERVER_ERRORS)
+
+
+class AuthController(Controller):
+    """Anonymous endpoints that create accounts and sessions."""
+
+    path = "/auth"
+    tags = ["auth"]
+    before_request = staticmethod(require_json_body)
+    request_max_body_size = 64 * 1024
+
+    @post(
+        "/register",
+        status_code=201,
+        summary="Register a customer account",
+        description="Creates an unverified customer and emails a verification link (24 h).",
+        responses=error_responses(*_COMMON, 409, s409="The email is already registered."),
+    )
+    async def register(self, data: RegisterRequest, register_user: RegisterUser) -> UserResponse:
+        """Sign up."""
+        view = await register_user(
+            RegisterUserCommand(email=data.email, password=data.password, name=data.name)
+        )
+        return UserResponse.from_view(view)
+
+    @post(
+        "/verify-email",
+        status_code=200,
+        summary="Verify an email address",
+        description="Redeems the token from the verification email. Unknown, used or expired "
+        "tokens are 400 with a `token` field error.",
+        responses=error_responses(*_COMMON),
+    )
+    async def verify_email(self, data: TokenRequest, verify_email: VerifyEmail) -> UserResponse:
+        """Redeem a verification token."""
+        return UserResponse.from_view(await verify_email(VerifyEmailCommand(token=data.token)))
+
+    @post(
+        "/resend-verification",
+        status_code=202,
+        summary="Send the verification email again",
+        description="Always 202, whether or not the account exists or is already verified.",
+        responses=error_responses(*_COMMON),
+    )
+    async def resend_verification(
+        self, data: EmailRequest, resend_verification: ResendVerification
+    ) -> None:
+        """Queue a new verification email."""
+        await resend_verification(ResendVerificationCommand(email=data.email))
+
+    @post(
+        "/login",
+        status_code=200,
+        summary="Log in",
+        description="Exchanges credentials for an access token and a refresh token. "
+        "After 5 failures in 15 minutes for one email and client address, 429.",
+        responses=error_responses(
+            *_COMMON,
+            401,
+            403,
+            429,
+            s401="Invalid credentials (unknown email and wrong password alike).",
+            s403="The email is not verified or the account is deactivated.",
+        ),
+    )
+    async def log_in(
+        self, data: LoginRequest, log_in: LogIn, client_ip: str | None
+    ) -> LoginResponse:
+        """Start a session."""
+        session = await log_in(
+            LogInCommand(email=data.email, password=data.password, client_ip=client_ip)
+        )
+        return LoginResponse.from_session(session)
+
+    @post(
+        "/refresh",
+        status_code=200,
+        summary="Rotate a refresh token",
+        description="Returns a new token pair; the presented refresh token stops working. "
+        "Presenting an already-rotated token revokes the whole login.",
+        responses=error_responses(*_COMMON, 401, s401="Unknown, expired, revoked or reused token."),
+    )
+    async def refresh(
+        self, data: RefreshTokenRequest, refresh_session: RefreshSession
+    ) -> LoginResponse:
+        """Rotate the refresh token."""
+        session = await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
+        return LoginResponse.from_session(session)
+
+    @post(
+        "/logout",
+        status_code=204,
+        summary="Log out",
+        description="The login this refresh token belongs to stops working.",
+        responses=error_responses(*_COMMON),
+    )
+    async def log_out(self, data: RefreshTokenRequest, log_out: LogOut) -> None:
+        """End the login."""
+        await log_out(LogOutCommand(refresh_token=data.refresh_token))
+
+    @post(
+        "/forgot-password",
+        status_code=202,
+        summary="Ask for a password reset email",
+        description="Always 202; the email is sent only when the account exists.",
+        responses=error_responses(*_COMMON),
+    )
+    async def forgot_password(self, data: EmailRequest, forgot_password: ForgotPassword) -> None:
+        """Queue a reset email."""
+        await forgot_password(ForgotPasswordCommand(email=data.email))
+
+    @post(
+        "/reset-password",
+        status_code=204,
+        summary="Reset the password",
+        description="Single-use token, valid 30 minutes. Revokes every refresh token of the user.",
+        responses=error_responses(*_COMMON),
+    )
+    async def reset_password(
+        self, data: ResetPasswordRequest, reset_password: ResetPassword
+    ) -> None:
+        """Set a new password with a reset token."""
+        await reset_password(ResetPasswordCommand(token=data.token, password=data.password))

@@ -1,0 +1,172 @@
+"""User administration (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, delete, get, patch, post, put
+from litestar.params import Parameter
+
+from application.accounts.actor import Actor
+from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
+from application.accounts.create_user import CreateUser
+from application.accounts.delete_user import DeleteUser
+from application.accounts.get_user import GetUser
+from application.accounts.list_users import ListUsers
+from application.accounts.update_user import UpdateUser
+from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from application.ports import USER_SORT_FIELDS
+from domain.accounts import Role
+from entrypoints.http.guards import require_json_body
+from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.schemas.accounts import (
+    CreateUserRequest,
+    PatchUserRequest,
+    ReplaceUserRequest,
+    UserPage,
+    UserResponse,
+)
+
+_ADMIN = (*SERVER_ERRORS, 401, 403)
+_S403 = "The caller is not an admin."
+_S404 = "No user with this id (a malformed id is 404 too)."
+_S409 = "The email is taken, or the change would leave no active admin."
+
+UserId = Annotated[UUID, Parameter(description="The user's id (UUID).")]
+
+
+class UsersController(Controller):
+    """CRUD over users for admins."""
+
+    path = "/users"
+    tags = ["users"]
+    security = BEARER
+    before_request = staticmethod(require_json_body)
+    request_max_body_size = 64 * 1024
+
+    @get(
+        "/",
+        summary="List users",
+        description="`search` matches email or name (case-insensitive substring). "
+        f"Sort by {', '.join(USER_SORT_FIELDS)}; prefix `-` for descending.",
+        responses=error_responses(
+            *_ADMIN, 400, s400="Invalid page, limit, role, active or sort.", s403=_S403
+        ),
+    )
+    async def list_users(
+        self,
+        actor: Actor,
+        list_users: ListUsers,
+        page: Annotated[int, Parameter(description="Page number, from 1.")] = 1,
+        limit: Annotated[
+            int, Parameter(description=f"Items per page, 1..{MAX_LIMIT}.")
+        ] = DEFAULT_LIMIT,
+        search: Annotated[str | None, Parameter(max_length=254)] = None,
+        role: Role | None = None,
+        active: bool | None = None,
+        sort: Annotated[
+            str | None,
+            Parameter(
+                description="`field` or `-field`; fields: " + ", ".join(USER_SORT_FIELDS),
+                max_length=32,
+            ),
+        ] = None,
+    ) -> UserPage:
+        """One page of users."""
+        query = ListUsersQuery(
+            search=search or None,
+            role=role,
+            active=active,
+            sort=sort,
+            page=PageRequest(page=page, limit=limit),
+        )
+        return UserPage.from_page(await list_users(actor, query))
+
+    @post(
+        "/",
+        status_code=201,
+        summary="Create a user",
+        description="The new user's email counts as verified.",
+        responses=error_responses(
+            *_ADMIN, *JSON_BODY_ERRORS, 409, s403=_S403, s409="The email is already registered."
+        ),
+    )
+    async def create_user(
+        self, data: CreateUserRequest, actor: Actor, create_user: CreateUser
+    ) -> UserResponse:
+        """An admin creates an account."""
+        command = CreateUserCommand(
+            email=data.email,
+            password=data.password,
+            name=data.name,
+            role=data.role,
+            tier=data.tier,
+        )
+        return UserResponse.from_view(await create_user(actor, command))
+
+    @get(
+        "/{user_id:uuid}",
+        summary="Get a user",
+        responses=error_responses(*_ADMIN, 404, s403=_S403, s404=_S404),
+    )
+    async def get_user(self, user_id: UserId, actor: Actor, get_user: GetUser) -> UserResponse:
+        """One user."""
+        return UserResponse.from_view(await get_user(actor, user_id))
+
+    @put(
+        "/{user_id:uuid}",
+        summary="Replace a user's editable fields",
+        description="Every field is required; `name` may be null to clear it.",
+        responses=error_responses(
+            *_ADMIN, *JSON_BODY_ERRORS, 404, 409, s403=_S403, s404=_S404, s409=_S409
+        ),
+    )
+    async def replace_user(
+        self, user_id: UserId, data: ReplaceUserRequest, actor: Actor, update_user: UpdateUser
+    ) -> UserResponse:
+        """Set every editable field."""
+        command = UpdateUserCommand(
+            user_id=user_id,
+            email=data.email,
+            # The command reads None as "leave as is"; a blank name is stored as no name.
+            name=data.name if data.name is not None else "",
+            role=data.role,
+            tier=data.tier,
+            active=data.active,
+        )
+        return UserResponse.from_view(await update_user(actor, command))
+
+    @patch(
+        "/{user_id:uuid}",
+        summary="Change some of a user's fields",
+        description="Absent (or null) fields stay as they are.",
+        responses=error_responses(
+            *_ADMIN, *JSON_BODY_ERRORS, 404, 409, s403=_S403, s404=_S404, s409=_S409
+        ),
+    )
+    async def patch_user(
+        self, user_id: UserId, data: PatchUserRequest, actor: Actor, update_user: UpdateUser
+    ) -> UserResponse:
+        """Change the given fields."""
+        command = UpdateUserCommand(
+            user_id=user_id,
+            email=data.email,
+            name=data.name,
+            role=data.role,
+            tier=data.tier,
+            active=data.active,
+        )
+        return UserResponse.from_view(await update_user(actor, command))
+
+    @delete(
+        "/{user_id:uuid}",
+        status_code=204,
+        summary="Delete a user",
+        responses=error_responses(
+            *_ADMIN, 404, 409, s403=_S403, s404=_S404, s409="The user is the last active admin."
+        ),
+    )
+    async def delete_user(self, user_id: UserId, actor: Actor, delete_user: DeleteUser) -> None:
+        """Remove a user and their tokens."""
+        await delete_user(actor, user_id)

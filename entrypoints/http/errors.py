@@ -1,0 +1,197 @@
+"""Every failure becomes the API.md error body here, in one place.
+
+One handler is registered for `Exception`, so it sees domain errors, Litestar's own errors
+(malformed JSON, validation, unknown routes, wrong methods, oversized bodies) and crashes.
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from domain.errors import (
+    AuthenticationFailed,
+    BusinessRuleViolated,
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+from entrypoints.http.request_context import request_id_of
+from entrypoints.http.schemas.common import ErrorBody, FieldErrorBody
+
+logger = structlog.get_logger("hexashop.http")
+
+# The `error` name of each status, exactly as API.md lists them.
+ERROR_NAMES: dict[int, str] = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    422: "UnprocessableEntity",
+    429: "TooManyRequests",
+    500: "InternalServerError",
+    503: "ServiceUnavailable",
+}
+
+# Domain error class -> HTTP status. Checked in order, so subclasses map with their base.
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (ValidationFailed, 400),
+    (AuthenticationFailed, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (BusinessRuleViolated, 422),
+    (RateLimited, 429),
+    (ServiceUnavailable, 503),
+)
+
+# Infrastructure failures that mean "a backing service is unreachable", not "we have a bug".
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+)
+
+# Litestar's default details for its own HTTP errors, replaced by one human sentence.
+DEFAULT_MESSAGES: dict[int, str] = {
+    400: "The request is invalid",
+    401: "Authentication required",
+    403: "You are not allowed to do this",
+    404: "Resource not found",
+    405: "Method not allowed",
+    413: "Request body is too large",
+    415: "Unsupported media type; send application/json",
+    429: "Too many requests, try again later",
+    500: "An unexpected error occurred",
+    503: "A required service is unavailable",
+}
+
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+def error_name(status: int) -> str:
+    """The API.md error name of a status (falls back to the HTTP reason phrase)."""
+    try:
+        return ERROR_NAMES[status]
+    except KeyError:
+        return HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
+
+
+def error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    errors: list[FieldErrorBody] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[ErrorBody]:
+    """Build an error response in the API.md shape."""
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    body = ErrorBody(
+        error=error_name(status),
+        message=message,
+        status_code=status,
+        errors=errors or None,
+        request_id=request_id_of(request.scope),
+    )
+    return Response(body, status_code=status, headers=headers)
+
+
+def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
+    status = next((code for cls, code in DOMAIN_STATUS if isinstance(exc, cls)), 500)
+    if status == 500:
+        return _crash_response(request, exc)
+    headers: dict[str, str] = {}
+    errors: list[FieldErrorBody] | None = None
+    if isinstance(exc, ValidationFailed):
+        errors = [FieldErrorBody(field=e.field, message=e.message) for e in exc.errors]
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
+    return error_response(request, status, exc.message, errors, headers)
+
+
+def _field_name(item: dict[str, Any]) -> str:
+    """The wire name of the field a Litestar validation item is about."""
+    key = str(item.get("key") or "")
+    message = str(item.get("message") or "")
+    missing = _MISSING_FIELD.search(message)
+    if missing:
+        return missing.group(1)
+    if key in ("", "data"):
+        return "body"
+    return key
+
+
+def _field_message(item: dict[str, Any]) -> str:
+    message = str(item.get("message") or "Invalid value")
+    if item.get("key") == "data" and message == "'data'":
+        # What Litestar says when a JSON body is required but none was sent.
+        return "A JSON request body is required"
+    return message
+
+
+def _validation_response(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[ErrorBody]:
+    items = (
+        [i for i in (exc.extra or []) if isinstance(i, dict)] if isinstance(exc.extra, list) else []
+    )
+    if items and all(i.get("source") == "path" for i in items):
+        # A path id of the wrong shape names nothing that exists.
+        return error_response(request, 404, DEFAULT_MESSAGES[404])
+    errors = [FieldErrorBody(field=_field_name(i), message=_field_message(i)) for i in items]
+    message = errors[0].message if len(errors) == 1 else "Validation failed"
+    return error_response(request, 400, message, errors)
+
+
+def _http_response(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    status = exc.status_code
+    if status >= 500:
+        return _crash_response(request, exc)
+    if status == 400 and str(exc.detail).startswith("JSON is malformed"):
+        message = "Request body is not valid JSON"
+    else:
+        message = DEFAULT_MESSAGES.get(status, HTTPStatus(status).phrase)
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+    return error_response(request, status, message, headers=headers)
+
+
+def _crash_response(request: Request[Any, Any, Any], exc: BaseException) -> Response[ErrorBody]:
+    # The traceback goes to the server log only; the client learns nothing internal.
+    logger.error(
+        "unhandled_exception",
+        method=request.method,
+        path=request.url.path,
+        exc_info=exc,
+    )
+    return error_response(request, 500, DEFAULT_MESSAGES[500])
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    """Map any exception to the API.md error body and status."""
+    if isinstance(exc, DomainError):
+        return _domain_response(request, exc)
+    if isinstance(exc, ValidationException):
+        return _validation_response(request, exc)
+    if isinstance(exc, HTTPException):
+        return _http_response(request, exc)
+    if isinstance(exc, UNAVAILABLE_ERRORS):
+        logger.warning("backing_service_unavailable", error=type(exc).__name__, exc_info=exc)
+        return error_response(request, 503, DEFAULT_MESSAGES[503])
+    return _crash_response(request, exc)

@@ -1,0 +1,190 @@
+"""Request and response bodies of the accounts endpoints (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from application.accounts.views import AuthSession, UserView
+from application.pagination import Page
+from domain.accounts import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
+from entrypoints.http.schemas.common import PageMeta
+
+# Generous wire limits: the domain applies the real rules (and names the field when they fail);
+# these only stop absurd payloads before they reach a use case.
+Email = Annotated[str, msgspec.Meta(max_length=MAX_EMAIL_LENGTH, examples=["ana@example.com"])]
+Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME_LENGTH, examples=["Ana"])]
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=128,
+        description="8-128 characters with a lowercase letter, an uppercase letter and a digit",
+    ),
+]
+OpaqueToken = Annotated[str, msgspec.Meta(max_length=512)]
+
+
+def utc(moment: datetime) -> datetime:
+    """The instant in UTC, so it is encoded with a `Z` (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+class RegisterRequest(msgspec.Struct, rename="camel"):
+    """Sign up."""
+
+    email: Email
+    password: Password
+    name: Name | None = None
+
+
+class TokenRequest(msgspec.Struct, rename="camel"):
+    """A one-time token from an email (verification)."""
+
+    token: OpaqueToken
+
+
+class EmailRequest(msgspec.Struct, rename="camel"):
+    """Just an email address (resend verification, forgot password)."""
+
+    email: Email
+
+
+class LoginRequest(msgspec.Struct, rename="camel"):
+    """Credentials."""
+
+    email: Email
+    password: Password
+
+
+class RefreshTokenRequest(msgspec.Struct, rename="camel"):
+    """A refresh token to rotate or end."""
+
+    refresh_token: OpaqueToken
+
+
+class ResetPasswordRequest(msgspec.Struct, rename="camel"):
+    """A reset token and the new password."""
+
+    token: OpaqueToken
+    password: Password
+
+
+class UpdateProfileRequest(msgspec.Struct, rename="camel"):
+    """Fields of one's own profile; absent fields stay as they are."""
+
+    name: Name | None = None
+
+
+class ChangePasswordRequest(msgspec.Struct, rename="camel"):
+    """The current password and the new one."""
+
+    current_password: Password
+    new_password: Password
+
+
+class CreateUserRequest(msgspec.Struct, rename="camel"):
+    """An admin creates an account (its email counts as verified)."""
+
+    email: Email
+    password: Password
+    name: Name | None = None
+    role: Role = Role.CUSTOMER
+    tier: Tier = Tier.STANDARD
+
+
+class ReplaceUserRequest(msgspec.Struct, rename="camel"):
+    """Every editable field of a user (PUT)."""
+
+    email: Email
+    name: Name | None
+    role: Role
+    tier: Tier
+    active: bool
+
+
+class PatchUserRequest(msgspec.Struct, rename="camel"):
+    """Any subset of the editable fields of a user (PATCH); absent fields stay as they are."""
+
+    email: Email | None = None
+    name: Name | None = None
+    role: Role | None = None
+    tier: Tier | None = None
+    active: bool | None = None
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class UserResponse(msgspec.Struct, rename="camel"):
+    """A user; never carries a password or hash."""
+
+    id: UUID
+    email: str
+    name: str | None
+    role: Role
+    tier: Tier
+    email_verified: bool
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_view(cls, view: UserView) -> UserResponse:
+        """Map the use case's view to the wire shape."""
+        return cls(
+            id=view.id,
+            email=view.email,
+            name=view.name,
+            role=view.role,
+            tier=view.tier,
+            email_verified=view.email_verified,
+            active=view.active,
+            created_at=utc(view.created_at),
+            updated_at=utc(view.updated_at),
+        )
+
+
+class LoginResponse(msgspec.Struct, rename="camel"):
+    """A token pair and the signed-in user."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: Annotated[int, msgspec.Meta(description="Seconds until the access token expires")]
+    user: UserResponse
+
+    @classmethod
+    def from_session(cls, session: AuthSession) -> LoginResponse:
+        """Map a login or refresh result to the wire shape."""
+        return cls(
+            access_token=session.access_token,
+            refresh_token=session.refresh_token,
+            token_type=session.token_type,
+            expires_in=session.expires_in,
+            user=UserResponse.from_view(session.user),
+        )
+
+
+class UserPage(msgspec.Struct, rename="camel"):
+    """One page of users."""
+
+    data: list[UserResponse]
+    meta: PageMeta
+
+    @classmethod
+    def from_page(cls, page: Page[UserView]) -> UserPage:
+        """Map a page of views to the wire shape."""
+        return cls(
+            data=[UserResponse.from_view(v) for v in page.items],
+            meta=PageMeta(
+                page=page.page, limit=page.limit, total=page.total, total_pages=page.total_pages
+            ),
+        )
