@@ -1,0 +1,93 @@
+"""Engines and sessions for SQLite (aiosqlite) and Postgres (asyncpg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+# Applied to every new SQLite connection. WAL lets readers run beside the single writer;
+# busy_timeout makes a second writer wait for the lock instead of failing at once.
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def is_sqlite_url(url: str | URL) -> bool:
+    """True for a SQLite database URL."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The database file of a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def ensure_sqlite_parent(url: str | URL) -> None:
+    """Create the folder a SQLite file lives in, so a fresh checkout can start."""
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the sqlite3 driver: its legacy mode begins lazily on the first
+    # write, which makes read-then-write transactions fail with "database is locked".
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, so concurrent transactions queue on
+    # busy_timeout (one at a time) instead of deadlocking when they upgrade to writers.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def install_sqlite_hooks(engine: AsyncEngine) -> None:
+    """Make an aiosqlite engine enforce foreign keys and serialize writers."""
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for SQLite or Postgres, tuned for this service."""
+    if is_sqlite_url(url):
+        ensure_sqlite_parent(url)
+        kwargs: dict[str, Any] = {}
+        if sqlite_file(url) is not None:
+            # Writers are serialized by the file lock anyway; the pool only needs room for
+            # requests waiting on it. pool_timeout is generous so queued writers don't fail.
+            kwargs = {"pool_size": 5, "max_overflow": 20, "pool_timeout": 30}
+        engine = _create_async_engine(url, **kwargs)
+        install_sqlite_hooks(engine)
+        return engine
+    return _create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=10,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        # Fail fast when the server is down, so requests answer 503 instead of hanging.
+        connect_args={"timeout": 5},
+    )
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (we map rows to dataclasses anyway)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,38 @@
+"""Run the Alembic migrations programmatically (there is no alembic.ini)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from adapters.sqlalchemy.database import ensure_sqlite_parent, is_sqlite_url
+
+# The repository's migrations/ folder, next to the adapters package.
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic Config pointing at our migrations and this database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Config values go through configparser interpolation: a literal % must be doubled.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(database_url: str, revision: str = "head") -> None:
+    """Bring the database schema up to `revision`; a no-op when it is already there.
+
+    Synchronous, and runs its own event loop: call it from a thread when inside one.
+    """
+    if is_sqlite_url(database_url):
+        ensure_sqlite_parent(database_url)
+    command.upgrade(alembic_config(database_url), revision)
+
+
+async def upgrade_database_async(database_url: str, revision: str = "head") -> None:
+    """upgrade_database, off the event loop (Alembic's env starts its own loop)."""
+    await asyncio.to_thread(upgrade_database, database_url, revision)

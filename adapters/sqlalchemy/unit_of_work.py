@@ -1,0 +1,120 @@
+"""The SQL unit of work: one AsyncSession and one transaction per `async with`."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.sqlalchemy.repositories import (
+    SqlLoginAttemptLog,
+    SqlOneTimeTokenRepository,
+    SqlOutbox,
+    SqlRefreshTokenRepository,
+    SqlUserRepository,
+)
+from application.ports import (
+    LoginAttemptLog,
+    OneTimeTokenRepository,
+    Outbox,
+    RefreshTokenRepository,
+    UserRepository,
+)
+from domain.errors import ServiceUnavailable
+
+# SQLSTATE classes that mean "the server cannot serve us right now": connection exceptions,
+# insufficient resources (too many connections), operator intervention (shutting down),
+# and a database that does not exist (yet).
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P")
+_UNAVAILABLE_SQLSTATES = {"3D000"}
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True when the error means the database cannot be reached, rather than a bug in a query."""
+    if isinstance(exc, OSError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None) or ""
+        return sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith(
+            _UNAVAILABLE_SQLSTATE_PREFIXES
+        )
+    return False
+
+
+class SqlUnitOfWork:
+    """A transaction over every SQL repository. Leaving without commit() rolls back.
+
+    Each `async with` opens a fresh session, so one instance can be reused sequentially,
+    never concurrently.
+    """
+
+    users: UserRepository
+    one_time_tokens: OneTimeTokenRepository
+    refresh_tokens: RefreshTokenRepository
+    login_attempts: LoginAttemptLog
+    outbox: Outbox
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        """Open a session and begin its transaction (on SQLite: take the write lock)."""
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already in progress")
+        session = self._session_factory()
+        try:
+            # Connect and BEGIN now, so an unreachable database fails here as a 503.
+            connection = await session.connection()
+        except Exception as exc:
+            await session.close()
+            if is_database_unavailable(exc):
+                raise ServiceUnavailable("The database is unavailable") from exc
+            raise
+        dialect = connection.dialect.name
+        self.users = SqlUserRepository(session, dialect)
+        self.one_time_tokens = SqlOneTimeTokenRepository(session)
+        self.refresh_tokens = SqlRefreshTokenRepository(session)
+        self.login_attempts = SqlLoginAttemptLog(session)
+        self.outbox = SqlOutbox(session, dialect)
+        self._session = session
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed, return the connection to the pool."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.close()  # rolls back an open transaction
+        except Exception as close_error:
+            # A dead connection can't roll back, but its work is discarded anyway; only
+            # report it when nothing else went wrong.
+            if exc is None:
+                if is_database_unavailable(close_error):
+                    raise ServiceUnavailable("The database is unavailable") from close_error
+                raise
+        if exc is not None and isinstance(exc, Exception) and is_database_unavailable(exc):
+            raise ServiceUnavailable("The database is unavailable") from exc
+
+    def _active(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not in progress; use `async with`")
+        return self._session
+
+    async def commit(self) -> None:
+        """Make the work so far durable; later work runs in a new transaction."""
+        await self._active().commit()
+
+    async def rollback(self) -> None:
+        """Discard the work since the last commit."""
+        await self._active().rollback()

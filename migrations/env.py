@@ -1,0 +1,75 @@
+"""Alembic environment: async engine, URL from the Config or DATABASE_URL, batch mode on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from adapters.sqlalchemy.database import ensure_sqlite_parent, install_sqlite_hooks, is_sqlite_url
+from adapters.sqlalchemy.tables import metadata
+
+config = context.config
+target_metadata = metadata
+
+
+def _database_url() -> str:
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+    if not url:
+        raise RuntimeError("No database URL: set sqlalchemy.url in the Alembic Config or DATABASE_URL")
+    return url
+
+
+def _configure(**kwargs: object) -> None:
+    context.configure(
+        target_metadata=target_metadata,
+        compare_type=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of running it (alembic upgrade --sql)."""
+    url = _database_url()
+    _configure(
+        url=url,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+        render_as_batch=is_sqlite_url(url),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_on_connection(connection: Connection) -> None:
+    # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
+    _configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    """Run the migrations on a short-lived async engine."""
+    url = _database_url()
+    if is_sqlite_url(url):
+        ensure_sqlite_parent(url)
+    engine = create_async_engine(url, poolclass=NullPool)
+    if is_sqlite_url(url):
+        # Same connection setup as the application: foreign keys on, transactional DDL.
+        install_sqlite_hooks(engine)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_on_connection)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())
