@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from use_case_kit import Kit
 
+from adapters.jwt_tokens import JwtAccessTokens
 from application.accounts.actor import Actor
 from application.accounts.commands import LogInCommand, UpdateProfileCommand
 from domain.accounts import Role
@@ -103,6 +104,19 @@ async def test_authenticating_reads_the_user_once_and_writes_nothing(kit: Kit):
     await use_case(token)
 
     assert len(reads) == 1
+
+
+async def test_real_jwt_access_tokens_authenticate_until_a_password_reset():
+    # The same flow on the production token adapter, to keep the fake honest.
+    kit = Kit(access_tokens=JwtAccessTokens("s" * 40, ttl_seconds=900))
+    user = await kit.add_user()
+    token = await access_token_for(kit)
+
+    assert (await kit.authenticate()(token)).user_id == user.id
+    kit.clock.advance(timedelta(seconds=1))
+    kit.user(user.id).change_password_hash("new", kit.clock.now())
+    with pytest.raises(InvalidAccessToken):
+        await kit.authenticate()(token)
 
 
 # --- profile -----------------------------------------------------------------------------------

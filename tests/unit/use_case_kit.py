@@ -31,6 +31,7 @@ from application.accounts.update_profile import UpdateProfile
 from application.accounts.update_user import UpdateUser
 from application.accounts.verify_email import VerifyEmail
 from application.messaging.dispatch_outbox import DispatchOutbox
+from application.ports import AccessTokens
 from domain.accounts import AccessClaims, Role, Tier, User
 from domain.errors import InvalidAccessToken
 from domain.messages import OutboxMessage
@@ -80,7 +81,7 @@ class Kit:
     hasher: FastPasswordHasher = field(default_factory=FastPasswordHasher)
     secrets: UrlSafeSecretTokens = field(default_factory=UrlSafeSecretTokens)
     mailer: RecordingMailer = field(default_factory=RecordingMailer)
-    access_tokens: FakeAccessTokens = field(default_factory=FakeAccessTokens)
+    access_tokens: AccessTokens = field(default_factory=FakeAccessTokens)
     emails: AccountEmails = field(default_factory=lambda: AccountEmails("https://shop.test"))
     password: str = PASSWORD
     refresh_ttl: timedelta = timedelta(days=7)
