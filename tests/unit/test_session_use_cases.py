@@ -273,3 +273,22 @@ async def test_logging_out_twice_or_with_an_unknown_token_is_harmless(kit: Kit):
     await kit.log_out()(LogOutCommand("nope"))
 
     assert all(t.revoked_at is not None for t in kit.store.refresh_tokens.values())
+
+
+async def test_the_password_is_checked_outside_any_transaction(kit: Kit):
+    await kit.add_user()
+    real_verify = kit.hasher.verify
+    locked_during_verify: list[bool] = []
+
+    async def observing_verify(password_hash, password):
+        # The memory unit of work holds the store lock for the length of a transaction.
+        locked_during_verify.append(kit.store.lock.locked())
+        return await real_verify(password_hash, password)
+
+    kit.hasher.verify = observing_verify
+
+    await kit.log_in()(login(kit))
+    with pytest.raises(InvalidCredentials):
+        await kit.log_in()(login(kit, email="nobody@example.com"))
+
+    assert locked_during_verify == [False, False]
