@@ -6,6 +6,7 @@ import asyncio
 import signal
 from collections.abc import Awaitable, Callable
 from functools import partial
+from types import FrameType
 from typing import NoReturn, TypeVar
 
 import click
@@ -75,6 +76,10 @@ def cli() -> None:
 # --- processes ---------------------------------------------------------------------------------
 
 
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 @cli.command()
 def serve() -> None:
     """Apply migrations, then serve the HTTP API (and the outbox worker, unless disabled)."""
@@ -90,7 +95,11 @@ def serve() -> None:
         on_shutdown.append(stop_worker)
     # The app runs shutdown hooks in order, then closes the container: the worker stops first.
     app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
-    # log_config=None keeps our logging setup; uvicorn handles SIGINT/SIGTERM gracefully.
+    # Uvicorn shuts down gracefully on SIGINT/SIGTERM, restores the handlers it found and
+    # raises the signal again: let that end the process with 0, since the shutdown was clean.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_cleanly)
+    # log_config=None keeps our logging setup (JSON lines, no access log with query strings).
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
 
 
