@@ -20,23 +20,17 @@ target_metadata = metadata
 def _database_url() -> str:
     url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
     if not url:
-        raise RuntimeError("No database URL: set sqlalchemy.url in the Alembic Config or DATABASE_URL")
+        raise RuntimeError("Set sqlalchemy.url in the Alembic Config or DATABASE_URL")
     return url
-
-
-def _configure(**kwargs: object) -> None:
-    context.configure(
-        target_metadata=target_metadata,
-        compare_type=True,
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (alembic upgrade --sql)."""
     url = _database_url()
-    _configure(
+    context.configure(
         url=url,
+        target_metadata=target_metadata,
+        compare_type=True,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
         render_as_batch=is_sqlite_url(url),
@@ -47,7 +41,12 @@ def run_migrations_offline() -> None:
 
 def _run_on_connection(connection: Connection) -> None:
     # SQLite cannot ALTER most things in place; batch mode rebuilds the table instead.
-    _configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
     with context.begin_transaction():
         context.run_migrations()
 

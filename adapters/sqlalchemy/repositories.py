@@ -11,7 +11,13 @@ from sqlalchemy import ColumnElement, CursorResult, Row, delete, func, insert, o
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sqlalchemy.tables import login_failures, one_time_tokens, outbox, refresh_tokens, users
+from adapters.sqlalchemy.tables import (
+    login_failures,
+    one_time_tokens,
+    outbox,
+    refresh_tokens,
+    users,
+)
 from application.pagination import Page
 from application.ports import UserQuery
 from domain.accounts import OneTimeToken, RefreshToken, Role, Tier, TokenPurpose, User
@@ -100,9 +106,7 @@ class SqlUserRepository:
         """Overwrite every field; a duplicate email raises EmailAlreadyRegistered."""
         values = _user_values(user)
         del values["id"]
-        await self._write_guarding_email(
-            update(users).where(users.c.id == user.id).values(values)
-        )
+        await self._write_guarding_email(update(users).where(users.c.id == user.id).values(values))
 
     async def delete(self, user_id: UUID) -> None:
         """Delete the user; their tokens go with them (ON DELETE CASCADE)."""

@@ -57,11 +57,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         """Return an aware UTC datetime whatever the driver handed back."""
         if value is None:
             return None
-        if not isinstance(value, datetime):  # pragma: no cover - drivers return datetimes
-            value = datetime.fromisoformat(str(value))
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        # Drivers return datetimes; parse defensively in case one hands back text.
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; Postgres gets a 64-bit identity.

@@ -8,6 +8,7 @@ Create Date: 2026-01-31 12:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,7 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _timestamp(name: str, nullable: bool = False) -> sa.Column:
+def _timestamp(name: str, nullable: bool = False) -> sa.Column[Any]:
     # Always UTC; the application reads them back timezone-aware on every backend.
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 

@@ -11,7 +11,7 @@ import pytest
 
 from application.pagination import PageRequest, Sort
 from application.ports import UserQuery
-from domain.accounts import Role, Tier, ensure_admin_remains
+from domain.accounts import Role, Tier, User, ensure_admin_remains
 from domain.errors import EmailAlreadyRegistered, LastAdminProtected
 from tests.support.builders import (
     T0,
@@ -23,10 +23,10 @@ from tests.support.builders import (
 from tests.support.databases import UnitOfWorkFactory
 
 
-async def _add(uow_factory: UnitOfWorkFactory, *users: object) -> None:
+async def _add(uow_factory: UnitOfWorkFactory, *users: User) -> None:
     async with uow_factory() as uow:
         for user in users:
-            await uow.users.add(user)  # type: ignore[arg-type]
+            await uow.users.add(user)
         await uow.commit()
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import text
 
@@ -49,7 +50,9 @@ def copy_sqlite_database(template: Path, target: Path) -> Path:
 def memory_factory() -> UnitOfWorkFactory:
     """Units of work sharing one in-memory store."""
     store = MemoryStore()
-    return UnitOfWorkFactory("memory", lambda: MemoryUnitOfWork(store))
+    # cast: MemoryUnitOfWork declares concrete repository types, which mypy's invariant
+    # protocol attributes refuse although they satisfy the ports.
+    return UnitOfWorkFactory("memory", lambda: cast(UnitOfWork, MemoryUnitOfWork(store)))
 
 
 async def truncate_all(url: str) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import asyncpg
@@ -78,25 +78,10 @@ async def throwaway_database(prefix: str = "hexashop_test") -> AsyncIterator[str
         await drop_database(url)
 
 
-def run_in_fresh_loop(make: Callable[[], Awaitable[T]]) -> T:
+def run_in_fresh_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine on its own loop in a helper thread; works inside or outside a loop."""
-    box: dict[str, object] = {}
-
-    def target() -> None:
-        async def main() -> T:
-            return await make()
-
-        try:
-            box["value"] = asyncio.run(main())
-        except BaseException as exc:
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, name="postgres-admin")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-admin") as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 @contextmanager

@@ -1,0 +1,116 @@
+"""Contract: every UnitOfWork is one transaction that only keeps committed work."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.pagination import PageRequest
+from application.ports import UserQuery
+from domain.errors import ServiceUnavailable
+from tests.support.builders import make_user
+from tests.support.databases import UnitOfWorkFactory
+
+CONCURRENT_WRITERS = 20
+
+
+async def test_work_left_uncommitted_is_rolled_back(uow_factory: UnitOfWorkFactory) -> None:
+    user = make_user()
+
+    async with uow_factory() as uow:
+        await uow.users.add(user)
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_committed_work_is_visible_to_a_new_unit_of_work(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    user = make_user()
+
+    async with uow_factory() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) == user
+
+
+async def test_rollback_discards_the_work_so_far(uow_factory: UnitOfWorkFactory) -> None:
+    kept, discarded = make_user("kept@example.com"), make_user("discarded@example.com")
+
+    async with uow_factory() as uow:
+        await uow.users.add(kept)
+        await uow.commit()
+        await uow.users.add(discarded)
+        await uow.rollback()
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(kept.id) == kept
+        assert await uow.users.get(discarded.id) is None
+
+
+async def test_an_error_rolls_back_and_propagates(uow_factory: UnitOfWorkFactory) -> None:
+    user = make_user()
+
+    with pytest.raises(LookupError):
+        async with uow_factory() as uow:
+            await uow.users.add(user)
+            raise LookupError("boom")
+
+    async with uow_factory() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_one_unit_of_work_can_be_entered_again_after_leaving(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    uow = uow_factory()
+    first, second = make_user("first@example.com"), make_user("second@example.com")
+
+    async with uow:
+        await uow.users.add(first)
+        await uow.commit()
+    async with uow:
+        await uow.users.add(second)
+        await uow.commit()
+    async with uow:
+        found = [await uow.users.get(first.id), await uow.users.get(second.id)]
+
+    assert found == [first, second]
+
+
+async def test_concurrent_read_then_write_transactions_all_succeed(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    # The registration shape: look the email up, then insert. On SQLite this is what fails
+    # with "database is locked" unless writers are serialized from the start.
+    async def register(n: int) -> None:
+        email = f"user{n}@example.com"
+        async with uow_factory() as uow:
+            assert await uow.users.get_by_email(email) is None
+            await asyncio.sleep(0)
+            await uow.users.add(make_user(email))
+            await uow.commit()
+
+    await asyncio.gather(*(register(n) for n in range(CONCURRENT_WRITERS)))
+
+    async with uow_factory() as uow:
+        page = await uow.users.list(UserQuery(page=PageRequest(limit=100)))
+    assert page.total == CONCURRENT_WRITERS
+
+
+async def test_unreachable_database_is_reported_as_service_unavailable() -> None:
+    # Nothing listens on port 1; the connection is refused at once.
+    engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/hexashop")
+    uow = SqlUnitOfWork(create_session_factory(engine))
+    try:
+        with pytest.raises(ServiceUnavailable):
+            async with uow:
+                pass
+    finally:
+        await engine.dispose()
