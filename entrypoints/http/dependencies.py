@@ -7,15 +7,22 @@ that calls its container provider per request; test overrides on the container s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import SkipValidation
 
 from application.accounts.actor import Actor
 from domain.errors import AuthenticationFailed, InvalidAccessToken
 from entrypoints.container import Container
 from entrypoints.http.request_context import remember_user
+
+T = TypeVar("T")
+
+# How handlers declare what they need: by parameter name, not re-validated (the values come
+# from our own container, and tests may override them with fakes that match by shape).
+Injected: TypeAlias = NamedDependency[SkipValidation[T]]
 
 # Container providers exposed to handlers under the same name.
 USE_CASES = (

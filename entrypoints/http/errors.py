@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from domain.errors import (
@@ -164,7 +164,8 @@ def _http_response(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
     status = exc.status_code
     if status >= 500:
         return _crash_response(request, exc)
-    if status == 400 and str(exc.detail).startswith("JSON is malformed"):
+    if status == 400 and isinstance(exc.__cause__, SerializationException):
+        # Litestar wraps msgspec's decode error; its text points into the body, so drop it.
         message = "Request body is not valid JSON"
     else:
         message = DEFAULT_MESSAGES.get(status, HTTPStatus(status).phrase)

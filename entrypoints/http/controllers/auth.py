@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, post
+from litestar.params import JSONBody
 
 from application.accounts.commands import (
     ForgotPasswordCommand,
@@ -22,6 +23,7 @@ from application.accounts.register_user import RegisterUser
 from application.accounts.resend_verification import ResendVerification
 from application.accounts.reset_password import ResetPassword
 from application.accounts.verify_email import VerifyEmail
+from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_json_body
 from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
@@ -53,7 +55,9 @@ class AuthController(Controller):
         description="Creates an unverified customer and emails a verification link (24 h).",
         responses=error_responses(*_COMMON, 409, s409="The email is already registered."),
     )
-    async def register(self, data: RegisterRequest, register_user: RegisterUser) -> UserResponse:
+    async def register(
+        self, data: JSONBody[RegisterRequest], register_user: Injected[RegisterUser]
+    ) -> UserResponse:
         """Sign up."""
         view = await register_user(
             RegisterUserCommand(email=data.email, password=data.password, name=data.name)
@@ -68,7 +72,9 @@ class AuthController(Controller):
         "tokens are 400 with a `token` field error.",
         responses=error_responses(*_COMMON),
     )
-    async def verify_email(self, data: TokenRequest, verify_email: VerifyEmail) -> UserResponse:
+    async def verify_email(
+        self, data: JSONBody[TokenRequest], verify_email: Injected[VerifyEmail]
+    ) -> UserResponse:
         """Redeem a verification token."""
         return UserResponse.from_view(await verify_email(VerifyEmailCommand(token=data.token)))
 
@@ -80,7 +86,7 @@ class AuthController(Controller):
         responses=error_responses(*_COMMON),
     )
     async def resend_verification(
-        self, data: EmailRequest, resend_verification: ResendVerification
+        self, data: JSONBody[EmailRequest], resend_verification: Injected[ResendVerification]
     ) -> None:
         """Queue a new verification email."""
         await resend_verification(ResendVerificationCommand(email=data.email))
@@ -101,7 +107,10 @@ class AuthController(Controller):
         ),
     )
     async def log_in(
-        self, data: LoginRequest, log_in: LogIn, client_ip: str | None
+        self,
+        data: JSONBody[LoginRequest],
+        log_in: Injected[LogIn],
+        client_ip: Injected[str | None],
     ) -> LoginResponse:
         """Start a session."""
         session = await log_in(
@@ -118,7 +127,7 @@ class AuthController(Controller):
         responses=error_responses(*_COMMON, 401, s401="Unknown, expired, revoked or reused token."),
     )
     async def refresh(
-        self, data: RefreshTokenRequest, refresh_session: RefreshSession
+        self, data: JSONBody[RefreshTokenRequest], refresh_session: Injected[RefreshSession]
     ) -> LoginResponse:
         """Rotate the refresh token."""
         session = await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
@@ -131,7 +140,7 @@ class AuthController(Controller):
         description="The login this refresh token belongs to stops working.",
         responses=error_responses(*_COMMON),
     )
-    async def log_out(self, data: RefreshTokenRequest, log_out: LogOut) -> None:
+    async def log_out(self, data: JSONBody[RefreshTokenRequest], log_out: Injected[LogOut]) -> None:
         """End the login."""
         await log_out(LogOutCommand(refresh_token=data.refresh_token))
 
@@ -142,7 +151,9 @@ class AuthController(Controller):
         description="Always 202; the email is sent only when the account exists.",
         responses=error_responses(*_COMMON),
     )
-    async def forgot_password(self, data: EmailRequest, forgot_password: ForgotPassword) -> None:
+    async def forgot_password(
+        self, data: JSONBody[EmailRequest], forgot_password: Injected[ForgotPassword]
+    ) -> None:
         """Queue a reset email."""
         await forgot_password(ForgotPasswordCommand(email=data.email))
 
@@ -154,7 +165,7 @@ class AuthController(Controller):
         responses=error_responses(*_COMMON),
     )
     async def reset_password(
-        self, data: ResetPasswordRequest, reset_password: ResetPassword
+        self, data: JSONBody[ResetPasswordRequest], reset_password: Injected[ResetPassword]
     ) -> None:
         """Set a new password with a reset token."""
         await reset_password(ResetPasswordCommand(token=data.token, password=data.password))

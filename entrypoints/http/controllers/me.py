@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from litestar import Controller, get, patch, post
+from litestar.params import JSONBody
 
 from application.accounts.actor import Actor
 from application.accounts.change_password import ChangePassword
 from application.accounts.commands import ChangePasswordCommand, UpdateProfileCommand
 from application.accounts.get_profile import GetProfile
 from application.accounts.update_profile import UpdateProfile
+from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
@@ -32,7 +34,7 @@ class MeController(Controller):
         summary="Who am I",
         responses=error_responses(*SERVER_ERRORS, 401),
     )
-    async def me(self, actor: Actor, get_profile: GetProfile) -> UserResponse:
+    async def me(self, actor: Injected[Actor], get_profile: Injected[GetProfile]) -> UserResponse:
         """The caller's own user."""
         return UserResponse.from_view(await get_profile(actor))
 
@@ -42,7 +44,10 @@ class MeController(Controller):
         responses=error_responses(*JSON_BODY_ERRORS, *SERVER_ERRORS, 401),
     )
     async def update_me(
-        self, data: UpdateProfileRequest, actor: Actor, update_profile: UpdateProfile
+        self,
+        data: JSONBody[UpdateProfileRequest],
+        actor: Injected[Actor],
+        update_profile: Injected[UpdateProfile],
     ) -> UserResponse:
         """Change one's own name."""
         view = await update_profile(actor, UpdateProfileCommand(name=data.name))
@@ -61,7 +66,10 @@ class MeController(Controller):
         ),
     )
     async def change_password(
-        self, data: ChangePasswordRequest, actor: Actor, change_password: ChangePassword
+        self,
+        data: JSONBody[ChangePasswordRequest],
+        actor: Injected[Actor],
+        change_password: Injected[ChangePassword],
     ) -> None:
         """Change one's own password."""
         await change_password(

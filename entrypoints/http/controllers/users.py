@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post, put
-from litestar.params import Parameter
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
@@ -18,6 +18,7 @@ from application.accounts.update_user import UpdateUser
 from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from application.ports import USER_SORT_FIELDS
 from domain.accounts import Role
+from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
@@ -33,7 +34,7 @@ _S403 = "The caller is not an admin."
 _S404 = "No user with this id (a malformed id is 404 too)."
 _S409 = "The email is taken, or the change would leave no active admin."
 
-UserId = Annotated[UUID, Parameter(description="The user's id (UUID).")]
+UserId = Annotated[UUID, PathParameter(description="The user's id (UUID).")]
 
 
 class UsersController(Controller):
@@ -56,18 +57,18 @@ class UsersController(Controller):
     )
     async def list_users(
         self,
-        actor: Actor,
-        list_users: ListUsers,
-        page: Annotated[int, Parameter(description="Page number, from 1.")] = 1,
+        actor: Injected[Actor],
+        list_users: Injected[ListUsers],
+        page: Annotated[int, QueryParameter(description="Page number, from 1.")] = 1,
         limit: Annotated[
-            int, Parameter(description=f"Items per page, 1..{MAX_LIMIT}.")
+            int, QueryParameter(description=f"Items per page, 1..{MAX_LIMIT}.")
         ] = DEFAULT_LIMIT,
-        search: Annotated[str | None, Parameter(max_length=254)] = None,
-        role: Role | None = None,
-        active: bool | None = None,
+        search: Annotated[str | None, QueryParameter(max_length=254)] = None,
+        role: FromQuery[Role | None] = None,
+        active: FromQuery[bool | None] = None,
         sort: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
                 description="`field` or `-field`; fields: " + ", ".join(USER_SORT_FIELDS),
                 max_length=32,
             ),
@@ -93,7 +94,10 @@ class UsersController(Controller):
         ),
     )
     async def create_user(
-        self, data: CreateUserRequest, actor: Actor, create_user: CreateUser
+        self,
+        data: JSONBody[CreateUserRequest],
+        actor: Injected[Actor],
+        create_user: Injected[CreateUser],
     ) -> UserResponse:
         """An admin creates an account."""
         command = CreateUserCommand(
@@ -110,7 +114,9 @@ class UsersController(Controller):
         summary="Get a user",
         responses=error_responses(*_ADMIN, 404, s403=_S403, s404=_S404),
     )
-    async def get_user(self, user_id: UserId, actor: Actor, get_user: GetUser) -> UserResponse:
+    async def get_user(
+        self, user_id: UserId, actor: Injected[Actor], get_user: Injected[GetUser]
+    ) -> UserResponse:
         """One user."""
         return UserResponse.from_view(await get_user(actor, user_id))
 
@@ -123,7 +129,11 @@ class UsersController(Controller):
         ),
     )
     async def replace_user(
-        self, user_id: UserId, data: ReplaceUserRequest, actor: Actor, update_user: UpdateUser
+        self,
+        user_id: UserId,
+        data: JSONBody[ReplaceUserRequest],
+        actor: Injected[Actor],
+        update_user: Injected[UpdateUser],
     ) -> UserResponse:
         """Set every editable field."""
         command = UpdateUserCommand(
@@ -146,7 +156,11 @@ class UsersController(Controller):
         ),
     )
     async def patch_user(
-        self, user_id: UserId, data: PatchUserRequest, actor: Actor, update_user: UpdateUser
+        self,
+        user_id: UserId,
+        data: JSONBody[PatchUserRequest],
+        actor: Injected[Actor],
+        update_user: Injected[UpdateUser],
     ) -> UserResponse:
         """Change the given fields."""
         command = UpdateUserCommand(
@@ -167,6 +181,11 @@ class UsersController(Controller):
             *_ADMIN, 404, 409, s403=_S403, s404=_S404, s409="The user is the last active admin."
         ),
     )
-    async def delete_user(self, user_id: UserId, actor: Actor, delete_user: DeleteUser) -> None:
+    async def delete_user(
+        self,
+        user_id: UserId,
+        actor: Injected[Actor],
+        delete_user: Injected[DeleteUser],
+    ) -> None:
         """Remove a user and their tokens."""
         await delete_user(actor, user_id)
