@@ -1,0 +1,1 @@
+"""Executable specifications: step definitions and drivers for the Gherkin in features/."""

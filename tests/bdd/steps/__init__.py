@@ -1,0 +1,1 @@
+"""The step library: the shared vocabulary of the feature files."""

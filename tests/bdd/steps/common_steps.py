@@ -1,0 +1,73 @@
+"""Steps any feature may use: the passing of time, outcomes, refusals and emails."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pytest_bdd import parsers, step, then
+
+from tests.bdd.drivers.base import field_key
+from tests.bdd.world import World
+
+_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
+REFUSAL = r"(?:an? )?(?P<kind>invalid|unauthorized|forbidden|not found|conflict|rate limited)"
+
+
+@step(parsers.re(r"(?P<amount>\d+) (?P<unit>minute|hour|day)s? pass(?:es)?"))
+def time_passes(world: World, amount: str, unit: str) -> None:
+    """Given 25 hours pass / When 31 minutes pass."""
+    world.driver.advance_clock(_UNITS[unit] * int(amount))
+
+
+@then("the request succeeds")
+def request_succeeds(world: World) -> None:
+    """The last action was carried out."""
+    outcome = world.outcome()
+    assert outcome.ok, f"expected success, got {outcome.describe()}"
+
+
+@then(parsers.re(rf"the request is refused as {REFUSAL}"))
+def request_refused(world: World, kind: str) -> None:
+    """The last action was refused for this reason."""
+    outcome = world.outcome()
+    assert outcome.refusal == kind, f"expected refusal '{kind}', got {outcome.describe()}"
+
+
+@then(parsers.re(rf'the request is refused as {REFUSAL} with a problem on "(?P<field>[^"]+)"'))
+def request_refused_on_field(world: World, kind: str, field: str) -> None:
+    """The last action was refused, naming the field at fault."""
+    request_refused(world, kind)
+    fields = [field_key(f) for f in world.outcome().fields]
+    assert field_key(field) in fields, f"expected a problem on {field!r}, got {fields}"
+
+
+@then(parsers.re(rf'the request is refused as {REFUSAL} with the message "(?P<message>[^"]+)"'))
+def request_refused_with_message(world: World, kind: str, message: str) -> None:
+    """The last action was refused with exactly this explanation."""
+    request_refused(world, kind)
+    assert world.outcome().message == message, world.outcome().describe()
+
+
+@then(parsers.re(r'an email "(?P<subject>[^"]+)" is sent to "(?P<to>[^"]+)"'))
+def email_sent(world: World, subject: str, to: str) -> None:
+    """At least one email with this subject went to this address."""
+    sent = world.driver.emails_to(to, subject)
+    assert sent, f"no email {subject!r} to {to}; sent: {world.driver.sent_emails()}"
+
+
+@then(
+    parsers.re(
+        r'(?P<count>\d+) emails? "(?P<subject>[^"]+)" (?:have|has) been sent to "(?P<to>[^"]+)"'
+    )
+)
+def emails_sent(world: World, count: str, subject: str, to: str) -> None:
+    """Exactly this many emails with this subject went to this address."""
+    sent = world.driver.emails_to(to, subject)
+    assert len(sent) == int(count), f"expected {count} emails {subject!r} to {to}, got {sent}"
+
+
+@then(parsers.re(r'no email is sent to "(?P<to>[^"]+)"'))
+def no_email_sent(world: World, to: str) -> None:
+    """Nothing at all went to this address."""
+    sent = world.driver.emails_to(to)
+    assert not sent, f"expected no email to {to}, got {sent}"
