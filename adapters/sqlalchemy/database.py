@@ -81,7 +81,8 @@ def create_engine(url: str) -> AsyncEngine:
         pool_size=10,
         max_overflow=20,
         pool_timeout=10,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip per request. A connection found dead raises
+        # (answered 503) and SQLAlchemy then discards every older pooled connection.
         pool_recycle=1800,
         # Fail fast when the server is down, so requests answer 503 instead of hanging.
         connect_args={"timeout": 5},

@@ -1,18 +1,17 @@
 """Fixtures for persistence contract tests: one unit of work factory per backend.
 
-SQL databases are built by the real Alembic migrations. SQLite is migrated once per session
-into a template file copied for each test; Postgres gets one throwaway database per session,
-truncated before each test.
+SQL databases are built by the real Alembic migrations (see the session fixtures in
+tests/conftest.py): each test gets a copy of the migrated SQLite template, and the session's
+Postgres database truncated.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from adapters.sqlalchemy.migrate import upgrade_database, upgrade_database_async
 from tests.support.databases import (
     BACKENDS,
     UnitOfWorkFactory,
@@ -22,23 +21,6 @@ from tests.support.databases import (
     sqlite_url,
     truncate_all,
 )
-from tests.support.postgres import run_in_fresh_loop, throwaway_database_sync
-
-
-@pytest.fixture(scope="session")
-def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated to head, to copy per test."""
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    upgrade_database(sqlite_url(path))
-    return path
-
-
-@pytest.fixture(scope="session")
-def migrated_postgres_url() -> Iterator[str]:
-    """A throwaway Postgres database migrated to head, dropped at the end of the session."""
-    with throwaway_database_sync("hexashop_contract") as url:
-        run_in_fresh_loop(lambda: upgrade_database_async(url))
-        yield url
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from application.ports import UserQuery
 from domain.errors import ServiceUnavailable
 from tests.support.builders import make_user
 from tests.support.databases import UnitOfWorkFactory
+from tests.support.postgres import terminate_other_connections
 
 CONCURRENT_WRITERS = 20
 
@@ -114,3 +115,21 @@ async def test_unreachable_database_is_reported_as_service_unavailable() -> None
                 pass
     finally:
         await engine.dispose()
+
+
+async def test_connections_killed_by_postgres_cost_one_503_then_the_pool_recovers(
+    postgres_uow_factory: UnitOfWorkFactory, migrated_postgres_url: str
+) -> None:
+    user = make_user()
+    async with postgres_uow_factory() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    await terminate_other_connections(migrated_postgres_url)
+
+    with pytest.raises(ServiceUnavailable):
+        async with postgres_uow_factory() as uow:
+            await uow.users.get(user.id)
+    async with postgres_uow_factory() as uow:
+        found = await uow.users.get(user.id)
+
+    assert found == user

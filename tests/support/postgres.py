@@ -68,6 +68,19 @@ async def drop_database(url: str) -> None:
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+async def terminate_other_connections(url: str) -> None:
+    """Make the server drop every other connection to this database (simulates a restart)."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+
+
 @asynccontextmanager
 async def throwaway_database(prefix: str = "hexashop_test") -> AsyncIterator[str]:
     """A fresh database for the duration of the block, dropped afterwards."""
