@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -68,7 +69,18 @@ async def run_migrations_online() -> None:
         await engine.dispose()
 
 
+def _run_online() -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(run_migrations_online())
+        return
+    # Called from code already inside an event loop: give the migrations a loop of their own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="alembic") as pool:
+        pool.submit(lambda: asyncio.run(run_migrations_online())).result()
+
+
 if context.is_offline_mode():
     run_migrations_offline()
 else:
-    asyncio.run(run_migrations_online())
+    _run_online()

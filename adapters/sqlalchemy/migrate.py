@@ -26,7 +26,7 @@ def alembic_config(database_url: str) -> Config:
 def upgrade_database(database_url: str, revision: str = "head") -> None:
     """Bring the database schema up to `revision`; a no-op when it is already there.
 
-    Synchronous, and runs its own event loop: call it from a thread when inside one.
+    Synchronous: it blocks until done, running the async migrations on their own event loop.
     """
     if is_sqlite_url(database_url):
         ensure_sqlite_parent(database_url)

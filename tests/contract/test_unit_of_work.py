@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 
 from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.pagination import PageRequest
 from application.ports import UserQuery
 from domain.errors import ServiceUnavailable
 from tests.support.builders import make_user
-from tests.support.databases import UnitOfWorkFactory
+from tests.support.databases import UnitOfWorkFactory, sqlite_url
 from tests.support.postgres import terminate_other_connections
 
 CONCURRENT_WRITERS = 20
@@ -133,3 +137,32 @@ async def test_connections_killed_by_postgres_cost_one_503_then_the_pool_recover
         found = await uow.users.get(user.id)
 
     assert found == user
+
+
+async def test_sqlite_engine_creates_the_folder_and_configures_each_connection(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(sqlite_url(tmp_path / "new" / "folder" / "app.db"))
+    try:
+        async with engine.connect() as conn:
+            pragmas = [
+                (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
+                for name in ("foreign_keys", "journal_mode", "busy_timeout", "synchronous")
+            ]
+    finally:
+        await engine.dispose()
+
+    assert (tmp_path / "new" / "folder").is_dir()
+    # synchronous=NORMAL reads back as 1.
+    assert pragmas == [1, "wal", 5000, 1]
+
+
+def test_migrations_can_run_from_inside_an_event_loop(tmp_path: Path) -> None:
+    async def migrate_inside_loop() -> None:
+        upgrade_database(sqlite_url(tmp_path / "inside.db"))
+
+    asyncio.run(migrate_inside_loop())
+
+    with closing(sqlite3.connect(tmp_path / "inside.db")) as db:
+        revision = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert revision == [("0001",)]
