@@ -14,8 +14,6 @@ export PYTHONUNBUFFERED := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_COLOR := 1
-# The Postgres server the postgres-marked tests use (.ci/run makes sure it is up).
-export HEXASHOP_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 .PHONY: help install run test lint format bench clean distclean
 
