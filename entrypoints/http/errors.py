@@ -10,6 +10,7 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
@@ -107,7 +108,7 @@ def error_response(
         error=error_name(status),
         message=message,
         status_code=status,
-        errors=errors or None,
+        errors=errors or msgspec.UNSET,
         request_id=request_id_of(request.scope),
     )
     return Response(body, status_code=status, headers=headers)
@@ -135,6 +136,10 @@ def _field_name(item: dict[str, Any]) -> str:
         return missing.group(1)
     if key in ("", "data"):
         return "body"
+    if item.get("source") == "path":
+        # Path parameters are snake_case in Python; say them the way the docs spell them.
+        head, *rest = key.split("_")
+        return head + "".join(part.title() for part in rest)
     return key
 
 
@@ -152,9 +157,6 @@ def _validation_response(
     items = (
         [i for i in (exc.extra or []) if isinstance(i, dict)] if isinstance(exc.extra, list) else []
     )
-    if items and all(i.get("source") == "path" for i in items):
-        # A path id of the wrong shape names nothing that exists.
-        return error_response(request, 404, DEFAULT_MESSAGES[404])
     errors = [FieldErrorBody(field=_field_name(i), message=_field_message(i)) for i in items]
     message = errors[0].message if len(errors) == 1 else "Validation failed"
     return error_response(request, 400, message, errors)

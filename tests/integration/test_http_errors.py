@@ -174,10 +174,11 @@ async def test_unknown_user_id_is_404(client: Client, admin_token: str) -> None:
     assert body["message"] == "User not found"
 
 
-async def test_malformed_user_id_is_404(client: Client, admin_token: str) -> None:
+async def test_malformed_user_id_is_400_naming_the_id(client: Client, admin_token: str) -> None:
     response = await client.get(f"{API}/users/not-a-uuid", headers=bearer(admin_token))
 
-    assert_error_body(response, 404, "NotFound")
+    body = assert_error_body(response, 400, "BadRequest")
+    assert body["errors"][0]["field"] == "id"
 
 
 async def test_wrong_method_is_405(client: Client) -> None:

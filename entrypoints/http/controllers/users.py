@@ -18,6 +18,7 @@ from application.accounts.update_user import UpdateUser
 from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from application.ports import USER_SORT_FIELDS
 from domain.accounts import Role
+from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
@@ -31,10 +32,21 @@ from entrypoints.http.schemas.accounts import (
 
 _ADMIN = (*SERVER_ERRORS, 401, 403)
 _S403 = "The caller is not an admin."
-_S404 = "No user with this id (a malformed id is 404 too)."
+_S404 = "No user with this id."
+_S400_ID = "The id is not a UUID."
 _S409 = "The email is taken, or the change would leave no active admin."
 
-UserId = Annotated[UUID, PathParameter(description="The user's id (UUID).")]
+UserId = Annotated[
+    str, PathParameter(description="The user's id.", schema_extra={"format": "uuid"})
+]
+
+
+def _user_id(raw: str) -> UUID:
+    """Parse the path id; a malformed one is a field error rather than an unmatched route."""
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise ValidationFailed.of("id", "Must be a UUID") from None
 
 
 class UsersController(Controller):
@@ -110,18 +122,18 @@ class UsersController(Controller):
         return UserResponse.from_view(await create_user(actor, command))
 
     @get(
-        "/{user_id:uuid}",
+        "/{id:str}",
         summary="Get a user",
-        responses=error_responses(*_ADMIN, 404, s403=_S403, s404=_S404),
+        responses=error_responses(*_ADMIN, 400, 404, s400=_S400_ID, s403=_S403, s404=_S404),
     )
     async def get_user(
-        self, user_id: UserId, actor: Injected[Actor], get_user: Injected[GetUser]
+        self, id: UserId, actor: Injected[Actor], get_user: Injected[GetUser]
     ) -> UserResponse:
         """One user."""
-        return UserResponse.from_view(await get_user(actor, user_id))
+        return UserResponse.from_view(await get_user(actor, _user_id(id)))
 
     @put(
-        "/{user_id:uuid}",
+        "/{id:str}",
         summary="Replace a user's editable fields",
         description="Every field is required; `name` may be null to clear it.",
         responses=error_responses(
@@ -130,14 +142,14 @@ class UsersController(Controller):
     )
     async def replace_user(
         self,
-        user_id: UserId,
+        id: UserId,
         data: JSONBody[ReplaceUserRequest],
         actor: Injected[Actor],
         update_user: Injected[UpdateUser],
     ) -> UserResponse:
         """Set every editable field."""
         command = UpdateUserCommand(
-            user_id=user_id,
+            user_id=_user_id(id),
             email=data.email,
             # The command reads None as "leave as is"; a blank name is stored as no name.
             name=data.name if data.name is not None else "",
@@ -148,7 +160,7 @@ class UsersController(Controller):
         return UserResponse.from_view(await update_user(actor, command))
 
     @patch(
-        "/{user_id:uuid}",
+        "/{id:str}",
         summary="Change some of a user's fields",
         description="Absent (or null) fields stay as they are.",
         responses=error_responses(
@@ -157,14 +169,14 @@ class UsersController(Controller):
     )
     async def patch_user(
         self,
-        user_id: UserId,
+        id: UserId,
         data: JSONBody[PatchUserRequest],
         actor: Injected[Actor],
         update_user: Injected[UpdateUser],
     ) -> UserResponse:
         """Change the given fields."""
         command = UpdateUserCommand(
-            user_id=user_id,
+            user_id=_user_id(id),
             email=data.email,
             name=data.name,
             role=data.role,
@@ -174,18 +186,25 @@ class UsersController(Controller):
         return UserResponse.from_view(await update_user(actor, command))
 
     @delete(
-        "/{user_id:uuid}",
+        "/{id:str}",
         status_code=204,
         summary="Delete a user",
         responses=error_responses(
-            *_ADMIN, 404, 409, s403=_S403, s404=_S404, s409="The user is the last active admin."
+            *_ADMIN,
+            400,
+            404,
+            409,
+            s400=_S400_ID,
+            s403=_S403,
+            s404=_S404,
+            s409="The user is the last active admin.",
         ),
     )
     async def delete_user(
         self,
-        user_id: UserId,
+        id: UserId,
         actor: Injected[Actor],
         delete_user: Injected[DeleteUser],
     ) -> None:
         """Remove a user and their tokens."""
-        await delete_user(actor, user_id)
+        await delete_user(actor, _user_id(id))

@@ -19,7 +19,7 @@ class ErrorBody(msgspec.Struct, rename="camel", omit_defaults=True):
     message: str
     status_code: int
     request_id: str
-    errors: list[FieldErrorBody] | None = None
+    errors: list[FieldErrorBody] | msgspec.UnsetType = msgspec.UNSET
 
 
 class PageMeta(msgspec.Struct, rename="camel"):

@@ -1,0 +1,160 @@
+"""Health probes and the published API documentation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from adapters.memory import RecordingMailer
+from entrypoints.http.app import create_app
+from tests.integration.conftest import Client, make_container, make_settings
+
+# Every Accounts row of API.md: path under /api/v1 -> methods.
+ACCOUNTS_OPERATIONS = {
+    "/auth/register": {"post"},
+    "/auth/verify-email": {"post"},
+    "/auth/resend-verification": {"post"},
+    "/auth/login": {"post"},
+    "/auth/refresh": {"post"},
+    "/auth/logout": {"post"},
+    "/auth/forgot-password": {"post"},
+    "/auth/reset-password": {"post"},
+    "/me": {"get", "patch"},
+    "/me/password": {"post"},
+    "/users": {"get", "post"},
+    "/users/{id}": {"get", "put", "patch", "delete"},
+}
+
+# The error statuses each operation can answer, beyond 500/503 which every one lists.
+EXPECTED_ERRORS = {
+    ("post", "/auth/register"): {400, 409, 413, 415},
+    ("post", "/auth/verify-email"): {400, 413, 415},
+    ("post", "/auth/resend-verification"): {400, 413, 415},
+    ("post", "/auth/login"): {400, 401, 403, 413, 415, 429},
+    ("post", "/auth/refresh"): {400, 401, 413, 415},
+    ("post", "/auth/logout"): {400, 413, 415},
+    ("post", "/auth/forgot-password"): {400, 413, 415},
+    ("post", "/auth/reset-password"): {400, 413, 415},
+    ("get", "/me"): {401},
+    ("patch", "/me"): {400, 401, 413, 415},
+    ("post", "/me/password"): {400, 401, 413, 415},
+    ("get", "/users"): {400, 401, 403},
+    ("post", "/users"): {400, 401, 403, 409, 413, 415},
+    ("get", "/users/{id}"): {400, 401, 403, 404},
+    ("put", "/users/{id}"): {400, 401, 403, 404, 409, 413, 415},
+    ("patch", "/users/{id}"): {400, 401, 403, 404, 409, 413, 415},
+    ("delete", "/users/{id}"): {400, 401, 403, 404, 409},
+}
+
+
+@pytest.fixture
+async def schema(client: Client) -> dict[str, Any]:
+    """The published OpenAPI document."""
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+async def test_liveness_is_ok(client: Client) -> None:
+    response = await client.get("/health/live")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readiness_is_ok_when_database_and_mail_answer(client: Client) -> None:
+    response = await client.get("/health/ready")
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "mail": "ok"}}
+
+
+async def test_readiness_is_503_naming_mail_when_mail_is_down(
+    client: Client, mailer: RecordingMailer
+) -> None:
+    mailer.down = True
+
+    response = await client.get("/health/ready")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"] == {"database": "ok", "mail": "unavailable"}
+    assert (body["error"], body["statusCode"]) == ("ServiceUnavailable", 503)
+    assert body["requestId"] == response.headers["X-Request-ID"]
+
+
+async def test_readiness_is_503_naming_the_database_when_it_is_unreachable(
+    tmp_path: Path,
+) -> None:
+    # Port 9 (discard) is closed on any sane test host: connecting is refused at once.
+    settings = make_settings(tmp_path, "postgresql+asyncpg://nobody@127.0.0.1:9/none")
+    container = make_container(settings, RecordingMailer())
+
+    async with AsyncTestClient(app=create_app(container)) as client:
+        response = await client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "unavailable", "mail": "ok"}
+    assert "127.0.0.1" not in response.text
+
+
+async def test_every_accounts_operation_is_documented(schema: dict[str, Any]) -> None:
+    paths = schema["paths"]
+
+    for path, methods in ACCOUNTS_OPERATIONS.items():
+        assert f"/api/v1{path}" in paths, path
+        assert methods <= set(paths[f"/api/v1{path}"]), path
+
+
+async def test_every_operation_documents_its_error_statuses(schema: dict[str, Any]) -> None:
+    for (method, path), statuses in EXPECTED_ERRORS.items():
+        documented = {int(code) for code in schema["paths"][f"/api/v1{path}"][method]["responses"]}
+
+        missing = (statuses | {500, 503}) - documented
+        assert not missing, f"{method.upper()} {path} does not document {sorted(missing)}"
+
+
+async def test_every_api_operation_documents_the_error_body(schema: dict[str, Any]) -> None:
+    for path, item in schema["paths"].items():
+        if not path.startswith("/api/v1"):
+            continue
+        for method, operation in item.items():
+            for code, response in operation["responses"].items():
+                if int(code) >= 400:
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ErrorBody"), (method, path, code)
+            assert operation.get("summary"), (method, path)
+            assert operation.get("tags"), (method, path)
+
+
+async def test_protected_operations_require_the_bearer_scheme(schema: dict[str, Any]) -> None:
+    scheme = schema["components"]["securitySchemes"]["BearerToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            protected = path.startswith(("/api/v1/me", "/api/v1/users"))
+            assert (operation.get("security") == [{"BearerToken": []}]) is protected, (
+                method,
+                path,
+            )
+
+
+async def test_health_probes_are_documented_at_the_root(schema: dict[str, Any]) -> None:
+    assert "get" in schema["paths"]["/health/live"]
+    assert "503" in schema["paths"]["/health/ready"]["get"]["responses"]
+
+
+async def test_interactive_docs_are_served_at_schema_and_api_docs(client: Client) -> None:
+    docs = await client.get("/schema")
+    redirect = await client.get("/api-docs", follow_redirects=False)
+
+    assert docs.status_code == 200
+    assert "text/html" in docs.headers["content-type"]
+    assert redirect.status_code in (301, 302, 307, 308)
+    assert redirect.headers["location"] == "/schema"

@@ -1,0 +1,114 @@
+"""Request ids on every response, and access logs that never leak secrets."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import structlog
+from dependency_injector import providers
+
+from entrypoints.container import Container
+from entrypoints.http.logging import configure_logging
+from tests.integration.conftest import API, PASSWORD, Client, UserMaker, bearer
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """Route the app's logs, configured as in production, into a buffer for the test."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    buffer = io.StringIO()
+    configure_logging("INFO", stream=buffer)
+    yield buffer
+    root.handlers = saved_handlers
+    root.setLevel(saved_level)
+    structlog.reset_defaults()
+
+
+def log_lines(buffer: io.StringIO) -> list[dict[str, Any]]:
+    """Every log line, parsed (each must be one JSON object)."""
+    return [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
+
+
+async def test_client_request_id_is_echoed(client: Client) -> None:
+    response = await client.get("/health/live", headers={"X-Request-ID": "trace-42.a_b"})
+
+    assert response.headers["X-Request-ID"] == "trace-42.a_b"
+
+
+async def test_request_id_is_generated_when_absent(client: Client) -> None:
+    response = await client.get("/health/live")
+
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
+
+
+async def test_unsafe_client_request_id_is_replaced(client: Client) -> None:
+    for unsafe in ("x" * 129, "bad id", "a\tb", "<script>"):
+        response = await client.get("/health/live", headers={"X-Request-ID": unsafe})
+
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
+
+
+async def test_errors_and_unknown_routes_carry_the_request_id(client: Client) -> None:
+    for response in (
+        await client.get("/no/such/route", headers={"X-Request-ID": "abc"}),
+        await client.delete(f"{API}/auth/login", headers={"X-Request-ID": "abc"}),
+        await client.get(f"{API}/me", headers={"X-Request-ID": "abc"}),
+    ):
+        assert response.headers["X-Request-ID"] == "abc"
+        assert response.json()["requestId"] == "abc"
+
+
+async def test_one_access_line_per_request_without_secrets(
+    client: Client, make_user: UserMaker, log_output: io.StringIO
+) -> None:
+    user = await make_user("ana@example.com")
+    login = await client.post(
+        f"{API}/auth/login",
+        json={"email": "ana@example.com", "password": PASSWORD},
+        headers={"X-Request-ID": "login-1"},
+    )
+    tokens = login.json()
+    await client.get(f"{API}/me", headers=bearer(tokens["accessToken"]))
+    await client.post(f"{API}/auth/refresh", json={"refreshToken": tokens["refreshToken"]})
+    await client.get(f"{API}/me?token=query-secret", headers=bearer("forged.jwt.value"))
+
+    lines = log_lines(log_output)
+    text = log_output.getvalue()
+    for secret in (PASSWORD, tokens["accessToken"], tokens["refreshToken"], "query-secret"):
+        assert secret not in text
+    assert "forged.jwt.value" not in text
+    access = [line for line in lines if line.get("event") == "request"]
+    assert [(a["method"], a["path"], a["status"]) for a in access] == [
+        ("POST", f"{API}/auth/login", 200),
+        ("GET", f"{API}/me", 200),
+        ("POST", f"{API}/auth/refresh", 200),
+        ("GET", f"{API}/me", 401),
+    ]
+    assert access[0]["request_id"] == "login-1"
+    assert access[1]["user_id"] == user["id"]
+    assert access[0]["user_id"] is None
+    assert all(isinstance(a["duration_ms"], float | int) for a in access)
+
+
+async def test_crash_is_logged_with_traceback_server_side(
+    client: Client, container: Container, log_output: io.StringIO
+) -> None:
+    async def explode(*args: object) -> None:
+        raise RuntimeError("secret detail")
+
+    container.forgot_password.override(providers.Object(explode))
+
+    response = await client.post(f"{API}/auth/forgot-password", json={"email": "a@example.com"})
+
+    assert "secret detail" not in response.text
+    crash = [line for line in log_lines(log_output) if line.get("event") == "unhandled_exception"]
+    assert len(crash) == 1
+    assert "RuntimeError: secret detail" in crash[0]["exception"]
+    assert crash[0]["request_id"] == response.headers["X-Request-ID"]
