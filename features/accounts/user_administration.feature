@@ -50,6 +50,32 @@ Feature: User administration
     When the admin lists the users sorted by "-email"
     Then the listed users are "root@example.com", "bob@example.com", "ana@example.com"
 
+  Scenario: The admin sorts by creation date, newest first
+    Given these users exist:
+      | email             |
+      | ana@example.com   |
+      | bob@example.com   |
+    When the admin lists the users sorted by "-createdAt"
+    Then the listed users are "bob@example.com", "ana@example.com", "root@example.com"
+
+  Scenario: The admin lists only active accounts
+    Given these users exist:
+      | email             | active |
+      | ana@example.com   | yes    |
+      | bob@example.com   | no     |
+    When the admin lists the users who are active
+    Then the listed users are "root@example.com", "ana@example.com"
+
+  Scenario: The admin combines search, filters and sorting
+    Given these users exist:
+      | email             | name        | role     | active |
+      | ana@example.com   | Ana Lima    | customer | yes    |
+      | anabel@shop.org   | Anabel      | customer | yes    |
+      | anouk@example.com | Anouk       | editor   | yes    |
+      | anya@example.com  | Anya        | customer | no     |
+    When the admin lists the users matching "an", with the role "customer", who are active and sorted by "-email"
+    Then the listed users are "anabel@shop.org", "ana@example.com"
+
   Scenario: The admin sorts by name
     Given these users exist:
       | email             | name  |
@@ -91,6 +117,12 @@ Feature: User administration
     And the returned account is verified
     And the returned account reveals no password
     And "eddie@example.com" can log in with password "Secret123"
+
+  Scenario: The admin opens an account in a loyalty tier
+    When the admin creates a premium customer "vip@example.com" with password "Secret123"
+    Then the request succeeds
+    And the returned account has the role "customer"
+    And the returned account has the tier "premium"
 
   Scenario: The admin cannot open a second account for the same email address
     Given a verified customer "ana@example.com"

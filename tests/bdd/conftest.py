@@ -36,7 +36,7 @@ def chosen_driver(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bdd_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database per run; each scenario gets a copy (migrating is the slow part)."""
     from tests.bdd.drivers.http import migrated_template
 
@@ -51,7 +51,7 @@ def driver(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Driver]:
         # Imported here: the default run needs neither the app nor the SQL adapters.
         from tests.bdd.drivers.http import HttpDriver
 
-        template = request.getfixturevalue("migrated_sqlite_template")
+        template = request.getfixturevalue("bdd_sqlite_template")
         built = HttpDriver(tmp_path, template)
     else:
         from tests.bdd.drivers.use_case import UseCaseDriver

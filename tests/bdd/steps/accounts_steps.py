@@ -375,16 +375,24 @@ def lists_users(world: World, actor: str, options: str | None) -> None:
 
 @when(
     parsers.re(
-        rf"{ACTOR} creates an? (?P<role>customer|editor|admin) {EMAIL}"
+        rf"{ACTOR} creates an? (?:(?P<tier>standard|regular|premium) )?"
+        rf"(?P<role>customer|editor|admin) {EMAIL}"
         rf'(?: named "(?P<name>[^"]+)")? with password "(?P<password>[^"]*)"'
     )
 )
 def creates_user(
-    world: World, actor: str, role: str, email: str, name: str | None, password: str
+    world: World,
+    actor: str,
+    tier: str | None,
+    role: str,
+    email: str,
+    name: str | None,
+    password: str,
 ) -> None:
-    """An admin opens an account for someone."""
+    """An admin opens an account for someone, optionally in a given tier."""
+    access = world.access(actor)
     outcome = world.record(
-        world.driver.create_user(world.access(actor), email, password, name=name, role=role)
+        world.driver.create_user(access, email, password, name=name, role=role, tier=tier)
     )
     if outcome.ok:
         world.ids[outcome.data["email"]] = outcome.data["id"]
