@@ -185,6 +185,7 @@ async def test_wrong_method_is_405(client: Client) -> None:
     response = await client.delete(f"{API}/auth/login")
 
     assert_error_body(response, 405, "MethodNotAllowed")
+    assert "POST" in response.headers["Allow"]
 
 
 async def test_duplicate_email_is_409_case_insensitively(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.memory import RecordingMailer
+from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
 
@@ -158,3 +160,50 @@ async def test_interactive_docs_are_served_at_schema_and_api_docs(client: Client
     assert "text/html" in docs.headers["content-type"]
     assert redirect.status_code in (301, 302, 307, 308)
     assert redirect.headers["location"] == "/schema"
+
+
+async def test_cors_preflight_is_answered_for_configured_origins(tmp_path: Path) -> None:
+    settings = msgspec.structs.replace(
+        make_settings(tmp_path, f"sqlite+aiosqlite:///{tmp_path}/cors.db"),
+        cors_origins=("https://shop.example.com",),
+    )
+    app = create_app(make_container(settings, RecordingMailer()))
+
+    async with AsyncTestClient(app=app) as client:
+        response = await client.options(
+            "/api/v1/auth/login",
+            headers={
+                "Origin": "https://shop.example.com",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
+        simple = await client.get("/health/live", headers={"Origin": "https://shop.example.com"})
+
+    assert response.status_code in (200, 204)
+    assert response.headers["access-control-allow-origin"] == "https://shop.example.com"
+    assert simple.headers["access-control-allow-origin"] == "https://shop.example.com"
+    assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
+
+
+async def test_no_cors_headers_without_configured_origins(client: Client) -> None:
+    response = await client.get("/health/live", headers={"Origin": "https://evil.example.com"})
+
+    assert "access-control-allow-origin" not in response.headers
+
+
+async def test_startup_and_shutdown_hooks_run(container: Container) -> None:
+    events: list[str] = []
+
+    async def started() -> None:
+        events.append("started")
+
+    async def stopping() -> None:
+        events.append("stopping")
+
+    app = create_app(container, on_startup=[started], on_shutdown=[stopping])
+    async with AsyncTestClient(app=app) as client:
+        await client.get("/health/ready")
+        assert events == ["started"]
+
+    assert events == ["started", "stopping"]
