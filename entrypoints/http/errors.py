@@ -85,6 +85,12 @@ DEFAULT_MESSAGES: dict[int, str] = {
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
+def wire_name(field: str) -> str:
+    """A field name as the wire spells it: camelCase (snake_case from Python is converted)."""
+    head, *rest = field.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
 def error_name(status: int) -> str:
     """The API.md error name of a status (falls back to the HTTP reason phrase)."""
     try:
@@ -121,7 +127,7 @@ def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Respo
     headers: dict[str, str] = {}
     errors: list[FieldErrorBody] | None = None
     if isinstance(exc, ValidationFailed):
-        errors = [FieldErrorBody(field=e.field, message=e.message) for e in exc.errors]
+        errors = [FieldErrorBody(field=wire_name(e.field), message=e.message) for e in exc.errors]
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
     return error_response(request, status, exc.message, errors, headers)
@@ -136,15 +142,15 @@ def _field_name(item: dict[str, Any]) -> str:
         return missing.group(1)
     if key in ("", "data"):
         return "body"
-    if item.get("source") == "path":
-        # Path parameters are snake_case in Python; say them the way the docs spell them.
-        head, *rest = key.split("_")
-        return head + "".join(part.title() for part in rest)
-    return key
+    # Body keys arrive already renamed; query and path names may be Python's snake_case.
+    return wire_name(key)
 
 
 def _field_message(item: dict[str, Any]) -> str:
+    """One human sentence for a Litestar validation item."""
     message = str(item.get("message") or "Invalid value")
+    if _MISSING_FIELD.search(message):
+        return "This field is required"
     if item.get("key") == "data" and message == "'data'":
         # What Litestar says when a JSON body is required but none was sent.
         return "A JSON request body is required"
@@ -164,7 +170,7 @@ def _validation_response(
 
 def _http_response(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
     status = exc.status_code
-    if status >= 500:
+    if status >= 500 and status != 503:
         return _crash_response(request, exc)
     if status == 400 and isinstance(exc.__cause__, SerializationException):
         # Litestar wraps msgspec's decode error; its text points into the body, so drop it.
