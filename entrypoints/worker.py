@@ -46,11 +46,14 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
             report = await container.dispatch_outbox()()
         except Exception as exc:
             failures += 1
-            logger.exception(
+            # The type only at error level: database errors can quote addresses or SQL
+            # parameters. The traceback is there for whoever turns on DEBUG.
+            logger.error(
                 "outbox_dispatch_failed",
                 error_type=type(exc).__name__,
                 consecutive_failures=failures,
             )
+            logger.debug("outbox_dispatch_failure_detail", exc_info=True)
         else:
             failures = 0
             if report.attempted:
