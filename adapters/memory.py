@@ -17,7 +17,15 @@ from typing import Self
 from uuid import UUID
 
 from application.pagination import Page
-from application.ports import MailDeliveryError, UserQuery
+from application.ports import (
+    LoginAttemptLog,
+    MailDeliveryError,
+    OneTimeTokenRepository,
+    Outbox,
+    RefreshTokenRepository,
+    UserQuery,
+    UserRepository,
+)
 from domain.accounts import OneTimeToken, RefreshToken, User
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
@@ -238,11 +246,11 @@ class MemoryUnitOfWork:
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
-        self.users = MemoryUserRepository(store)
-        self.one_time_tokens = MemoryOneTimeTokenRepository(store)
-        self.refresh_tokens = MemoryRefreshTokenRepository(store)
-        self.login_attempts = MemoryLoginAttemptLog(store)
-        self.outbox = MemoryOutbox(store)
+        self.users: UserRepository = MemoryUserRepository(store)
+        self.one_time_tokens: OneTimeTokenRepository = MemoryOneTimeTokenRepository(store)
+        self.refresh_tokens: RefreshTokenRepository = MemoryRefreshTokenRepository(store)
+        self.login_attempts: LoginAttemptLog = MemoryLoginAttemptLog(store)
+        self.outbox: Outbox = MemoryOutbox(store)
         self._snapshot: dict[str, object] | None = None
         self.committed = False
 
