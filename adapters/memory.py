@@ -111,8 +111,10 @@ class MemoryUserRepository:
         if query.active is not None:
             users = [u for u in users if u.active is query.active]
         users.sort(key=lambda u: u.created_at)  # stable tie-break, like the SQL adapter's id order
-        users.sort(key=lambda u: (_sort_value(u, query.sort.field), str(u.id)),
-                   reverse=query.sort.descending)
+        users.sort(
+            key=lambda u: (_sort_value(u, query.sort.field), str(u.id)),
+            reverse=query.sort.descending,
+        )
         start = query.page.offset
         items = [replace(u) for u in users[start : start + query.page.limit]]
         return Page(items=items, page=query.page.page, limit=query.page.limit, total=len(users))
