@@ -354,6 +354,45 @@ def measure_me(wrk: str, base_real: str, base_bare: str, token: str, report: Rep
         setattr(report, attr, result)
 
 
+def profile_me(wrk: str, real: Proc, base_real: str, token: str) -> None:
+    """With BENCH_PROFILE=1: sample the real server under /me load with py-spy (an extra run,
+    so sampling never skews the measured one) and print where its time goes."""
+    py_spy = shutil.which("py-spy") or shutil.which(str(BIN / "py-spy"))
+    if not py_spy:
+        print("  BENCH_PROFILE set but py-spy is missing (.venv/bin/pip install py-spy)")
+        return
+    folded = REPORT.with_name("me-real.folded")
+    folded.parent.mkdir(parents=True, exist_ok=True)
+    print(f"  profiling /me real for {ME_DURATION_S}s with py-spy -> {folded}", flush=True)
+    load = Load(f"{base_real}/api/v1/me", ME_THREADS, ME_CONNECTIONS, ME_DURATION_S)
+    load.auth = f"Bearer {token}"
+    background = load.spawn(wrk)
+    spy = [py_spy, "record", "--pid", str(real.popen.pid), "--duration", str(ME_DURATION_S - 1)]
+    spy += ["--rate", "200", "--format", "raw", "--output", str(folded), "--nonblocking"]
+    subprocess.run(spy, capture_output=True, check=False)
+    load.collect(background)
+    if folded.exists():
+        print(summarize_profile(folded.read_text()))
+
+
+def summarize_profile(folded: str, top: int = 25) -> str:
+    """Inclusive share of samples per frame, from py-spy's collapsed-stack output."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in folded.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        for frame in set(stack.split(";")):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+    ranked = sorted(inclusive.items(), key=lambda item: -item[1])
+    lines = [f"  {'share':>6}  frame (inclusive, {total} samples)"]
+    lines += [f"  {100 * n / max(total, 1):5.1f}%  {frame[:150]}" for frame, n in ranked[:top]]
+    return "\n".join(lines)
+
+
 def _timed(fn: Callable[[], object], samples: int) -> list[float]:
     times = []
     for _ in range(samples):
@@ -537,7 +576,8 @@ def render(report: Report) -> str:
     lines = [
         "",
         f"hexashop benchmark  {report.started_at}  "
-        f"({report.machine['cpus']} CPUs, {report.machine['python']}, {report.machine['wrk']})",
+        f"({report.machine['cpus']} CPUs, {report.machine['python']}, {report.machine['wrk']}, "
+        f"load average at start {report.machine['loadavg_at_start'][0]})",
         "",
         f"{'scenario':<44}{'req/s':>10}{'p50':>11}{'p99':>11}{'failed':>9}",
     ]
@@ -622,7 +662,9 @@ def run(report: Report) -> None:
         real_port, bare_port = free_port(), free_port()
         env = server_env(dsn, real_port, tmp / "var")
         print("starting hexashop serve ...", flush=True)
-        real = start("real", [str(BIN / "hexashop"), "serve"], env, tmp)
+        # BENCH_SERVER_CMD lets an experiment run a patched server (e.g. another pool size).
+        server_cmd = os.environ.get("BENCH_SERVER_CMD", f"{BIN / 'hexashop'} serve").split()
+        real = start("real", server_cmd, env, tmp)
         stack.callback(real.stop)
         base_real = f"http://127.0.0.1:{real_port}"
         health_path = wait_until_up(real, base_real, ["/health/live", "/api/v1/health/live"])
@@ -648,6 +690,8 @@ def run(report: Report) -> None:
 
         print("measuring GET /me ...", flush=True)
         measure_me(wrk, base_real, base_bare, token, report)
+        if os.environ.get("BENCH_PROFILE"):
+            profile_me(wrk, real, base_real, token)
         bare.stop()  # it must not share the CPU with the remaining measurements
         print("measuring login ...", flush=True)
         measure_login(base_real, dsn, email, report)
@@ -680,7 +724,13 @@ def main() -> int:
     """Entry point of `make bench`."""
     report = Report(
         started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        machine={"cpus": os.cpu_count(), "python": platform.python_version(), "wrk": "wrk"},
+        machine={
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "wrk": "wrk",
+            # Other work on the machine skews every number; the load average shows it.
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
     )
     began = time.monotonic()
     code = 0
