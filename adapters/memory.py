@@ -10,25 +10,36 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 from uuid import UUID
 
-from application.pagination import Page
+from application.pagination import Page, PageRequest
 from application.ports import (
+    IdempotencyKeyTaken,
     LoginAttemptLog,
     MailDeliveryError,
     OneTimeTokenRepository,
+    OrderQuery,
+    OrderRepository,
     Outbox,
+    PaymentRepository,
+    ProcessedEvents,
+    ProductQuery,
+    ProductRepository,
     RefreshTokenRepository,
     UserQuery,
     UserRepository,
 )
 from domain.accounts import OneTimeToken, RefreshToken, User
+from domain.catalog import Product
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
+from domain.ordering import Order, OrderStatus
+from domain.payments import Payment
 
 
 @dataclass
@@ -40,9 +51,23 @@ class MemoryStore:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     login_failures: dict[str, list[datetime]] = field(default_factory=dict)
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
+    products: dict[UUID, Product] = field(default_factory=dict)
+    orders: dict[UUID, Order] = field(default_factory=dict)
+    payments: dict[UUID, Payment] = field(default_factory=dict)
+    processed_events: dict[str, tuple[str, str, datetime]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    _TABLES = ("users", "one_time_tokens", "refresh_tokens", "login_failures", "outbox")
+    _TABLES = (
+        "users",
+        "one_time_tokens",
+        "refresh_tokens",
+        "login_failures",
+        "outbox",
+        "products",
+        "orders",
+        "payments",
+        "processed_events",
+    )
 
     def snapshot(self) -> dict[str, object]:
         """A deep copy of every table, for rollback."""
@@ -52,6 +77,9 @@ class MemoryStore:
         """Put the tables back as they were at `snapshot()`."""
         for name, value in snap.items():
             setattr(self, name, value)
+
+
+T = TypeVar("T")
 
 
 def _sort_value(user: User, name: str) -> object:
@@ -243,6 +271,194 @@ class MemoryOutbox:
         return replace(message) if message else None
 
 
+def _page(items: list[T], page_request: PageRequest) -> Page[T]:
+    start = page_request.offset
+    return Page(
+        items=items[start : start + page_request.limit],
+        page=page_request.page,
+        limit=page_request.limit,
+        total=len(items),
+    )
+
+
+_PRODUCT_SORT = {
+    "name": lambda p: (p.name.lower(), str(p.id)),
+    "priceCents": lambda p: (p.price_cents, str(p.id)),
+    "createdAt": lambda p: (p.created_at, str(p.id)),
+}
+
+
+class MemoryProductRepository:
+    """Products in a dict."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get(self, product_id: UUID) -> Product | None:
+        """A copy of the product."""
+        product = self._store.products.get(product_id)
+        return copy.deepcopy(product) if product else None
+
+    async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
+        """Copies of the products that exist."""
+        return {
+            pid: copy.deepcopy(self._store.products[pid])
+            for pid in product_ids
+            if pid in self._store.products
+        }
+
+    async def add(self, product: Product) -> None:
+        """Insert."""
+        self._store.products[product.id] = copy.deepcopy(product)
+
+    async def update(self, product: Product) -> None:
+        """Overwrite everything but the stock."""
+        current = self._store.products[product.id]
+        updated = copy.deepcopy(product)
+        updated.stock = current.stock
+        self._store.products[product.id] = updated
+
+    async def delete(self, product_id: UUID) -> None:
+        """Remove."""
+        self._store.products.pop(product_id, None)
+
+    async def list(self, query: ProductQuery) -> Page[Product]:
+        """Filter, sort, slice."""
+        items = list(self._store.products.values())
+        if not query.include_inactive:
+            items = [p for p in items if p.active]
+        if query.search:
+            needle = query.search.lower()
+            items = [
+                p for p in items if needle in p.name.lower() or needle in p.description.lower()
+            ]
+        if query.min_price is not None:
+            items = [p for p in items if p.price_cents >= query.min_price]
+        if query.max_price is not None:
+            items = [p for p in items if p.price_cents <= query.max_price]
+        if query.in_stock is not None:
+            items = [p for p in items if (p.stock > 0) is query.in_stock]
+        items.sort(key=_PRODUCT_SORT[query.sort.field], reverse=query.sort.descending)
+        return _page([copy.deepcopy(p) for p in items], query.page)
+
+    async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
+        """Adjust unless below zero."""
+        product = self._store.products.get(product_id)
+        if product is None or product.stock + delta < 0:
+            return None
+        product.stock += delta
+        return product.stock
+
+    async def is_ordered(self, product_id: UUID) -> bool:
+        """Any order line for it?"""
+        return any(
+            line.product_id == product_id
+            for order in self._store.orders.values()
+            for line in order.lines
+        )
+
+
+_ORDER_SORT = {
+    "createdAt": lambda o: (o.created_at, str(o.id)),
+    "totalCents": lambda o: (o.total_cents, str(o.id)),
+}
+
+
+class MemoryOrderRepository:
+    """Orders in a dict."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get(self, order_id: UUID, for_update: bool = False) -> Order | None:
+        """A copy (the memory unit of work is serialized, so no lock is needed)."""
+        order = self._store.orders.get(order_id)
+        return copy.deepcopy(order) if order else None
+
+    async def get_by_idempotency_key(self, user_id: UUID, key: str) -> Order | None:
+        """Find by the user's key."""
+        for order in self._store.orders.values():
+            if order.user_id == user_id and order.idempotency_key == key:
+                return copy.deepcopy(order)
+        return None
+
+    async def add(self, order: Order) -> None:
+        """Insert, refusing a duplicate key for the same user."""
+        if order.idempotency_key is not None and await self.get_by_idempotency_key(
+            order.user_id, order.idempotency_key
+        ):
+            raise IdempotencyKeyTaken()
+        self._store.orders[order.id] = copy.deepcopy(order)
+
+    async def update(self, order: Order) -> None:
+        """Persist the mutable fields."""
+        current = self._store.orders[order.id]
+        current.status = order.status
+        current.updated_at = order.updated_at
+        current.payment_intent_id = order.payment_intent_id
+
+    async def list(self, query: OrderQuery) -> Page[Order]:
+        """Filter, sort, slice."""
+        items = list(self._store.orders.values())
+        if query.user_id is not None:
+            items = [o for o in items if o.user_id == query.user_id]
+        if query.status is not None:
+            items = [o for o in items if o.status is query.status]
+        items.sort(key=_ORDER_SORT[query.sort.field], reverse=query.sort.descending)
+        return _page([copy.deepcopy(o) for o in items], query.page)
+
+    async def list_expired(self, now: datetime, limit: int) -> Sequence[Order]:
+        """Pending orders past their deadline, oldest first."""
+        expired = [
+            o
+            for o in self._store.orders.values()
+            if o.status is OrderStatus.PENDING and o.expires_at <= now
+        ]
+        expired.sort(key=lambda o: (o.expires_at, str(o.id)))
+        return [copy.deepcopy(o) for o in expired[:limit]]
+
+
+class MemoryPaymentRepository:
+    """Payments in a dict keyed by order id."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get_for_order(self, order_id: UUID) -> Payment | None:
+        """The order's payment."""
+        payment = self._store.payments.get(order_id)
+        return replace(payment) if payment else None
+
+    async def get_by_intent(self, intent_id: str) -> Payment | None:
+        """Find by intent id."""
+        for payment in self._store.payments.values():
+            if payment.intent_id == intent_id:
+                return replace(payment)
+        return None
+
+    async def add(self, payment: Payment) -> None:
+        """Insert."""
+        self._store.payments[payment.order_id] = replace(payment)
+
+    async def update(self, payment: Payment) -> None:
+        """Overwrite."""
+        self._store.payments[payment.order_id] = replace(payment)
+
+
+class MemoryProcessedEvents:
+    """Processed event ids in a dict."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def record(self, event_id: str, event_type: str, outcome: str, at: datetime) -> bool:
+        """Insert unless present."""
+        if event_id in self._store.processed_events:
+            return False
+        self._store.processed_events[event_id] = (event_type, outcome, at)
+        return True
+
+
 class MemoryUnitOfWork:
     """A serializable transaction over the in-memory store."""
 
@@ -253,6 +469,10 @@ class MemoryUnitOfWork:
         self.refresh_tokens: RefreshTokenRepository = MemoryRefreshTokenRepository(store)
         self.login_attempts: LoginAttemptLog = MemoryLoginAttemptLog(store)
         self.outbox: Outbox = MemoryOutbox(store)
+        self.products: ProductRepository = MemoryProductRepository(store)
+        self.orders: OrderRepository = MemoryOrderRepository(store)
+        self.payments: PaymentRepository = MemoryPaymentRepository(store)
+        self.processed_events: ProcessedEvents = MemoryProcessedEvents(store)
         self._snapshot: dict[str, object] | None = None
         self.committed = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -10,7 +11,10 @@ from uuid import UUID
 
 from application.pagination import Page, PageRequest, Sort
 from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, User
+from domain.catalog import Product
 from domain.messages import EmailMessage, OutboxMessage
+from domain.ordering import Order, OrderStatus
+from domain.payments import Payment, PaymentEvent
 
 # --- persistence ----------------------------------------------------------------------------
 
@@ -152,6 +156,10 @@ class UnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     login_attempts: LoginAttemptLog
     outbox: Outbox
+    products: ProductRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    processed_events: ProcessedEvents
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""
@@ -242,3 +250,182 @@ class Mailer(Protocol):
 
 class MailDeliveryError(Exception):
     """The mail transport refused or could not be reached."""
+
+
+# --- catalog ----------------------------------------------------------------------------------
+
+PRODUCT_SORT_FIELDS = ("name", "priceCents", "createdAt")
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """Filters for the product list. `search` matches name or description, case-insensitively."""
+
+    search: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool | None = None
+    include_inactive: bool = False
+    sort: Sort = Sort("createdAt")  # noqa: RUF009 - frozen, immutable default
+    page: PageRequest = PageRequest()  # noqa: RUF009 - frozen, immutable default
+
+
+class ProductRepository(Protocol):
+    """Stores products. Stock only ever changes through `try_adjust_stock`."""
+
+    async def get(self, product_id: UUID) -> Product | None:
+        """The product, if any."""
+        ...
+
+    async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
+        """The products among these ids that exist, in one query."""
+        ...
+
+    async def add(self, product: Product) -> None:
+        """Insert a new product."""
+        ...
+
+    async def update(self, product: Product) -> None:
+        """Persist every field except `stock` (so an edit never undoes a reservation)."""
+        ...
+
+    async def delete(self, product_id: UUID) -> None:
+        """Remove the product."""
+        ...
+
+    async def list(self, query: ProductQuery) -> Page[Product]:
+        """One page of products; a fixed number of statements whatever the page size."""
+        ...
+
+    async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
+        """Atomically add `delta` (may be negative) unless stock would go below zero.
+
+        One conditional UPDATE (`stock + delta >= 0`), so concurrent reservations can never
+        oversell. Returns the new stock, or None when refused or the product is missing.
+        """
+        ...
+
+    async def is_ordered(self, product_id: UUID) -> bool:
+        """True when any order has a line for this product."""
+        ...
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+ORDER_SORT_FIELDS = ("createdAt", "totalCents")
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Filters for order lists; `user_id` None means every user's orders (admins)."""
+
+    user_id: UUID | None = None
+    status: OrderStatus | None = None
+    sort: Sort = Sort("createdAt", descending=True)  # noqa: RUF009 - frozen, immutable default
+    page: PageRequest = PageRequest()  # noqa: RUF009 - frozen, immutable default
+
+
+class IdempotencyKeyTaken(Exception):
+    """An order with this user's idempotency key already exists (raised by OrderRepository.add)."""
+
+
+class OrderRepository(Protocol):
+    """Stores orders with their lines."""
+
+    async def get(self, order_id: UUID, for_update: bool = False) -> Order | None:
+        """The order with its lines. With for_update, the row is locked until the transaction
+        ends (Postgres `FOR UPDATE`), so two status changes can't both start from one state."""
+        ...
+
+    async def get_by_idempotency_key(self, user_id: UUID, key: str) -> Order | None:
+        """The order this user placed with this Idempotency-Key, if any."""
+        ...
+
+    async def add(self, order: Order) -> None:
+        """Insert the order and its lines; raise IdempotencyKeyTaken on a duplicate key."""
+        ...
+
+    async def update(self, order: Order) -> None:
+        """Persist status, updated_at and payment_intent_id (lines never change)."""
+        ...
+
+    async def list(self, query: OrderQuery) -> Page[Order]:
+        """One page of orders with their lines, in a fixed number of statements."""
+        ...
+
+    async def list_expired(self, now: datetime, limit: int) -> Sequence[Order]:
+        """Pending orders whose deadline has passed, oldest first; on Postgres locked with
+        SKIP LOCKED so two expiry runs never cancel the same order twice."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    """Stores the payment intent of each order."""
+
+    async def get_for_order(self, order_id: UUID) -> Payment | None:
+        """The order's payment, if one was started."""
+        ...
+
+    async def get_by_intent(self, intent_id: str) -> Payment | None:
+        """The payment with this provider intent id."""
+        ...
+
+    async def add(self, payment: Payment) -> None:
+        """Insert (one per order)."""
+        ...
+
+    async def update(self, payment: Payment) -> None:
+        """Persist status and updated_at."""
+        ...
+
+
+class ProcessedEvents(Protocol):
+    """Provider event ids already handled, recorded in the same transaction as their effect."""
+
+    async def record(self, event_id: str, event_type: str, outcome: str, at: datetime) -> bool:
+        """Insert the id; False when it was already recorded (the event is a redelivery).
+
+        Concurrent deliveries of one id: the second insert waits for the first transaction
+        and then fails, so exactly one delivery applies its effect.
+        """
+        ...
+
+
+# --- payment provider -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreatedIntent:
+    """What the provider answered when asked for a payment intent."""
+
+    intent_id: str
+    client_secret: str
+    amount_cents: int
+    currency: str
+
+
+class PaymentGatewayError(Exception):
+    """The payment provider refused or could not be reached."""
+
+
+class PaymentGateway(Protocol):
+    """A payment provider: Stripe, or the local sandbox."""
+
+    @property
+    def name(self) -> str:
+        """The provider's name as shown to clients (`stripe`, `sandbox`)."""
+        ...
+
+    async def create_intent(
+        self, order_id: UUID, amount_cents: int, currency: str, idempotency_key: str
+    ) -> CreatedIntent:
+        """Create (or, for a repeated idempotency key, get back) a payment intent."""
+        ...
+
+    async def refund(self, intent_id: str, amount_cents: int, idempotency_key: str) -> str:
+        """Refund the intent's payment; returns the provider's refund id."""
+        ...
+
+    def parse_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
+        """Verify a webhook's signature and parse it; raise InvalidWebhookSignature."""
+        ...

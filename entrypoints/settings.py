@@ -36,6 +36,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     outbox_max_attempts: int = 8
     run_worker_in_process: bool = True
     var_dir: str = "var"
+    store_currency: str = "USD"
+    order_ttl_minutes: int = 30
+    order_expiry_interval_seconds: float = 60.0
+    payment_provider: str = "sandbox"
+    stripe_api_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -132,6 +139,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         jwt_secret = _dev_jwt_secret(Path(var_dir))
     elif len(jwt_secret) < 32:
         raise SettingsError("JWT_SECRET must be at least 32 characters")
+    payment_provider = _choice(env, "PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
+    stripe_api_key = env.get("STRIPE_API_KEY") or ""
+    stripe_webhook_secret = env.get("STRIPE_WEBHOOK_SECRET") or ""
+    if payment_provider == "stripe":
+        for name, value in (
+            ("STRIPE_API_KEY", stripe_api_key),
+            ("STRIPE_WEBHOOK_SECRET", stripe_webhook_secret),
+        ):
+            if not value:
+                raise SettingsError(f"{name} is required when PAYMENT_PROVIDER=stripe")
+    currency = (env.get("STORE_CURRENCY") or "USD").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise SettingsError(f"STORE_CURRENCY must be a 3-letter ISO code, got {currency!r}")
     cors = tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip())
     return Settings(
         app_env=app_env,
@@ -153,4 +173,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
         run_worker_in_process=_bool(env, "RUN_WORKER_IN_PROCESS", True),
         var_dir=var_dir,
+        store_currency=currency,
+        order_ttl_minutes=_int(env, "ORDER_TTL_MINUTES", 30, minimum=1),
+        order_expiry_interval_seconds=_float(env, "ORDER_EXPIRY_INTERVAL_SECONDS", 60.0),
+        payment_provider=payment_provider,
+        stripe_api_key=stripe_api_key,
+        stripe_webhook_secret=stripe_webhook_secret,
+        stripe_api_base=env.get("STRIPE_API_BASE") or None,
     )
