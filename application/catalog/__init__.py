@@ -1,0 +1,1 @@
+"""Catalog use cases: products, their prices and stock."""

@@ -1,0 +1,1 @@
+"""Ordering use cases: orders, payments and the provider events that settle them."""
