@@ -183,15 +183,14 @@ class User:
     def accepts_access_token(self, issued_at: datetime) -> bool:
         """True when an access token issued at `issued_at` still speaks for this user.
 
-        Tokens carry whole seconds, so the revocation instant is truncated to the second:
-        a token issued in the same second as a revocation stays valid rather than a fresh
-        login being refused.
+        Access tokens carry their issue time to the microsecond, so the comparison is exact:
+        a token issued even a moment before a revocation is refused.
         """
         if not self.active:
             return False
         if self.tokens_valid_after is None:
             return True
-        return issued_at >= self.tokens_valid_after.replace(microsecond=0)
+        return issued_at >= self.tokens_valid_after
 
     def touch(self, now: datetime) -> None:
         """Record a modification."""

@@ -75,12 +75,19 @@ async def test_tokens_issued_before_the_revocation_second_are_refused(kit: Kit):
         await kit.authenticate()(token)
 
 
-async def test_a_token_issued_in_the_same_second_as_a_revocation_is_accepted(kit: Kit):
-    # Tokens carry whole seconds, so within the revocation's second they get the benefit of
-    # the doubt rather than refusing a login made right after a password reset.
+async def test_a_token_issued_a_moment_before_a_revocation_is_refused(kit: Kit):
     user = await kit.add_user()
     token = await access_token_for(kit)
-    kit.user(user.id).tokens_valid_after = kit.clock.now() + timedelta(microseconds=500_000)
+    kit.user(user.id).tokens_valid_after = kit.clock.now() + timedelta(microseconds=1)
+
+    with pytest.raises(InvalidAccessToken):
+        await kit.authenticate()(token)
+
+
+async def test_a_token_issued_at_the_revocation_instant_is_accepted(kit: Kit):
+    user = await kit.add_user()
+    token = await access_token_for(kit)
+    kit.user(user.id).tokens_valid_after = kit.clock.now()
 
     actor = await kit.authenticate()(token)
 
