@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from domain.errors import Conflict, FieldError, ValidationFailed
+from domain.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 MAX_PRODUCT_NAME = 200
 MAX_PRODUCT_DESCRIPTION = 10_000
+
+
+class ProductNotFound(NotFound):
+    """No such product, or one the caller may not see."""
+
+    message = "Product not found"
 
 
 class InsufficientStock(Conflict):

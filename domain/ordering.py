@@ -9,7 +9,13 @@ from enum import StrEnum
 from uuid import UUID, uuid4
 
 from domain.accounts import Tier
-from domain.errors import BusinessRuleViolated, Conflict, FieldError, ValidationFailed
+from domain.errors import (
+    BusinessRuleViolated,
+    Conflict,
+    FieldError,
+    NotFound,
+    ValidationFailed,
+)
 
 MAX_DISTINCT_PRODUCTS = 50
 MAX_QUANTITY = 100
@@ -44,6 +50,18 @@ class InvalidTransition(Conflict):
         super().__init__(f"Cannot change an order from {current} to {target}")
 
 
+class OrderNotFound(NotFound):
+    """No such order, or one the caller may not see."""
+
+    message = "Order not found"
+
+
+class OrderNotPayable(Conflict):
+    """Only a pending order can be paid."""
+
+    message = "Only a pending order can be paid"
+
+
 class MinimumOrderAmount(BusinessRuleViolated):
     """The subtotal is below the store minimum."""
 
@@ -76,6 +94,21 @@ def check_requested_items(items: Sequence[RequestedItem]) -> None:
         seen.add(item.product_id)
     if errors:
         raise ValidationFailed(*errors)
+
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def normalize_idempotency_key(raw: str | None) -> str | None:
+    """The key trimmed (None when absent or blank); refuse one longer than 255 characters."""
+    if raw is None or not raw.strip():
+        return None
+    key = raw.strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise ValidationFailed.of(
+            "Idempotency-Key", f"Idempotency-Key must be at most {MAX_IDEMPOTENCY_KEY} characters"
+        )
+    return key
 
 
 def tier_discount(subtotal_cents: int, tier: Tier) -> int:

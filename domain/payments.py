@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import ValidationFailed
+from domain.errors import Conflict, NotFound, ValidationFailed
 
 
 class PaymentStatus(StrEnum):
@@ -25,6 +25,18 @@ class PaymentEventType(StrEnum):
     SUCCEEDED = "payment_intent.succeeded"
     FAILED = "payment_intent.payment_failed"
     REFUNDED = "charge.refunded"
+
+
+class PaymentNotFound(NotFound):
+    """No payment with this intent id."""
+
+    message = "Payment not found"
+
+
+class PaymentMissing(Conflict):
+    """The order has no payment to act on (e.g. a refund of an order paid without one)."""
+
+    message = "The order has no payment to refund"
 
 
 class InvalidWebhookSignature(ValidationFailed):

@@ -6,10 +6,12 @@ from application.accounts.actor import Actor
 from application.catalog.commands import AdjustStockCommand
 from application.catalog.views import ProductView
 from application.ports import Clock, UnitOfWork
+from domain.accounts import Role
+from domain.catalog import InsufficientStock, ProductNotFound
 
 
 class AdjustStock:
-    """Adjust stock atomically; admins and editors."""
+    """Adjust stock atomically, never below zero; admins and editors."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, currency: str) -> None:
         self._uow = uow
@@ -17,5 +19,18 @@ class AdjustStock:
         self._currency = currency
 
     async def __call__(self, actor: Actor, cmd: AdjustStockCommand) -> ProductView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The product with its new stock, or PermissionDenied / ProductNotFound /
+        InsufficientStock."""
+        actor.require(Role.ADMIN, Role.EDITOR)
+        async with self._uow as uow:
+            # The conditional update is the only stock write, so it can't race reservations.
+            new_stock = await uow.products.try_adjust_stock(cmd.product_id, cmd.delta)
+            product = await uow.products.get(cmd.product_id)
+            if product is None:
+                raise ProductNotFound()
+            if new_stock is None:
+                raise InsufficientStock(product.name)
+            product.updated_at = self._clock.now()
+            await uow.products.update(product)
+            await uow.commit()
+        return ProductView.from_product(product, self._currency)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from application.accounts.actor import Actor
 from application.catalog.commands import CreateProductCommand
+from application.catalog.images import check_image_ids
 from application.catalog.views import ProductView
 from application.ports import Clock, UnitOfWork
+from domain.accounts import Role
+from domain.catalog import Product
 
 
 class CreateProduct:
@@ -17,5 +20,19 @@ class CreateProduct:
         self._currency = currency
 
     async def __call__(self, actor: Actor, cmd: CreateProductCommand) -> ProductView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The new product, or PermissionDenied / ValidationFailed."""
+        actor.require(Role.ADMIN, Role.EDITOR)
+        check_image_ids(cmd.image_ids)
+        product = Product.create(
+            cmd.name,
+            cmd.price_cents,
+            cmd.stock,
+            self._clock.now(),
+            description=cmd.description,
+            active=cmd.active,
+            image_ids=list(cmd.image_ids),
+        )
+        async with self._uow as uow:
+            await uow.products.add(product)
+            await uow.commit()
+        return ProductView.from_product(product, self._currency)

@@ -5,17 +5,51 @@ from __future__ import annotations
 from application.accounts.actor import Actor
 from application.catalog.commands import ListProductsQuery
 from application.catalog.views import ProductView
-from application.pagination import Page
-from application.ports import UnitOfWork
+from application.pagination import Page, Sort
+from application.ports import PRODUCT_SORT_FIELDS, ProductQuery, UnitOfWork
+from domain.errors import FieldError, ValidationFailed
+
+DEFAULT_PRODUCT_SORT = Sort("createdAt")
+
+
+def _check_price_range(min_price: int | None, max_price: int | None) -> None:
+    errors = []
+    if min_price is not None and min_price < 0:
+        errors.append(FieldError("minPrice", "minPrice must not be negative"))
+    if max_price is not None and max_price < 0:
+        errors.append(FieldError("maxPrice", "maxPrice must not be negative"))
+    if min_price is not None and max_price is not None and min_price > max_price:
+        errors.append(FieldError("minPrice", "minPrice must not exceed maxPrice"))
+    if errors:
+        raise ValidationFailed(*errors)
 
 
 class ListProducts:
-    """Search, filter, sort and page products."""
+    """Search, filter, sort and page products; only active ones for non-staff."""
 
     def __init__(self, uow: UnitOfWork, currency: str) -> None:
         self._uow = uow
         self._currency = currency
 
     async def __call__(self, actor: Actor | None, query: ListProductsQuery) -> Page[ProductView]:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """One page, or ValidationFailed (unknown sort field, bad price range)."""
+        sort = Sort.parse(query.sort, PRODUCT_SORT_FIELDS, DEFAULT_PRODUCT_SORT)
+        _check_price_range(query.min_price, query.max_price)
+        search = query.search.strip() if query.search else None
+        repo_query = ProductQuery(
+            search=search or None,
+            min_price=query.min_price,
+            max_price=query.max_price,
+            in_stock=query.in_stock,
+            include_inactive=actor is not None and actor.is_staff,
+            sort=sort,
+            page=query.page,
+        )
+        async with self._uow as uow:
+            page = await uow.products.list(repo_query)
+        return Page(
+            items=[ProductView.from_product(p, self._currency) for p in page.items],
+            page=page.page,
+            limit=page.limit,
+            total=page.total,
+        )

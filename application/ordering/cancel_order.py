@@ -5,17 +5,25 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.accounts.actor import Actor
+from application.ordering.access import release_stock, visible_order
 from application.ordering.views import OrderView
 from application.ports import Clock, UnitOfWork
 
 
 class CancelOrder:
-    """Cancel and release stock."""
+    """Cancel a pending order and release its reserved stock."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def __call__(self, actor: Actor, order_id: UUID) -> OrderView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The cancelled order, or OrderNotFound / InvalidTransition (not pending)."""
+        async with self._uow as uow:
+            # Locked, so a payment arriving now can't mark paid an order we are cancelling.
+            order = visible_order(actor, await uow.orders.get(order_id, for_update=True))
+            order.cancel(self._clock.now())
+            await release_stock(uow, order)
+            await uow.orders.update(order)
+            await uow.commit()
+        return OrderView.from_order(order)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from application.ordering.access import release_stock
 from application.ports import Clock, UnitOfWork
 
 
 class ExpireOrders:
-    """Expire overdue pending orders and release their stock."""
+    """Cancel one batch of overdue pending orders and release their stock."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, batch_size: int = 100) -> None:
         self._uow = uow
@@ -14,5 +15,18 @@ class ExpireOrders:
         self._batch_size = batch_size
 
     async def __call__(self) -> int:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """How many orders expired in this batch."""
+        expired = 0
+        async with self._uow as uow:
+            now = self._clock.now()
+            for candidate in await uow.orders.list_expired(now, self._batch_size):
+                # Re-read under lock: a payment may have landed since the list was taken.
+                order = await uow.orders.get(candidate.id, for_update=True)
+                if order is None or not order.is_expired(now):
+                    continue
+                order.cancel(now)
+                await release_stock(uow, order)
+                await uow.orders.update(order)
+                expired += 1
+            await uow.commit()
+        return expired

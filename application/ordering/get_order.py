@@ -5,16 +5,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.accounts.actor import Actor
+from application.ordering.access import visible_order
 from application.ordering.views import OrderView
 from application.ports import UnitOfWork
 
 
 class GetOrder:
-    """One order."""
+    """One order, for its owner or an admin."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, order_id: UUID) -> OrderView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The order, or OrderNotFound (also when it is someone else's)."""
+        async with self._uow as uow:
+            order = visible_order(actor, await uow.orders.get(order_id))
+        return OrderView.from_order(order)

@@ -1,20 +1,35 @@
-"""Use case: customers page through their orders, admins through all."""
+"""Use case: customers page through their orders, admins through everyone's."""
 
 from __future__ import annotations
 
 from application.accounts.actor import Actor
+from application.ordering.access import require_user
 from application.ordering.commands import ListOrdersQuery
 from application.ordering.views import OrderView
-from application.pagination import Page
-from application.ports import UnitOfWork
+from application.pagination import Page, Sort
+from application.ports import ORDER_SORT_FIELDS, OrderQuery, UnitOfWork
+
+# Newest first: what a customer looking at "my orders" expects.
+DEFAULT_ORDER_SORT = Sort("createdAt", descending=True)
 
 
 class ListOrders:
-    """One page of orders."""
+    """One page of orders: one's own, or for admins everyone's with optional filters."""
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListOrdersQuery) -> Page[OrderView]:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """One page, or ValidationFailed (unknown sort field)."""
+        sort = Sort.parse(query.sort, ORDER_SORT_FIELDS, DEFAULT_ORDER_SORT)
+        # Anyone but an admin sees only their own orders, whatever userId they pass.
+        user_id = query.user_id if actor.is_admin else require_user(actor)
+        repo_query = OrderQuery(user_id=user_id, status=query.status, sort=sort, page=query.page)
+        async with self._uow as uow:
+            page = await uow.orders.list(repo_query)
+        return Page(
+            items=[OrderView.from_order(o) for o in page.items],
+            page=page.page,
+            limit=page.limit,
+            total=page.total,
+        )

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 from application.accounts.actor import Actor
+from application.ordering.access import require_user
 from application.ordering.commands import PlaceOrderCommand
 from application.ordering.views import OrderView
-from application.ports import Clock, UnitOfWork
+from application.ports import Clock, IdempotencyKeyTaken, UnitOfWork
+from domain.catalog import InsufficientStock
+from domain.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from domain.ordering import (
+    Order,
+    OrderLine,
+    check_requested_items,
+    normalize_idempotency_key,
+)
 
 
 class PlaceOrder:
-    """Place an order, reserving stock."""
+    """Place a pending order at today's prices and reserve its stock, idempotently per key."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, currency: str, order_ttl: timedelta) -> None:
         self._uow = uow
@@ -20,5 +30,60 @@ class PlaceOrder:
         self._order_ttl = order_ttl
 
     async def __call__(self, actor: Actor, cmd: PlaceOrderCommand) -> OrderView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The new order (or the one placed earlier with the same key), or PermissionDenied /
+        ValidationFailed / MinimumOrderAmount / InsufficientStock."""
+        user_id = require_user(actor)
+        key = normalize_idempotency_key(cmd.idempotency_key)
+        check_requested_items(cmd.items)
+        try:
+            async with self._uow as uow:
+                if key is not None:
+                    earlier = await uow.orders.get_by_idempotency_key(user_id, key)
+                    if earlier is not None:
+                        return OrderView.from_order(earlier)
+                order = await self._place(uow, user_id, cmd, key)
+                await uow.orders.add(order)
+                await uow.commit()
+        except IdempotencyKeyTaken:
+            # A concurrent request with the same key won; our reservations were rolled back.
+            return await self._existing(user_id, key)
+        return OrderView.from_order(order)
+
+    async def _place(
+        self, uow: UnitOfWork, user_id: UUID, cmd: PlaceOrderCommand, key: str | None
+    ) -> Order:
+        user = await uow.users.get(user_id)
+        if user is None:
+            raise PermissionDenied("Only a signed-in user can do this")
+        products = await uow.products.get_many([item.product_id for item in cmd.items])
+        errors = []
+        lines = []
+        for index, item in enumerate(cmd.items):
+            product = products.get(item.product_id)
+            if product is None or not product.active:
+                errors.append(
+                    FieldError(f"items[{index}].productId", "Unknown or inactive product")
+                )
+                continue
+            # The price is copied into the line: later price changes don't touch the order.
+            lines.append(OrderLine(product.id, product.name, product.price_cents, item.quantity))
+        if errors:
+            raise ValidationFailed(*errors)
+        order = Order.place(
+            user_id, lines, user.tier, self._currency, self._clock.now(), self._order_ttl, key
+        )
+        # A fixed order (by product id) so two concurrent orders lock rows in the same order
+        # and can't deadlock; a refusal rolls back every reservation made before it.
+        for line in sorted(lines, key=lambda line: line.product_id):
+            if await uow.products.try_adjust_stock(line.product_id, -line.quantity) is None:
+                raise InsufficientStock(line.name)
+        return order
+
+    async def _existing(self, user_id: UUID, key: str | None) -> OrderView:
+        async with self._uow as uow:
+            order = (
+                await uow.orders.get_by_idempotency_key(user_id, key) if key is not None else None
+            )
+        if order is None:  # the winner rolled back after all; the client may simply retry
+            raise Conflict("An order with this Idempotency-Key is being placed; try again")
+        return OrderView.from_order(order)

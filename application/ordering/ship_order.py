@@ -5,13 +5,16 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.accounts.actor import Actor
+from application.ordering.access import email_owner
 from application.ordering.emails import OrderEmails
 from application.ordering.views import OrderView
 from application.ports import Clock, UnitOfWork
+from domain.accounts import Role
+from domain.ordering import OrderNotFound
 
 
 class ShipOrder:
-    """Ship and email the customer."""
+    """Mark a paid order shipped and email the customer; admins and editors."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, emails: OrderEmails) -> None:
         self._uow = uow
@@ -19,5 +22,15 @@ class ShipOrder:
         self._emails = emails
 
     async def __call__(self, actor: Actor, order_id: UUID) -> OrderView:
-        """Not implemented yet."""
-        raise NotImplementedError
+        """The shipped order, or PermissionDenied / OrderNotFound / InvalidTransition."""
+        actor.require(Role.ADMIN, Role.EDITOR)
+        async with self._uow as uow:
+            order = await uow.orders.get(order_id, for_update=True)
+            if order is None:
+                raise OrderNotFound()
+            now = self._clock.now()
+            order.ship(now)
+            await uow.orders.update(order)
+            await email_owner(uow, order, self._emails.shipped, now)
+            await uow.commit()
+        return OrderView.from_order(order)
