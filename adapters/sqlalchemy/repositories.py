@@ -29,7 +29,7 @@ def _rowcount(result: Any) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
-def _like_pattern(text: str) -> str:
+def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with the user's wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -125,7 +125,7 @@ class SqlUserRepository:
         """Filter, sort (id breaks ties), page; the total comes from a second statement."""
         conditions: builtins.list[ColumnElement[bool]] = []
         if query.search:
-            pattern = _like_pattern(query.search.lower())
+            pattern = like_pattern(query.search.lower())
             conditions.append(
                 or_(
                     func.lower(users.c.email).like(pattern, escape="\\"),

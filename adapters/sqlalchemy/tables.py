@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Dialect,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 # Deterministic constraint names, so migrations can refer to (and drop) them by name.
 NAMING_CONVENTION = {
@@ -151,4 +154,106 @@ outbox = Table(
     Column("last_error", Text(), nullable=True),
     # The dispatcher asks for "pending and due"; status leads, so it also serves status alone.
     Index(None, "status", "next_attempt_at"),
+)
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+# Money in cents. 64-bit, so an order of 50 products x 100 units of a pricey item can't overflow.
+Cents = BigInteger
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text(), nullable=False),
+    Column("price_cents", Cents(), nullable=False),
+    # Only try_adjust_stock's conditional UPDATE changes it; the CHECK is the last line of defence.
+    Column("stock", Integer(), nullable=False),
+    Column("active", Boolean(), nullable=False),
+    # A JSON list of media ids as strings; JSONB on Postgres so "which products use this
+    # image" can be answered with containment (@>) later.
+    Column("image_ids", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint("stock >= 0", name="stock_non_negative"),
+    # The public list is "active ones, newest first"; price and name serve the other sorts
+    # and the price range filter.
+    Index(None, "active", "created_at"),
+    Index(None, "price_cents"),
+    Index(None, "name"),
+)
+
+# --- ordering --------------------------------------------------------------------------------
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    # No foreign key to users on purpose: orders are financial records that must outlive
+    # the account (DELETE /users/{id} must neither fail nor cascade into them).
+    Column("user_id", Uuid(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("subtotal_cents", Cents(), nullable=False),
+    Column("discount_cents", Cents(), nullable=False),
+    Column("total_cents", Cents(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("idempotency_key", String(255), nullable=True),
+    Column("payment_intent_id", String(255), nullable=True),
+    # NULL keys never collide, so orders placed without a key are unconstrained.
+    Index(None, "user_id", "idempotency_key", unique=True),
+    # The expiry sweep asks for "pending and past the deadline".
+    Index(None, "status", "expires_at"),
+    # A customer's own list, newest first; user_id leads, so it also serves user_id alone.
+    Index(None, "user_id", "created_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column(
+        "order_id",
+        Uuid(),
+        ForeignKey("orders.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("position", Integer(), primary_key=True),
+    # No foreign key: a product that was never ordered can be deleted, and the line keeps the
+    # name and price captured at order time anyway (ordered products are deactivated instead).
+    Column("product_id", Uuid(), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("unit_price_cents", Cents(), nullable=False),
+    Column("quantity", Integer(), nullable=False),
+)
+
+# --- payments --------------------------------------------------------------------------------
+
+payments = Table(
+    "payments",
+    metadata,
+    # One payment intent per order, reused on retries.
+    Column("order_id", Uuid(), ForeignKey("orders.id"), primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("intent_id", String(255), nullable=False),
+    Column("client_secret", String(255), nullable=False),
+    Column("amount_cents", Cents(), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index(None, "intent_id", unique=True),
+)
+
+processed_events = Table(
+    "processed_events",
+    metadata,
+    # The provider's event id: the primary key is what makes redeliveries no-ops.
+    Column("event_id", String(255), primary_key=True),
+    Column("event_type", String(128), nullable=False),
+    Column("outcome", String(255), nullable=False),
+    Column("processed_at", UTCDateTime(), nullable=False),
 )

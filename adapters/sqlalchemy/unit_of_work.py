@@ -8,6 +8,12 @@ from typing import Self
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sqlalchemy.catalog_repositories import SqlProductRepository
+from adapters.sqlalchemy.ordering_repositories import (
+    SqlOrderRepository,
+    SqlPaymentRepository,
+    SqlProcessedEvents,
+)
 from adapters.sqlalchemy.repositories import (
     SqlLoginAttemptLog,
     SqlOneTimeTokenRepository,
@@ -18,7 +24,11 @@ from adapters.sqlalchemy.repositories import (
 from application.ports import (
     LoginAttemptLog,
     OneTimeTokenRepository,
+    OrderRepository,
     Outbox,
+    PaymentRepository,
+    ProcessedEvents,
+    ProductRepository,
     RefreshTokenRepository,
     UserRepository,
 )
@@ -57,6 +67,10 @@ class SqlUnitOfWork:
     refresh_tokens: RefreshTokenRepository
     login_attempts: LoginAttemptLog
     outbox: Outbox
+    products: ProductRepository
+    orders: OrderRepository
+    payments: PaymentRepository
+    processed_events: ProcessedEvents
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -81,6 +95,10 @@ class SqlUnitOfWork:
         self.refresh_tokens = SqlRefreshTokenRepository(session)
         self.login_attempts = SqlLoginAttemptLog(session)
         self.outbox = SqlOutbox(session, dialect)
+        self.products = SqlProductRepository(session, dialect)
+        self.orders = SqlOrderRepository(session, dialect)
+        self.payments = SqlPaymentRepository(session)
+        self.processed_events = SqlProcessedEvents(session, dialect)
         self._session = session
         return self
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.databases import (
     BACKENDS,
+    SQL_BACKENDS,
     UnitOfWorkFactory,
     copy_sqlite_database,
     memory_factory,
@@ -46,5 +47,12 @@ def uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     """A zero-argument callable returning a fresh unit of work, for each backend in turn."""
     if request.param == "memory":
         return memory_factory()
+    factory: UnitOfWorkFactory = request.getfixturevalue(f"{request.param}_uow_factory")
+    return factory
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    """Like uow_factory, for the SQL backends only (their `engine` is set)."""
     factory: UnitOfWorkFactory = request.getfixturevalue(f"{request.param}_uow_factory")
     return factory

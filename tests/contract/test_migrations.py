@@ -24,6 +24,11 @@ EXPECTED_TABLES = {
     "refresh_tokens",
     "login_failures",
     "outbox",
+    "products",
+    "orders",
+    "order_lines",
+    "payments",
+    "processed_events",
 }
 
 
@@ -65,7 +70,7 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
     state = await _inspect(fresh_database_url)
 
     assert state["tables"] == EXPECTED_TABLES
-    assert state["revision"] == "0001"
+    assert state["revision"] == "0002"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]

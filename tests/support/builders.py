@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from domain.accounts import OneTimeToken, RefreshToken, Role, Tier, TokenPurpose, User
+from domain.catalog import Product
 from domain.messages import EmailMessage, OutboxMessage
+from domain.ordering import Order, OrderLine, OrderStatus
+from domain.payments import Payment, PaymentStatus
 
 # Microseconds on purpose: every backend must keep them.
 T0 = datetime(2026, 1, 31, 12, 0, 0, 123456, tzinfo=UTC)
@@ -66,3 +69,67 @@ def make_outbox_message(
 def is_utc(value: datetime | None) -> bool:
     """True for an aware datetime at UTC offset zero."""
     return value is not None and value.utcoffset() == timedelta(0)
+
+
+def make_product(
+    name: str = "Blue Mug",
+    *,
+    price_cents: int = 900,
+    stock: int = 10,
+    active: bool = True,
+    description: str = "",
+    created_at: datetime = T0,
+    image_ids: list[UUID] | None = None,
+) -> Product:
+    """A product created at `created_at`."""
+    return Product.create(
+        name,
+        price_cents,
+        stock,
+        created_at,
+        description=description,
+        active=active,
+        image_ids=image_ids,
+    )
+
+
+def make_order(
+    user_id: UUID,
+    products: list[tuple[Product, int]] | None = None,
+    *,
+    created_at: datetime = T0,
+    idempotency_key: str | None = None,
+    status: OrderStatus = OrderStatus.PENDING,
+    ttl: timedelta = timedelta(minutes=30),
+) -> Order:
+    """A placed order for (product, quantity) pairs (two mugs of $9.00 by default)."""
+    chosen = products or [(make_product(), 2)]
+    lines = [OrderLine(p.id, p.name, p.price_cents, quantity) for p, quantity in chosen]
+    order = Order.place(
+        user_id,
+        lines,
+        Tier.REGULAR,
+        "USD",
+        created_at,
+        ttl=ttl,
+        idempotency_key=idempotency_key,
+    )
+    order.status = status
+    return order
+
+
+def make_payment(
+    order: Order, intent_id: str | None = None, *, created_at: datetime = T0
+) -> Payment:
+    """A sandbox payment intent for the order's total."""
+    return Payment(
+        order_id=order.id,
+        provider="sandbox",
+        intent_id=intent_id or f"pi_{uuid4().hex}",
+        client_secret=f"secret_{uuid4().hex}",
+        amount_cents=order.total_cents,
+        currency=order.currency,
+        status=PaymentStatus.REQUIRES_PAYMENT,
+        created_at=created_at,
+        updated_at=created_at,
+    )

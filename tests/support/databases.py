@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import MemoryStore, MemoryUnitOfWork
 from adapters.sqlalchemy.database import create_engine, create_session_factory
@@ -18,6 +19,7 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.ports import UnitOfWork
 
 BACKENDS = ("memory", "sqlite", "postgres")
+SQL_BACKENDS = ("sqlite", "postgres")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class UnitOfWorkFactory:
 
     backend: str
     make: Callable[[], UnitOfWork]
+    engine: AsyncEngine | None = None  # the SQL backends' engine, e.g. to count statements
 
     def __call__(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
@@ -72,6 +75,6 @@ async def sql_factory(backend: str, url: str) -> AsyncIterator[UnitOfWorkFactory
     engine = create_engine(url)
     sessions = create_session_factory(engine)
     try:
-        yield UnitOfWorkFactory(backend, lambda: SqlUnitOfWork(sessions))
+        yield UnitOfWorkFactory(backend, lambda: SqlUnitOfWork(sessions), engine)
     finally:
         await engine.dispose()

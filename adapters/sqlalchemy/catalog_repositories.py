@@ -1,0 +1,154 @@
+"""SQL repository for the catalog: products and their stock."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Row, delete, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sqlalchemy.repositories import like_pattern
+from adapters.sqlalchemy.tables import order_lines, products
+from application.pagination import Page
+from application.ports import ProductQuery
+from domain.catalog import Product
+
+
+def _product_values(product: Product) -> dict[str, Any]:
+    return {
+        "id": product.id,
+        "name": product.name,
+        "description": product.description,
+        "price_cents": product.price_cents,
+        "stock": product.stock,
+        "active": product.active,
+        "image_ids": [str(image_id) for image_id in product.image_ids],
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
+
+
+def _product(row: Row[Any]) -> Product:
+    return Product(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        price_cents=row.price_cents,
+        stock=row.stock,
+        active=row.active,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        image_ids=[UUID(image_id) for image_id in row.image_ids],
+    )
+
+
+class SqlProductRepository:
+    """Products in the `products` table."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def get(self, product_id: UUID) -> Product | None:
+        """The product, if any."""
+        stmt = select(products).where(products.c.id == product_id)
+        row = (await self._session.execute(stmt)).first()
+        return _product(row) if row else None
+
+    async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
+        """The existing products among these ids, in one query."""
+        if not product_ids:
+            return {}
+        stmt = select(products).where(products.c.id.in_(list(product_ids)))
+        rows = (await self._session.execute(stmt)).all()
+        return {row.id: _product(row) for row in rows}
+
+    async def add(self, product: Product) -> None:
+        """Insert a new product."""
+        await self._session.execute(insert(products).values(_product_values(product)))
+
+    async def update(self, product: Product) -> None:
+        """Overwrite every field but `stock`, so an edit never undoes a concurrent reservation."""
+        values = _product_values(product)
+        del values["id"], values["stock"]
+        await self._session.execute(
+            update(products).where(products.c.id == product.id).values(values)
+        )
+
+    async def delete(self, product_id: UUID) -> None:
+        """Remove the product (order lines keep their captured name and price)."""
+        await self._session.execute(delete(products).where(products.c.id == product_id))
+
+    def _sort_key(self, field: str) -> ColumnElement[Any]:
+        if field == "priceCents":
+            return products.c.price_cents
+        if field == "createdAt":
+            return products.c.created_at
+        key = func.lower(products.c.name)
+        # Byte order, like Python's str comparison, whatever the database's locale is.
+        return key.collate("C") if self._dialect == "postgresql" else key
+
+    async def list(self, query: ProductQuery) -> Page[Product]:
+        """Filter, sort (id breaks ties), page: one statement for the page, one for the total."""
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if not query.include_inactive:
+            conditions.append(products.c.active.is_(True))
+        if query.search:
+            pattern = like_pattern(query.search.lower())
+            conditions.append(
+                or_(
+                    func.lower(products.c.name).like(pattern, escape="\\"),
+                    func.lower(products.c.description).like(pattern, escape="\\"),
+                )
+            )
+        if query.min_price is not None:
+            conditions.append(products.c.price_cents >= query.min_price)
+        if query.max_price is not None:
+            conditions.append(products.c.price_cents <= query.max_price)
+        if query.in_stock is True:
+            conditions.append(products.c.stock > 0)
+        elif query.in_stock is False:
+            conditions.append(products.c.stock == 0)
+        key = self._sort_key(query.sort.field)
+        order = (
+            (key.desc(), products.c.id.desc()) if query.sort.descending else (key, products.c.id)
+        )
+        page_stmt = (
+            select(products)
+            .where(*conditions)
+            .order_by(*order)
+            .offset(query.page.offset)
+            .limit(query.page.limit)
+        )
+        count_stmt = select(func.count()).select_from(products).where(*conditions)
+        rows = (await self._session.execute(page_stmt)).all()
+        total = (await self._session.execute(count_stmt)).scalar_one()
+        return Page(
+            items=[_product(r) for r in rows],
+            page=query.page.page,
+            limit=query.page.limit,
+            total=int(total),
+        )
+
+    async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
+        """One conditional UPDATE ... RETURNING: the new stock, or None when refused or missing.
+
+        Postgres re-checks the WHERE on the latest row after a concurrent writer commits, and
+        SQLite runs writers one at a time, so concurrent reservations can never oversell.
+        """
+        stmt = (
+            update(products)
+            .where(products.c.id == product_id, products.c.stock + delta >= 0)
+            .values(stock=products.c.stock + delta)
+            .returning(products.c.stock)
+        )
+        stock = (await self._session.execute(stmt)).scalar_one_or_none()
+        return int(stock) if stock is not None else None
+
+    async def is_ordered(self, product_id: UUID) -> bool:
+        """True when any order line refers to the product."""
+        stmt = select(exists().where(order_lines.c.product_id == product_id))
+        return bool((await self._session.execute(stmt)).scalar_one())

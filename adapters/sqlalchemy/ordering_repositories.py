@@ -1,0 +1,277 @@
+"""SQL repositories for ordering and payments: orders with their lines, payments, and the
+provider events already processed."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Row, Select, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sqlalchemy.tables import order_lines, orders, payments, processed_events
+from application.pagination import Page
+from application.ports import IdempotencyKeyTaken, OrderQuery
+from domain.ordering import Order, OrderLine, OrderStatus
+from domain.payments import Payment, PaymentStatus
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def _order_values(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "user_id": order.user_id,
+        "status": order.status.value,
+        "subtotal_cents": order.subtotal_cents,
+        "discount_cents": order.discount_cents,
+        "total_cents": order.total_cents,
+        "currency": order.currency,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+        "expires_at": order.expires_at,
+        "idempotency_key": order.idempotency_key,
+        "payment_intent_id": order.payment_intent_id,
+    }
+
+
+def _line_values(order_id: UUID, position: int, line: OrderLine) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "position": position,
+        "product_id": line.product_id,
+        "name": line.name,
+        "unit_price_cents": line.unit_price_cents,
+        "quantity": line.quantity,
+    }
+
+
+def _line(row: Row[Any]) -> OrderLine:
+    return OrderLine(
+        product_id=row.product_id,
+        name=row.name,
+        unit_price_cents=row.unit_price_cents,
+        quantity=row.quantity,
+    )
+
+
+def _order(row: Row[Any], lines: builtins.list[OrderLine]) -> Order:
+    return Order(
+        id=row.id,
+        user_id=row.user_id,
+        status=OrderStatus(row.status),
+        lines=lines,
+        subtotal_cents=row.subtotal_cents,
+        discount_cents=row.discount_cents,
+        total_cents=row.total_cents,
+        currency=row.currency,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        expires_at=row.expires_at,
+        idempotency_key=row.idempotency_key,
+        payment_intent_id=row.payment_intent_id,
+    )
+
+
+_ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.total_cents}
+
+
+class SqlOrderRepository:
+    """Orders in `orders`, their lines in `order_lines` (in the order they were placed)."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def _with_lines(self, rows: Sequence[Row[Any]]) -> builtins.list[Order]:
+        """Attach lines to already loaded order rows with one more statement, whatever their
+        number (no N+1)."""
+        if not rows:
+            return []
+        stmt = (
+            select(order_lines)
+            .where(order_lines.c.order_id.in_([row.id for row in rows]))
+            .order_by(order_lines.c.order_id, order_lines.c.position)
+        )
+        lines: dict[UUID, builtins.list[OrderLine]] = defaultdict(list)
+        for line in (await self._session.execute(stmt)).all():
+            lines[line.order_id].append(_line(line))
+        return [_order(row, lines[row.id]) for row in rows]
+
+    async def _one(self, stmt: Select[Any]) -> Order | None:
+        row = (await self._session.execute(stmt)).first()
+        if row is None:
+            return None
+        return (await self._with_lines([row]))[0]
+
+    async def get(self, order_id: UUID, for_update: bool = False) -> Order | None:
+        """The order and its lines; with for_update the order row stays locked (Postgres)
+        until the transaction ends. SQLite needs no lock: BEGIN IMMEDIATE already made this
+        transaction the only writer."""
+        stmt = select(orders).where(orders.c.id == order_id)
+        if for_update and self._dialect == "postgresql":
+            stmt = stmt.with_for_update()
+        return await self._one(stmt)
+
+    async def get_by_idempotency_key(self, user_id: UUID, key: str) -> Order | None:
+        """The order this user placed with this key, if any."""
+        stmt = select(orders).where(orders.c.user_id == user_id, orders.c.idempotency_key == key)
+        return await self._one(stmt)
+
+    async def add(self, order: Order) -> None:
+        """Insert the order and its lines; a user's repeated key raises IdempotencyKeyTaken.
+
+        The savepoint keeps the outer transaction usable after the unique index refuses, so
+        the caller can go on to load the existing order.
+        """
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(insert(orders).values(_order_values(order)))
+                if order.lines:
+                    await self._session.execute(
+                        insert(order_lines),
+                        [_line_values(order.id, n, line) for n, line in enumerate(order.lines)],
+                    )
+        except IntegrityError as exc:
+            if "idempotency_key" in str(exc.orig).lower():
+                raise IdempotencyKeyTaken() from exc
+            raise
+
+    async def update(self, order: Order) -> None:
+        """Persist status, updated_at and payment_intent_id; lines never change."""
+        await self._session.execute(
+            update(orders)
+            .where(orders.c.id == order.id)
+            .values(
+                status=order.status.value,
+                updated_at=order.updated_at,
+                payment_intent_id=order.payment_intent_id,
+            )
+        )
+
+    async def list(self, query: OrderQuery) -> Page[Order]:
+        """One page with every line, in three statements: orders, their lines, the total."""
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if query.user_id is not None:
+            conditions.append(orders.c.user_id == query.user_id)
+        if query.status is not None:
+            conditions.append(orders.c.status == query.status.value)
+        key = _ORDER_SORT_COLUMNS[query.sort.field]
+        order = (key.desc(), orders.c.id.desc()) if query.sort.descending else (key, orders.c.id)
+        page_stmt = (
+            select(orders)
+            .where(*conditions)
+            .order_by(*order)
+            .offset(query.page.offset)
+            .limit(query.page.limit)
+        )
+        count_stmt = select(func.count()).select_from(orders).where(*conditions)
+        rows = (await self._session.execute(page_stmt)).all()
+        items = await self._with_lines(rows)
+        total = (await self._session.execute(count_stmt)).scalar_one()
+        return Page(items=items, page=query.page.page, limit=query.page.limit, total=int(total))
+
+    async def list_expired(self, now: datetime, limit: int) -> Sequence[Order]:
+        """Pending orders past their deadline, oldest deadline first; on Postgres locked with
+        SKIP LOCKED, so concurrent expiry runs share the work instead of doubling it."""
+        stmt = (
+            select(orders)
+            .where(orders.c.status == OrderStatus.PENDING.value, orders.c.expires_at <= now)
+            .order_by(orders.c.expires_at, orders.c.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        return await self._with_lines((await self._session.execute(stmt)).all())
+
+
+# --- payments --------------------------------------------------------------------------------
+
+
+def _payment(row: Row[Any]) -> Payment:
+    return Payment(
+        order_id=row.order_id,
+        provider=row.provider,
+        intent_id=row.intent_id,
+        client_secret=row.client_secret,
+        amount_cents=row.amount_cents,
+        currency=row.currency,
+        status=PaymentStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlPaymentRepository:
+    """Payment intents in `payments`, one per order."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _one(self, condition: ColumnElement[bool]) -> Payment | None:
+        row = (await self._session.execute(select(payments).where(condition))).first()
+        return _payment(row) if row else None
+
+    async def get_for_order(self, order_id: UUID) -> Payment | None:
+        """The order's payment, if one was started."""
+        return await self._one(payments.c.order_id == order_id)
+
+    async def get_by_intent(self, intent_id: str) -> Payment | None:
+        """The payment with this provider intent id."""
+        return await self._one(payments.c.intent_id == intent_id)
+
+    async def add(self, payment: Payment) -> None:
+        """Insert (the order id is the primary key: one per order)."""
+        await self._session.execute(
+            insert(payments).values(
+                order_id=payment.order_id,
+                provider=payment.provider,
+                intent_id=payment.intent_id,
+                client_secret=payment.client_secret,
+                amount_cents=payment.amount_cents,
+                currency=payment.currency,
+                status=payment.status.value,
+                created_at=payment.created_at,
+                updated_at=payment.updated_at,
+            )
+        )
+
+    async def update(self, payment: Payment) -> None:
+        """Persist status and updated_at."""
+        await self._session.execute(
+            update(payments)
+            .where(payments.c.order_id == payment.order_id)
+            .values(status=payment.status.value, updated_at=payment.updated_at)
+        )
+
+
+# --- processed provider events ---------------------------------------------------------------
+
+
+class SqlProcessedEvents:
+    """Provider event ids in `processed_events`, recorded in the transaction of their effect."""
+
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    async def record(self, event_id: str, event_type: str, outcome: str, at: datetime) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING RETURNING: False when the id was already there.
+
+        On Postgres a concurrent insert of the same id waits for the first transaction and then
+        does nothing; SQLite runs writers one at a time. Either way exactly one wins.
+        """
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        stmt = (
+            dialect_insert(processed_events)
+            .values(event_id=event_id, event_type=event_type, outcome=outcome, processed_at=at)
+            .on_conflict_do_nothing(index_elements=[processed_events.c.event_id])
+            .returning(processed_events.c.event_id)
+        )
+        return (await self._session.execute(stmt)).first() is not None
