@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
 from uuid import uuid4
 
 import pytest
@@ -21,6 +20,15 @@ from tests.support.stripe_stub import (
 
 WEBHOOK_SECRET = "whsec_contract_test_secret"
 
+MakeStripe = Callable[..., StripePaymentGateway]
+
+
+@pytest.fixture
+def stub(request: pytest.FixtureRequest) -> StripeStub:
+    """The running Stripe stub (named apart from the imported fixture, which it wraps)."""
+    running: StripeStub = request.getfixturevalue("stripe_stub")
+    return running
+
 
 @pytest.fixture
 async def stripe_gateways() -> AsyncIterator[list[StripePaymentGateway]]:
@@ -34,7 +42,7 @@ async def stripe_gateways() -> AsyncIterator[list[StripePaymentGateway]]:
 @pytest.fixture
 def make_stripe(
     stripe_gateways: list[StripePaymentGateway],
-) -> Any:
+) -> MakeStripe:
     """Build a StripePaymentGateway the way the composition root does."""
 
     def make(api_base: str | None, api_key: str = STUB_API_KEY) -> StripePaymentGateway:
@@ -48,11 +56,11 @@ def make_stripe(
 
 
 @pytest.fixture(params=["sandbox", "stripe"])
-def gateway(request: pytest.FixtureRequest, make_stripe: Any) -> PaymentGateway:
+def gateway(request: pytest.FixtureRequest, make_stripe: MakeStripe) -> PaymentGateway:
     """Each payment provider in turn; Stripe talks to a fresh local stub."""
     if request.param == "sandbox":
         return SandboxPaymentGateway()
-    stub: StripeStub = request.getfixturevalue("stripe_stub")
+    stub: StripeStub = request.getfixturevalue("stub")
     stripe_gateway: StripePaymentGateway = make_stripe(stub.url)
     return stripe_gateway
 
@@ -125,13 +133,13 @@ async def test_repeated_refund_key_returns_the_same_refund(gateway: PaymentGatew
 
 
 async def test_create_intent_sends_stripe_the_order_amount_and_key(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
     order_id = uuid4()
 
-    intent = await make_stripe(stripe_stub.url).create_intent(order_id, 1850, "USD", "pay-key-1")
+    intent = await make_stripe(stub.url).create_intent(order_id, 1850, "USD", "pay-key-1")
 
-    [request] = stripe_stub.requests
+    [request] = stub.requests
     assert (request.method, request.path) == ("POST", "/v1/payment_intents")
     assert request.form == {
         "amount": "1850",
@@ -145,13 +153,13 @@ async def test_create_intent_sends_stripe_the_order_amount_and_key(
 
 
 async def test_refund_sends_stripe_the_intent_amount_and_key(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    gateway = make_stripe(stripe_stub.url)
+    gateway = make_stripe(stub.url)
 
     refund_id = await gateway.refund("pi_123", 1850, "refund-key-1")
 
-    [request] = stripe_stub.requests_to("/v1/refunds")
+    [request] = stub.requests_to("/v1/refunds")
     assert request.method == "POST"
     assert request.form == {"payment_intent": "pi_123", "amount": "1850"}
     assert request.header("Idempotency-Key") == "refund-key-1"
@@ -160,36 +168,34 @@ async def test_refund_sends_stripe_the_intent_amount_and_key(
 
 
 async def test_declined_payment_raises_gateway_error_naming_stripe_code(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    stripe_stub.decline_next()
+    stub.decline_next()
 
     with pytest.raises(PaymentGatewayError) as raised:
-        await make_stripe(stripe_stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
+        await make_stripe(stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
 
     assert "card_declined" in str(raised.value)
     assert STUB_API_KEY not in str(raised.value)
-    assert len(stripe_stub.requests) == 1  # a client error is not retried
+    assert len(stub.requests) == 1  # a client error is not retried
 
 
 async def test_refused_refund_raises_gateway_error(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    stripe_stub.fail_next(
-        400, error_type="invalid_request_error", code="charge_already_refunded", times=1
-    )
+    stub.fail_next(400, error_type="invalid_request_error", code="charge_already_refunded", times=1)
 
     with pytest.raises(PaymentGatewayError) as raised:
-        await make_stripe(stripe_stub.url).refund("pi_123", 1850, "refund-key-1")
+        await make_stripe(stub.url).refund("pi_123", 1850, "refund-key-1")
 
     assert "charge_already_refunded" in str(raised.value)
 
 
 async def test_rejected_api_key_is_not_repeated_in_the_error(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
     wrong_key = "sk_test_wrong_51Hx9FzKq3mNbVcXy"
-    gateway = make_stripe(stripe_stub.url, api_key=wrong_key)
+    gateway = make_stripe(stub.url, api_key=wrong_key)
 
     with pytest.raises(PaymentGatewayError) as raised:
         await gateway.create_intent(uuid4(), 1850, "USD", "pay-key-1")
@@ -201,31 +207,31 @@ async def test_rejected_api_key_is_not_repeated_in_the_error(
 
 
 async def test_persistent_server_error_raises_after_one_retry_with_the_same_key(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    stripe_stub.fail_next(500, times=5)
+    stub.fail_next(500, times=5)
 
     with pytest.raises(PaymentGatewayError) as raised:
-        await make_stripe(stripe_stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
+        await make_stripe(stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
 
     assert STUB_API_KEY not in str(raised.value)
-    keys = [request.header("Idempotency-Key") for request in stripe_stub.requests]
+    keys = [request.header("Idempotency-Key") for request in stub.requests]
     assert keys == ["pay-key-1", "pay-key-1"]
 
 
 async def test_transient_server_error_is_retried_with_the_same_key(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    stripe_stub.fail_next(503, times=1)
+    stub.fail_next(503, times=1)
 
-    intent = await make_stripe(stripe_stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
+    intent = await make_stripe(stub.url).create_intent(uuid4(), 1850, "USD", "pay-key-1")
 
-    keys = [request.header("Idempotency-Key") for request in stripe_stub.requests]
+    keys = [request.header("Idempotency-Key") for request in stub.requests]
     assert keys == ["pay-key-1", "pay-key-1"]
     assert intent.amount_cents == 1850
 
 
-async def test_unreachable_stripe_raises_gateway_error(make_stripe: Any) -> None:
+async def test_unreachable_stripe_raises_gateway_error(make_stripe: MakeStripe) -> None:
     gateway = make_stripe(closed_port_url())
 
     with pytest.raises(PaymentGatewayError) as raised:
@@ -235,22 +241,22 @@ async def test_unreachable_stripe_raises_gateway_error(make_stripe: Any) -> None
     assert STUB_API_KEY not in str(raised.value)
 
 
-async def test_check_passes_when_stripe_answers(stripe_stub: StripeStub, make_stripe: Any) -> None:
-    await make_stripe(stripe_stub.url).check()
+async def test_check_passes_when_stripe_answers(stub: StripeStub, make_stripe: MakeStripe) -> None:
+    await make_stripe(stub.url).check()
 
-    [request] = stripe_stub.requests
+    [request] = stub.requests
     assert (request.method, request.path) == ("GET", "/v1/balance")
 
 
-async def test_check_raises_when_stripe_is_unreachable(make_stripe: Any) -> None:
+async def test_check_raises_when_stripe_is_unreachable(make_stripe: MakeStripe) -> None:
     with pytest.raises(PaymentGatewayError):
         await make_stripe(closed_port_url()).check()
 
 
 async def test_stripe_gateway_works_again_on_a_new_event_loop(
-    stripe_stub: StripeStub, make_stripe: Any
+    stub: StripeStub, make_stripe: MakeStripe
 ) -> None:
-    gateway = make_stripe(stripe_stub.url)
+    gateway = make_stripe(stub.url)
     await gateway.create_intent(uuid4(), 1850, "USD", "pay-key-1")
 
     # The container may outlive one loop (CLI commands, tests): a second loop must still work.

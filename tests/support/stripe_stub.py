@@ -181,7 +181,8 @@ class StripeStub:
             if answer.status < 500:
                 self._replays[key] = _Replay(request.method, request.path, request.form, answer)
             return answer
-        if (replay.method, replay.path, replay.form) != (request.method, request.path, request.form):
+        first = (replay.method, replay.path, replay.form)
+        if first != (request.method, request.path, request.form):
             return _error(
                 400,
                 "idempotency_error",
@@ -200,7 +201,7 @@ def _route(request: RecordedRequest) -> _Answer:
     routes = {
         ("POST", "/v1/payment_intents"): _create_payment_intent,
         ("POST", "/v1/refunds"): _create_refund,
-        ("GET", "/v1/balance"): lambda _request: _Answer(200, fixture_object("balance")),
+        ("GET", "/v1/balance"): _balance,
     }
     handler = routes.get((request.method, request.path))
     if handler is None:
@@ -210,6 +211,10 @@ def _route(request: RecordedRequest) -> _Answer:
             f"Unrecognized request URL ({request.method}: {request.path}).",
         )
     return handler(request)
+
+
+def _balance(_request: RecordedRequest) -> _Answer:
+    return _Answer(200, fixture_object("balance"))
 
 
 def _create_payment_intent(request: RecordedRequest) -> _Answer:
