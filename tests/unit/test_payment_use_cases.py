@@ -8,7 +8,7 @@ from ordering_kit import ShopKit
 
 from application.accounts.actor import Actor
 from application.ordering.views import EventOutcome, OrderView
-from domain.accounts import Role
+from domain.accounts import Role, Tier
 from domain.catalog import Product
 from domain.errors import PermissionDenied, ServiceUnavailable
 from domain.ordering import InvalidTransition, OrderNotFound, OrderNotPayable, OrderStatus
@@ -370,3 +370,16 @@ async def test_an_unreachable_provider_leaves_the_order_paid(shop: ShopKit):
         await shop.refund_order()(ADMIN, order.id)
 
     assert shop.order(order.id).status is OrderStatus.PAID
+
+
+async def test_order_emails_list_the_lines_discount_and_total_with_a_link(shop: ShopKit):
+    mug = await shop.add_product("Blue Mug", 900, 10)
+    premium = await shop.add_customer("pia@example.com", tier=Tier.PREMIUM)
+
+    order = await shop.paid_order(premium, mug, 2)
+
+    [email] = shop.emails_of_kind("order_confirmation")
+    body = email.message.text_body
+    assert "2 x Blue Mug @ $9.00 = $18.00" in body
+    assert "Discount: -$3.60" in body and "Total: $14.40" in body
+    assert f"https://shop.test/orders/{order.id}" in body
