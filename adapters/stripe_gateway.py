@@ -177,8 +177,10 @@ def _to_payment_event(event: Any) -> PaymentEvent:
     if event_type.startswith("payment_intent."):
         amount = _int_or_none(obj.get("amount"))
         if event_type == PaymentEventType.SUCCEEDED:
-            # What was actually collected; `amount` is only what was asked for.
-            amount = _int_or_none(obj.get("amount_received")) or amount
+            # What was actually collected; `amount` is only what was asked for. A zero received
+            # amount stays zero, so it cannot pass for the order total.
+            received = _int_or_none(obj.get("amount_received"))
+            amount = received if received is not None else amount
         return PaymentEvent(event_id, event_type, _str_or_none(obj.get("id")), amount, currency)
     if event_type == PaymentEventType.REFUNDED:
         return PaymentEvent(

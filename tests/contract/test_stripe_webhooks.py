@@ -76,6 +76,19 @@ def test_payment_succeeded_without_received_amount_falls_back_to_amount(
     assert (event.amount_cents, event.currency) == (1850, "EUR")
 
 
+def test_payment_succeeded_with_nothing_received_reports_zero(
+    gateway: StripePaymentGateway,
+) -> None:
+    payload = event_payload(
+        "payment_intent.succeeded",
+        {"id": "pi_123", "amount": 1850, "amount_received": 0, "currency": "usd"},
+    )
+
+    event = gateway.parse_event(payload, sign(payload, SECRET))
+
+    assert event.amount_cents == 0
+
+
 def test_payment_failed_maps_intent_and_amount(gateway: StripePaymentGateway) -> None:
     payload = event_payload(
         "payment_intent.payment_failed",
