@@ -165,4 +165,4 @@ def test_migrations_can_run_from_inside_an_event_loop(tmp_path: Path) -> None:
 
     with closing(sqlite3.connect(tmp_path / "inside.db")) as db:
         revision = db.execute("SELECT version_num FROM alembic_version").fetchall()
-    assert revision == [("0001",)]
+    assert revision == [("0002",)]
