@@ -441,8 +441,10 @@ class MemoryPaymentRepository:
         self._store.payments[payment.order_id] = replace(payment)
 
     async def update(self, payment: Payment) -> None:
-        """Overwrite."""
-        self._store.payments[payment.order_id] = replace(payment)
+        """Persist status and updated_at, as the port says (the rest never changes)."""
+        current = self._store.payments[payment.order_id]
+        current.status = payment.status
+        current.updated_at = payment.updated_at
 
 
 class MemoryProcessedEvents:

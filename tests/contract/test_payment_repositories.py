@@ -55,7 +55,7 @@ async def test_unknown_payment_is_none(uow_factory: UnitOfWorkFactory) -> None:
         assert await uow.payments.get_by_intent("pi_unknown") is None
 
 
-async def test_update_persists_status_and_update_time(uow_factory: UnitOfWorkFactory) -> None:
+async def test_update_persists_only_status_and_update_time(uow_factory: UnitOfWorkFactory) -> None:
     order = await _order(uow_factory)
     payment = make_payment(order, "pi_123")
     async with uow_factory() as uow:
@@ -64,7 +64,8 @@ async def test_update_persists_status_and_update_time(uow_factory: UnitOfWorkFac
     settled = replace(payment, status=PaymentStatus.SUCCEEDED, updated_at=T0 + timedelta(minutes=2))
 
     async with uow_factory() as uow:
-        await uow.payments.update(settled)
+        # Only status and updated_at are mutable: the rest of a stale copy is not written.
+        await uow.payments.update(replace(settled, amount_cents=1, client_secret="changed"))
         await uow.commit()
 
     async with uow_factory() as uow:
