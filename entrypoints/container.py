@@ -16,10 +16,12 @@ from adapters.memory import (
     MemoryUnitOfWork,
     RecordingMailer,
 )
+from adapters.sandbox_gateway import SandboxPaymentGateway
 from adapters.secret_tokens import UrlSafeSecretTokens
 from adapters.ses_mailer import SesMailer
 from adapters.sqlalchemy.database import create_engine, create_session_factory
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.stripe_gateway import StripePaymentGateway
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword
 from application.accounts.create_user import CreateUser
@@ -38,12 +40,33 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.update_profile import UpdateProfile
 from application.accounts.update_user import UpdateUser
 from application.accounts.verify_email import VerifyEmail
+from application.catalog.adjust_stock import AdjustStock
+from application.catalog.create_product import CreateProduct
+from application.catalog.delete_product import DeleteProduct
+from application.catalog.get_product import GetProduct
+from application.catalog.list_products import ListProducts
+from application.catalog.update_product import UpdateProduct
 from application.messaging.dispatch_outbox import DispatchOutbox
+from application.ordering.cancel_order import CancelOrder
+from application.ordering.emails import OrderEmails
+from application.ordering.expire_orders import ExpireOrders
+from application.ordering.get_order import GetOrder
+from application.ordering.handle_payment_event import HandlePaymentEvent
+from application.ordering.list_orders import ListOrders
+from application.ordering.place_order import PlaceOrder
+from application.ordering.refund_order import RefundOrder
+from application.ordering.ship_order import ShipOrder
+from application.ordering.simulate_payment import SimulatePayment
+from application.ordering.start_payment import StartPayment
 from entrypoints.settings import Settings
 
 
 def _seconds(value: int) -> timedelta:
     return timedelta(seconds=value)
+
+
+def _minutes(value: int) -> timedelta:
+    return timedelta(minutes=value)
 
 
 class Container(containers.DeclarativeContainer):
@@ -82,6 +105,19 @@ class Container(containers.DeclarativeContainer):
     )
     account_emails = providers.Singleton(AccountEmails, app_url=settings.provided.app_url)
     refresh_ttl = providers.Callable(_seconds, settings.provided.refresh_token_ttl_seconds)
+    payment_gateway = providers.Selector(
+        settings.provided.payment_provider,
+        sandbox=providers.Singleton(SandboxPaymentGateway),
+        stripe=providers.Singleton(
+            StripePaymentGateway,
+            api_key=settings.provided.stripe_api_key,
+            webhook_secret=settings.provided.stripe_webhook_secret,
+            api_base=settings.provided.stripe_api_base,
+        ),
+    )
+    order_emails = providers.Singleton(OrderEmails, app_url=settings.provided.app_url)
+    currency = providers.Callable(str, settings.provided.store_currency)
+    order_ttl = providers.Callable(_minutes, settings.provided.order_ttl_minutes)
 
     # --- accounts ------------------------------------------------------------------------
     register_user = providers.Factory(
@@ -128,6 +164,34 @@ class Container(containers.DeclarativeContainer):
     update_user = providers.Factory(UpdateUser, uow=uow, clock=clock)
     delete_user = providers.Factory(DeleteUser, uow=uow, clock=clock)
 
+    # --- catalog -------------------------------------------------------------------------
+    create_product = providers.Factory(CreateProduct, uow=uow, clock=clock, currency=currency)
+    update_product = providers.Factory(UpdateProduct, uow=uow, clock=clock, currency=currency)
+    adjust_stock = providers.Factory(AdjustStock, uow=uow, clock=clock, currency=currency)
+    delete_product = providers.Factory(DeleteProduct, uow=uow, clock=clock)
+    list_products = providers.Factory(ListProducts, uow=uow, currency=currency)
+    get_product = providers.Factory(GetProduct, uow=uow, currency=currency)
+
+    # --- ordering and payments -----------------------------------------------------------
+    place_order = providers.Factory(
+        PlaceOrder, uow=uow, clock=clock, currency=currency, order_ttl=order_ttl
+    )
+    list_orders = providers.Factory(ListOrders, uow=uow)
+    get_order = providers.Factory(GetOrder, uow=uow)
+    cancel_order = providers.Factory(CancelOrder, uow=uow, clock=clock)
+    start_payment = providers.Factory(StartPayment, uow=uow, gateway=payment_gateway, clock=clock)
+    ship_order = providers.Factory(ShipOrder, uow=uow, clock=clock, emails=order_emails)
+    refund_order = providers.Factory(
+        RefundOrder, uow=uow, gateway=payment_gateway, clock=clock, emails=order_emails
+    )
+    handle_payment_event = providers.Factory(
+        HandlePaymentEvent, uow=uow, clock=clock, emails=order_emails
+    )
+    simulate_payment = providers.Factory(
+        SimulatePayment, uow=uow, handle_payment_event=handle_payment_event
+    )
+    expire_orders = providers.Factory(ExpireOrders, uow=uow, clock=clock)
+
     # --- messaging -----------------------------------------------------------------------
     dispatch_outbox = providers.Factory(
         DispatchOutbox,
@@ -160,3 +224,7 @@ async def close_container(container: Container) -> None:
     to nothing, and disposing an unused pool is a no-op."""
     await container.engine().dispose()
     container.engine.reset()
+    # The Stripe gateway keeps an HTTP connection pool; the sandbox has nothing to close.
+    aclose = getattr(container.payment_gateway(), "aclose", None)
+    if aclose is not None:
+        await aclose()
