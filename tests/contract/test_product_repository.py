@@ -7,6 +7,11 @@ from dataclasses import replace
 from datetime import timedelta
 from uuid import uuid4
 
+import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.sqlalchemy.tables import products
 from application.pagination import PageRequest, Sort
 from application.ports import ProductQuery
 from domain.catalog import Product
@@ -182,6 +187,20 @@ async def test_adjusting_the_stock_of_an_unknown_product_is_refused(
 ) -> None:
     async with uow_factory() as uow:
         assert await uow.products.try_adjust_stock(uuid4(), 1) is None
+
+
+async def test_the_database_itself_refuses_a_negative_stock(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    product = make_product(stock=1)
+    await _add(sql_uow_factory, product)
+    assert sql_uow_factory.engine is not None
+
+    with pytest.raises(IntegrityError, match="stock_non_negative"):
+        async with sql_uow_factory.engine.begin() as conn:
+            await conn.execute(update(products).where(products.c.id == product.id).values(stock=-1))
+
+    assert await _stock(sql_uow_factory, product) == 1
 
 
 async def test_concurrent_reservations_never_oversell(uow_factory: UnitOfWorkFactory) -> None:

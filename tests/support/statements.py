@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
@@ -16,11 +16,12 @@ from tests.support.databases import UnitOfWorkFactory
 class StatementCounter:
     """How many statements went to the database, and which."""
 
-    count: int = 0
-    statements: list[str] | None = None
+    statements: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.statements = []
+    @property
+    def count(self) -> int:
+        """How many statements were executed."""
+        return len(self.statements)
 
 
 @contextmanager
@@ -31,10 +32,8 @@ def count_statements(factory: UnitOfWorkFactory) -> Iterator[StatementCounter]:
     engine = factory.engine.sync_engine
     counter = StatementCounter()
 
-    def on_execute(*args: Any) -> None:
-        counter.count += 1
-        assert counter.statements is not None
-        counter.statements.append(str(args[2]))
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        counter.statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", on_execute)
     try:
