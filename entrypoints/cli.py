@@ -1,4 +1,4 @@
-"""The operator's command line: `hexashop serve | worker | db upgrade | users ...`."""
+"""The operator's command line: serve, worker, db, users, products, orders, seed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from types import FrameType
 from typing import NoReturn, TypeVar
+from uuid import UUID
 
 import click
 import uvicorn
@@ -16,14 +17,21 @@ from adapters.sqlalchemy.migrate import upgrade_database
 from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
 from application.accounts.views import UserView
-from application.pagination import MAX_LIMIT, PageRequest
+from application.catalog.commands import ListProductsQuery
+from application.catalog.views import ProductView
+from application.ordering.commands import ListOrdersQuery
+from application.ordering.views import OrderView
+from application.pagination import MAX_LIMIT, Page, PageRequest
 from domain.accounts import Role
 from domain.errors import DomainError, ValidationFailed
+from domain.ordering import OrderStatus
+from domain.payments import format_money
 from entrypoints.container import Container, close_container, create_container
 from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
+from entrypoints.seed import SeedReport, seed_demo
 from entrypoints.settings import Settings, SettingsError, load_settings
-from entrypoints.worker import Hook, run_outbox_worker, start_in_process_worker
+from entrypoints.worker import Hook, expire_overdue_orders, run_worker, start_in_process_worker
 
 T = TypeVar("T")
 
@@ -50,6 +58,30 @@ def _describe(exc: DomainError) -> str:
     if isinstance(exc, ValidationFailed) and exc.errors:
         return "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
     return exc.message
+
+
+async def _every_page(fetch: Callable[[PageRequest], Awaitable[Page[T]]]) -> list[T]:
+    """Every item of a paged listing, fetched page by page at the largest page size."""
+    found: list[T] = []
+    page_number = 1
+    while True:
+        page = await fetch(PageRequest(page_number, MAX_LIMIT))
+        found.extend(page.items)
+        if page_number >= page.total_pages:
+            return found
+        page_number += 1
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Rows as left-aligned columns under an upper-case header."""
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+    header = "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))
+    return "\n".join(line.rstrip() for line in [header, *lines])
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def _run(work: Callable[[Container], Awaitable[T]]) -> T:
@@ -82,7 +114,7 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 
 @cli.command()
 def serve() -> None:
-    """Apply migrations, then serve the HTTP API (and the outbox worker, unless disabled)."""
+    """Apply migrations, then serve the HTTP API (and the background worker, unless disabled)."""
     settings = _settings()
     configure_logging(settings.log_level)
     upgrade_database(settings.database_url)
@@ -105,7 +137,7 @@ def serve() -> None:
 
 @cli.command()
 def worker() -> None:
-    """Run the outbox worker alone until SIGINT or SIGTERM."""
+    """Run the worker alone (outbox delivery, order expiry) until SIGINT or SIGTERM."""
     settings = _settings()
     configure_logging(settings.log_level)
     container = create_container(settings)
@@ -116,7 +148,7 @@ def worker() -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await run_outbox_worker(container, stop)
+            await run_worker(container, stop)
         finally:
             await close_container(container)
 
@@ -168,26 +200,19 @@ def create_admin(email: str, name: str | None, password: str) -> None:
     click.echo(f"created admin {user.email}")
 
 
-_COLUMNS = ("email", "name", "role", "tier", "verified", "active", "created")
+_USER_COLUMNS = ("email", "name", "role", "tier", "verified", "active", "created")
 
 
-def _row(user: UserView) -> tuple[str, ...]:
+def _user_row(user: UserView) -> tuple[str, ...]:
     return (
         user.email,
         user.name or "-",
         str(user.role),
         str(user.tier),
-        "yes" if user.email_verified else "no",
-        "yes" if user.active else "no",
+        _yes_no(user.email_verified),
+        _yes_no(user.active),
         user.created_at.strftime("%Y-%m-%d %H:%M"),
     )
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in [_COLUMNS, *rows]) for i in range(len(_COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
-    header = "  ".join(c.upper().ljust(w) for c, w in zip(_COLUMNS, widths, strict=True))
-    return "\n".join(line.rstrip() for line in [header, *lines])
 
 
 @users.command("list")
@@ -195,17 +220,14 @@ def list_users() -> None:
     """Show every user as a table."""
 
     async def work(container: Container) -> list[UserView]:
-        found: list[UserView] = []
-        page_number = 1
-        while True:
-            query = ListUsersQuery(sort="createdAt", page=PageRequest(page_number, MAX_LIMIT))
-            page = await container.list_users()(Actor.system(), query)
-            found.extend(page.items)
-            if page_number >= page.total_pages:
-                return found
-            page_number += 1
+        list_users = container.list_users()
 
-    click.echo(_table([_row(user) for user in _run(work)]))
+        async def fetch(page: PageRequest) -> Page[UserView]:
+            return await list_users(Actor.system(), ListUsersQuery(sort="createdAt", page=page))
+
+        return await _every_page(fetch)
+
+    click.echo(_table(_USER_COLUMNS, [_user_row(user) for user in _run(work)]))
 
 
 def _update_by_email(email: str, change: Callable[..., UpdateUserCommand]) -> UserView:
@@ -242,6 +264,146 @@ def deactivate(email: str) -> None:
     """Deactivate a user: they can no longer log in."""
     user = _update_by_email(email, partial(UpdateUserCommand, active=False))
     click.echo(f"{user.email} is deactivated")
+
+
+# --- products ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def products() -> None:
+    """The catalog."""
+
+
+_PRODUCT_COLUMNS = ("id", "name", "price", "stock", "active")
+
+
+def _product_row(product: ProductView) -> tuple[str, ...]:
+    return (
+        str(product.id),
+        product.name,
+        format_money(product.price_cents, product.currency),
+        str(product.stock),
+        _yes_no(product.active),
+    )
+
+
+@products.command("list")
+def list_products() -> None:
+    """Show every product, inactive ones included, as a table (by name)."""
+
+    async def work(container: Container) -> list[ProductView]:
+        list_products = container.list_products()
+
+        async def fetch(page: PageRequest) -> Page[ProductView]:
+            return await list_products(Actor.system(), ListProductsQuery(sort="name", page=page))
+
+        return await _every_page(fetch)
+
+    click.echo(_table(_PRODUCT_COLUMNS, [_product_row(p) for p in _run(work)]))
+
+
+# --- orders ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def orders() -> None:
+    """Orders and their payments."""
+
+
+_ORDER_COLUMNS = ("id", "user_id", "status", "total", "created")
+
+
+def _order_row(order: OrderView) -> tuple[str, ...]:
+    return (
+        str(order.id),
+        str(order.user_id),
+        str(order.status),
+        format_money(order.total_cents, order.currency),
+        order.created_at.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+@orders.command("list")
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in OrderStatus]),
+    default=None,
+    help="Only orders with this status.",
+)
+def list_orders(status: str | None) -> None:
+    """Show every order (newest first) as a table."""
+    wanted = OrderStatus(status) if status else None
+
+    async def work(container: Container) -> list[OrderView]:
+        list_orders = container.list_orders()
+
+        async def fetch(page: PageRequest) -> Page[OrderView]:
+            query = ListOrdersQuery(status=wanted, page=page)
+            return await list_orders(Actor.system(), query)
+
+        return await _every_page(fetch)
+
+    click.echo(_table(_ORDER_COLUMNS, [_order_row(o) for o in _run(work)]))
+
+
+@orders.command("expire")
+def expire_orders() -> None:
+    """Cancel every pending order past its payment deadline now, releasing its stock."""
+    expired = _run(expire_overdue_orders)
+    click.echo(f"expired {expired} orders")
+
+
+@orders.command("refund")
+@click.argument("order_id")
+def refund_order(order_id: str) -> None:
+    """Refund a paid or shipped order through the payment provider and email the customer."""
+    try:
+        parsed = UUID(order_id)
+    except ValueError:
+        _fail(f"{order_id!r} is not an order id", EXIT_REFUSED)
+
+    async def work(container: Container) -> OrderView:
+        return await container.refund_order()(Actor.system(), parsed)
+
+    order = _run(work)
+    click.echo(f"refunded order {order.id} ({format_money(order.total_cents, order.currency)})")
+
+
+# --- demo data ---------------------------------------------------------------------------------
+
+
+@cli.group()
+def seed() -> None:
+    """Demo data."""
+
+
+_CREDENTIAL_COLUMNS = ("email", "password", "role", "tier", "new")
+
+
+def _seed_summary(report: SeedReport) -> str:
+    if not report.created_anything:
+        return "nothing new: the demo data is already there"
+    return (
+        f"created {len(report.users_created)} users and {report.products_created} products"
+        f" ({len(report.users_existing)} users and {report.products_existing} products"
+        " were already there)"
+    )
+
+
+@seed.command("demo")
+def seed_demo_data() -> None:
+    """Create demo staff, customers (verified, known passwords) and products; skip what exists."""
+    report = _run(seed_demo)
+    created = {user.email for user in report.users_created}
+    rows = [
+        (user.email, user.password, str(user.role), str(user.tier), _yes_no(user.email in created))
+        for user in [*report.users_created, *report.users_existing]
+    ]
+    click.echo(_table(_CREDENTIAL_COLUMNS, sorted(rows, key=lambda row: row[0])))
+    if report.users_existing:
+        # Their passwords are whatever they were: the demo ones only if nobody changed them.
+        click.echo("(accounts marked NEW=no existed already and kept their password)")
+    click.echo(_seed_summary(report))
 
 
 def main() -> None:

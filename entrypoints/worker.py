@@ -1,4 +1,9 @@
-"""The outbox worker: delivers queued emails until told to stop, through any mail outage."""
+"""The background worker: delivers queued emails and expires unpaid orders until told to stop.
+
+Two loops with their own timing share one stop event: the outbox is polled every
+`outbox_poll_seconds`, overdue orders are expired every `order_expiry_interval_seconds`.
+Neither ends on a failure; each logs it and tries again on its next turn.
+"""
 
 from __future__ import annotations
 
@@ -65,27 +70,64 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("outbox_worker_stopped")
 
 
+async def expire_overdue_orders(container: Container) -> int:
+    """Expire every overdue pending order, batch after batch; how many expired."""
+    total = 0
+    # ExpireOrders handles one batch per call: repeat until a batch finds nothing, so a backlog
+    # (after downtime) drains in one turn. It terminates: an expired order is no longer pending.
+    while expired := await container.expire_orders()():
+        total += expired
+    return total
+
+
+async def run_expiry_worker(container: Container, stop: asyncio.Event) -> None:
+    """Expire overdue orders now and then every `order_expiry_interval_seconds` until `stop`.
+
+    A failing run is logged and retried on the next turn; it never ends the loop.
+    """
+    interval = container.settings().order_expiry_interval_seconds
+    logger.info("order_expiry_started", interval_seconds=interval)
+    while not stop.is_set():
+        try:
+            expired = await expire_overdue_orders(container)
+        except Exception as exc:
+            # As for the outbox: the type only, the traceback at DEBUG.
+            logger.error("order_expiry_failed", error_type=type(exc).__name__)
+            logger.debug("order_expiry_failure_detail", exc_info=True)
+        else:
+            if expired:
+                logger.info("orders_expired", count=expired)
+        await _sleep_unless_stopped(stop, interval)
+    logger.info("order_expiry_stopped")
+
+
+async def run_worker(container: Container, stop: asyncio.Event) -> None:
+    """Run the outbox and order-expiry loops side by side until `stop` is set."""
+    await asyncio.gather(run_outbox_worker(container, stop), run_expiry_worker(container, stop))
+
+
 Hook = Callable[[], Awaitable[None]]
 
 
 def start_in_process_worker(container: Container) -> tuple[Hook, Hook]:
-    """Startup and shutdown hooks that run the outbox worker as a task of the web app."""
+    """Startup and shutdown hooks that run the worker loops as tasks of the web app."""
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
 
     async def startup() -> None:
-        """Start the worker task (inside the server's event loop)."""
+        """Start the worker tasks (inside the server's event loop)."""
         stop.clear()
         tasks.append(asyncio.create_task(run_outbox_worker(container, stop), name="outbox"))
+        tasks.append(asyncio.create_task(run_expiry_worker(container, stop), name="order-expiry"))
 
     async def shutdown() -> None:
-        """Ask the worker to stop and wait for the run in flight, then cancel it."""
+        """Ask the loops to stop and wait for the runs in flight, then cancel them."""
         stop.set()
         while tasks:
             task = tasks.pop()
             try:
                 await asyncio.wait_for(task, timeout=SHUTDOWN_GRACE_SECONDS)
             except TimeoutError:
-                logger.warning("outbox_worker_cancelled")
+                logger.warning("worker_task_cancelled", task=task.get_name())
 
     return startup, shutdown

@@ -1,4 +1,5 @@
-"""The outbox worker loop: keeps going through failures, logs counts only, stops on request."""
+"""The worker loops (outbox, order expiry): keep going through failures, log counts only,
+keep their own timing, stop on request."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from entrypoints.settings import Settings
 from entrypoints.worker import (
     MAX_BACKOFF_SECONDS,
     backoff_seconds,
+    expire_overdue_orders,
+    run_expiry_worker,
     run_outbox_worker,
+    run_worker,
     start_in_process_worker,
 )
 
@@ -80,23 +84,111 @@ async def test_worker_logs_nothing_for_an_idle_run():
     assert [entry["event"] for entry in logs] == ["outbox_worker_started", "outbox_worker_stopped"]
 
 
-async def test_in_process_worker_runs_between_startup_and_shutdown():
-    ran = asyncio.Event()
+async def test_in_process_worker_runs_both_loops_between_startup_and_shutdown():
+    dispatched, expired = asyncio.Event(), asyncio.Event()
 
-    async def run_and_signal() -> object:
-        ran.set()
+    async def dispatch_and_signal() -> object:
+        dispatched.set()
         return DispatchReport()
 
+    async def expire_and_signal() -> int:
+        expired.set()
+        return 0
+
     container = SimpleNamespace(
-        settings=lambda: Settings(outbox_poll_seconds=0.001), dispatch_outbox=lambda: run_and_signal
+        settings=lambda: Settings(outbox_poll_seconds=0.001),
+        dispatch_outbox=lambda: dispatch_and_signal,
+        expire_orders=lambda: expire_and_signal,
     )
     startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
 
     await startup()
-    await ran.wait()
+    await dispatched.wait()
+    await expired.wait()
     await shutdown()
 
-    assert all(task.get_name() != "outbox" for task in asyncio.all_tasks())
+    assert {"outbox", "order-expiry"}.isdisjoint(t.get_name() for t in asyncio.all_tasks())
+
+
+class ScriptedExpiry:
+    """Plays one count per call (an exception is raised); stops the worker after `turns`
+    calls that found nothing, i.e. after that many scheduled turns."""
+
+    def __init__(self, stop: asyncio.Event, *outcomes: object, turns: int = 1) -> None:
+        self.stop = stop
+        self.outcomes = list(outcomes)
+        self.calls = 0
+        self.idle_turns_left = turns
+
+    async def __call__(self) -> int:
+        self.calls += 1
+        outcome = self.outcomes.pop(0) if self.outcomes else 0
+        if isinstance(outcome, Exception):
+            raise outcome
+        assert isinstance(outcome, int)
+        if outcome == 0:
+            self.idle_turns_left -= 1
+            if self.idle_turns_left <= 0:
+                self.stop.set()
+        return outcome
+
+
+def _expiry_container(expiry: ScriptedExpiry, interval: float = 0.001) -> SimpleNamespace:
+    settings = Settings(order_expiry_interval_seconds=interval)
+    return SimpleNamespace(settings=lambda: settings, expire_orders=lambda: expiry)
+
+
+async def test_expiry_drains_every_overdue_batch_and_reports_the_total():
+    expiry = ScriptedExpiry(asyncio.Event(), 100, 100, 7)
+
+    expired = await expire_overdue_orders(_expiry_container(expiry))  # type: ignore[arg-type]
+
+    assert expired == 207
+    assert expiry.calls == 4
+
+
+async def test_expiry_loop_runs_on_schedule_and_logs_the_count_when_orders_expired():
+    stop = asyncio.Event()
+    expiry = ScriptedExpiry(stop, 0, 3, 0, 0, turns=3)
+
+    with capture_logs() as logs:
+        await run_expiry_worker(_expiry_container(expiry), stop)  # type: ignore[arg-type]
+
+    assert expiry.calls == 4
+    assert [entry for entry in logs if entry["event"] == "orders_expired"] == [
+        {"event": "orders_expired", "log_level": "info", "count": 3}
+    ]
+
+
+async def test_expiry_loop_survives_a_failing_run_and_logs_only_the_error_type():
+    stop = asyncio.Event()
+    expiry = ScriptedExpiry(stop, RuntimeError("db down at 10.0.0.5"), 2, 0)
+
+    with capture_logs() as logs:
+        await run_expiry_worker(_expiry_container(expiry), stop)  # type: ignore[arg-type]
+
+    failed = [entry for entry in logs if entry["event"] == "order_expiry_failed"]
+    assert expiry.calls == 3
+    assert failed == [
+        {"event": "order_expiry_failed", "log_level": "error", "error_type": "RuntimeError"}
+    ]
+    assert "10.0.0.5" not in repr(logs)
+
+
+async def test_outbox_polls_on_its_own_timing_while_expiry_waits_for_its_interval():
+    stop = asyncio.Event()
+    # The outbox ends the run after its 5th poll; expiry, on a long interval, runs only at start.
+    dispatch = ScriptedDispatch(stop, *[DispatchReport()] * 5)
+    expiry = ScriptedExpiry(asyncio.Event(), turns=99)
+    settings = Settings(outbox_poll_seconds=0.001, order_expiry_interval_seconds=3600)
+    container = SimpleNamespace(
+        settings=lambda: settings, dispatch_outbox=lambda: dispatch, expire_orders=lambda: expiry
+    )
+
+    await run_worker(container, stop)  # type: ignore[arg-type]
+
+    assert dispatch.runs == 5
+    assert expiry.calls == 1
 
 
 def test_backoff_doubles_per_consecutive_failure_up_to_a_cap():
