@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from litestar import Litestar, Router, get
+from litestar import Controller, Litestar, Router, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader
 from litestar.enums import ScopeType
@@ -18,7 +18,11 @@ from entrypoints.container import Container, close_container
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import build_health_controller
 from entrypoints.http.controllers.me import MeController
+from entrypoints.http.controllers.orders import OrdersController
+from entrypoints.http.controllers.products import ProductsController
+from entrypoints.http.controllers.sandbox import SandboxController
 from entrypoints.http.controllers.users import UsersController
+from entrypoints.http.controllers.webhooks import WebhooksController
 from entrypoints.http.dependencies import build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
@@ -67,10 +71,18 @@ def create_app(
     async def close() -> None:
         await close_container(container)
 
-    api = Router(
-        path=API_PREFIX,
-        route_handlers=[AuthController, MeController, UsersController],
-    )
+    controllers: list[type[Controller]] = [
+        AuthController,
+        MeController,
+        UsersController,
+        ProductsController,
+        OrdersController,
+        WebhooksController,
+    ]
+    if settings.payment_provider == "sandbox":
+        # Anyone could mark any order paid through these: they exist only without Stripe.
+        controllers.append(SandboxController)
+    api = Router(path=API_PREFIX, route_handlers=controllers)
     return HexashopApp(
         route_handlers=[api, build_health_controller(container), api_docs],
         dependencies=build_dependencies(container),

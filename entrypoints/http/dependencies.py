@@ -24,7 +24,8 @@ T = TypeVar("T")
 # from our own container, and tests may override them with fakes that match by shape).
 Injected: TypeAlias = NamedDependency[SkipValidation[T]]
 
-# Container providers exposed to handlers under the same name.
+# Container providers exposed to handlers under the same name (use cases, and the payment
+# gateway, whose webhook parsing is a pure function of the body and settings).
 USE_CASES = (
     "register_user",
     "verify_email",
@@ -42,6 +43,22 @@ USE_CASES = (
     "get_user",
     "update_user",
     "delete_user",
+    "create_product",
+    "update_product",
+    "adjust_stock",
+    "delete_product",
+    "list_products",
+    "get_product",
+    "place_order",
+    "list_orders",
+    "get_order",
+    "cancel_order",
+    "start_payment",
+    "ship_order",
+    "refund_order",
+    "handle_payment_event",
+    "simulate_payment",
+    "payment_gateway",
 )
 
 # Opaque tokens are URL-safe base64 or JWTs; nothing else is worth a database round trip.
@@ -69,22 +86,43 @@ def client_ip(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
+async def _authenticate(container: Container, request: Request[Any, Any, Any]) -> Actor:
+    token = bearer_token(request.headers.get("authorization"))
+    actor: Actor = await container.authenticate()(token)
+    remember_user(request.scope, actor.user_id)
+    return actor
+
+
 def _actor_provider(container: Container) -> Callable[[Request[Any, Any, Any]], Any]:
     async def current_actor(request: Request[Any, Any, Any]) -> Actor:
         """The authenticated caller, from the bearer token."""
-        token = bearer_token(request.headers.get("authorization"))
-        actor: Actor = await container.authenticate()(token)
-        remember_user(request.scope, actor.user_id)
-        return actor
+        return await _authenticate(container, request)
 
     return current_actor
 
 
+def _optional_actor_provider(container: Container) -> Callable[[Request[Any, Any, Any]], Any]:
+    async def optional_actor(request: Request[Any, Any, Any]) -> Actor | None:
+        """The caller when an Authorization header is sent, None when none is.
+
+        A header that is sent but bad is still 401, even on public routes: quietly treating
+        it as anonymous would show a client with an expired session a different catalog
+        without telling it why.
+        """
+        if not request.headers.get("authorization"):
+            return None
+        return await _authenticate(container, request)
+
+    return optional_actor
+
+
 def build_dependencies(container: Container) -> dict[str, Provide]:
-    """Every dependency a handler may ask for: use cases by name, `actor`, `client_ip`."""
+    """Every dependency a handler may ask for: use cases by name, `actor`, `optional_actor`
+    (None for anonymous callers) and `client_ip`."""
     dependencies = {
         name: Provide(_per_request(container, name), sync_to_thread=False) for name in USE_CASES
     }
     dependencies["actor"] = Provide(_actor_provider(container))
+    dependencies["optional_actor"] = Provide(_optional_actor_provider(container))
     dependencies["client_ip"] = Provide(client_ip, sync_to_thread=False)
     return dependencies

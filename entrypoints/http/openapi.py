@@ -9,6 +9,9 @@ from entrypoints.http.schemas.common import ErrorBody
 
 BEARER_SCHEME = "BearerToken"
 BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]
+# Public routes that show more to a signed-in caller: the token is optional (OpenAPI's empty
+# requirement means "no credentials").
+OPTIONAL_BEARER: list[SecurityRequirement] = [{}, {BEARER_SCHEME: []}]
 
 COMPONENTS = Components(
     security_schemes={
@@ -33,7 +36,7 @@ _DESCRIPTIONS: dict[int, str] = {
     422: "A business rule refuses the request.",
     429: "Rate limited; the `Retry-After` header says how many seconds to wait.",
     500: "Unexpected failure; the body carries no internal detail.",
-    503: "A required backing service (database, mail...) is unreachable.",
+    503: "A required backing service (database, mail, payments...) is unreachable.",
 }
 
 # What any endpoint that reads a JSON body can answer, besides its own errors.

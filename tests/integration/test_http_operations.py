@@ -30,6 +30,22 @@ ACCOUNTS_OPERATIONS = {
     "/users/{id}": {"get", "put", "patch", "delete"},
 }
 
+# Every Catalog and Orders-and-payments row of API.md (sandbox provider configured).
+COMMERCE_OPERATIONS = {
+    "/products": {"get", "post"},
+    "/products/{id}": {"get", "patch", "delete"},
+    "/products/{id}/stock": {"post"},
+    "/orders": {"get", "post"},
+    "/orders/{id}": {"get"},
+    "/orders/{id}/cancel": {"post"},
+    "/orders/{id}/payment": {"post"},
+    "/orders/{id}/ship": {"post"},
+    "/orders/{id}/refund": {"post"},
+    "/webhooks/stripe": {"post"},
+    "/sandbox/payments/{paymentIntentId}/succeed": {"post"},
+    "/sandbox/payments/{paymentIntentId}/fail": {"post"},
+}
+
 # The error statuses each operation can answer, beyond 500/503 which every one lists.
 EXPECTED_ERRORS = {
     ("post", "/auth/register"): {400, 409, 413, 415},
@@ -49,7 +65,36 @@ EXPECTED_ERRORS = {
     ("put", "/users/{id}"): {400, 401, 403, 404, 409, 413, 415},
     ("patch", "/users/{id}"): {400, 401, 403, 404, 409, 413, 415},
     ("delete", "/users/{id}"): {400, 401, 403, 404, 409},
+    ("get", "/products"): {400, 401},
+    ("get", "/products/{id}"): {400, 401, 404},
+    ("post", "/products"): {400, 401, 403, 413, 415},
+    ("patch", "/products/{id}"): {400, 401, 403, 404, 413, 415},
+    ("post", "/products/{id}/stock"): {400, 401, 403, 404, 409, 413, 415},
+    ("delete", "/products/{id}"): {400, 401, 403, 404},
+    ("post", "/orders"): {400, 401, 409, 413, 415, 422},
+    ("get", "/orders"): {400, 401},
+    ("get", "/orders/{id}"): {400, 401, 404},
+    ("post", "/orders/{id}/cancel"): {400, 401, 404, 409},
+    ("post", "/orders/{id}/payment"): {400, 401, 404, 409},
+    ("post", "/orders/{id}/ship"): {400, 401, 403, 404, 409},
+    ("post", "/orders/{id}/refund"): {400, 401, 403, 404, 409},
+    ("post", "/webhooks/stripe"): {400, 413},
+    ("post", "/sandbox/payments/{paymentIntentId}/succeed"): {400, 404},
+    ("post", "/sandbox/payments/{paymentIntentId}/fail"): {400, 404},
 }
+
+BEARER_ONLY = [{"BearerToken": []}]
+# Browsing the catalog works anonymously; a token shows staff the inactive products.
+OPTIONAL_BEARER = [{}, {"BearerToken": []}]
+
+
+def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | None:
+    """The security requirement an operation must declare (None: public)."""
+    if path.startswith("/api/v1/products"):
+        return OPTIONAL_BEARER if method == "get" else BEARER_ONLY
+    if path.startswith(("/api/v1/me", "/api/v1/users", "/api/v1/orders")):
+        return BEARER_ONLY
+    return None
 
 
 @pytest.fixture
@@ -105,10 +150,12 @@ async def test_readiness_is_503_naming_the_database_when_it_is_unreachable(
     assert "127.0.0.1" not in response.text
 
 
-async def test_every_accounts_operation_is_documented(schema: dict[str, Any]) -> None:
+async def test_every_accounts_and_commerce_operation_is_documented(
+    schema: dict[str, Any],
+) -> None:
     paths = schema["paths"]
 
-    for path, methods in ACCOUNTS_OPERATIONS.items():
+    for path, methods in {**ACCOUNTS_OPERATIONS, **COMMERCE_OPERATIONS}.items():
         assert f"/api/v1{path}" in paths, path
         assert methods <= set(paths[f"/api/v1{path}"]), path
 
@@ -140,11 +187,33 @@ async def test_protected_operations_require_the_bearer_scheme(schema: dict[str, 
 
     for path, item in schema["paths"].items():
         for method, operation in item.items():
-            protected = path.startswith(("/api/v1/me", "/api/v1/users"))
-            assert (operation.get("security") == [{"BearerToken": []}]) is protected, (
-                method,
-                path,
-            )
+            assert operation.get("security") == expected_security(method, path), (method, path)
+
+
+async def test_place_order_documents_the_idempotency_key_header(schema: dict[str, Any]) -> None:
+    parameters = schema["paths"]["/api/v1/orders"]["post"]["parameters"]
+
+    header = next(p for p in parameters if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header"
+    assert header["required"] is False
+
+
+async def test_stripe_webhook_documents_the_signature_header(schema: dict[str, Any]) -> None:
+    parameters = schema["paths"]["/api/v1/webhooks/stripe"]["post"]["parameters"]
+
+    header = next(p for p in parameters if p["name"] == "Stripe-Signature")
+    assert header["in"] == "header"
+
+
+async def test_commerce_operations_are_tagged_by_resource(schema: dict[str, Any]) -> None:
+    paths = schema["paths"]
+
+    assert paths["/api/v1/products"]["get"]["tags"] == ["products"]
+    assert paths["/api/v1/orders/{id}/payment"]["post"]["tags"] == ["orders"]
+    assert paths["/api/v1/webhooks/stripe"]["post"]["tags"] == ["webhooks"]
+    assert paths["/api/v1/sandbox/payments/{paymentIntentId}/succeed"]["post"]["tags"] == [
+        "sandbox"
+    ]
 
 
 async def test_health_probes_are_documented_at_the_root(schema: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -11,7 +11,7 @@ import msgspec
 from application.accounts.views import AuthSession, UserView
 from application.pagination import Page
 from domain.accounts import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
-from entrypoints.http.schemas.common import PageMeta
+from entrypoints.http.schemas.common import PageMeta, utc
 
 # Generous wire limits: the domain applies the real rules (and names the field when they fail);
 # these only stop absurd payloads before they reach a use case.
@@ -25,13 +25,6 @@ Password = Annotated[
     ),
 ]
 OpaqueToken = Annotated[str, msgspec.Meta(max_length=512)]
-
-
-def utc(moment: datetime) -> datetime:
-    """The instant in UTC, so it is encoded with a `Z` (naive values are taken as UTC)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 # --- requests ---------------------------------------------------------------------------------

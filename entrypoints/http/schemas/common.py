@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import msgspec
+
+from application.pagination import Page
+
+
+def utc(moment: datetime) -> datetime:
+    """The instant in UTC, so it is encoded with a `Z` (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 class FieldErrorBody(msgspec.Struct, rename="camel"):
@@ -29,3 +41,8 @@ class PageMeta(msgspec.Struct, rename="camel"):
     limit: int
     total: int
     total_pages: int
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> PageMeta:
+        """The metadata of a use case's page."""
+        return cls(page=page.page, limit=page.limit, total=page.total, total_pages=page.total_pages)

@@ -1,0 +1,34 @@
+"""Path and query parameters shared by the resource controllers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+from uuid import UUID
+
+from litestar.params import PathParameter, QueryParameter
+
+from application.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from domain.errors import ValidationFailed
+
+# Ids are taken as strings and parsed by `parse_uuid`, so a malformed one is a 400 field
+# error naming the parameter rather than an unmatched route (404).
+ResourceId = Annotated[str, PathParameter(description="The id.", schema_extra={"format": "uuid"})]
+
+PageNumber = Annotated[int, QueryParameter(description="Page number, from 1.")]
+PageLimit = Annotated[int, QueryParameter(description=f"Items per page, 1..{MAX_LIMIT}.")]
+DEFAULT_PAGE = 1
+DEFAULT_PAGE_LIMIT = DEFAULT_LIMIT
+
+
+def parse_uuid(raw: str, field: str = "id") -> UUID:
+    """A UUID from a path or query value; a malformed one is a field error (400)."""
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise ValidationFailed.of(field, "Must be a UUID") from None
+
+
+def sort_description(fields: Sequence[str]) -> str:
+    """How a list endpoint documents its `sort` parameter."""
+    return "`field` ascending or `-field` descending; fields: " + ", ".join(fields)

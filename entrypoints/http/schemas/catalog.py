@@ -1,0 +1,124 @@
+"""Request and response bodies of the catalog endpoints (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from application.catalog.views import ProductView
+from application.pagination import Page
+from domain.catalog import MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME
+from entrypoints.http.schemas.common import PageMeta, utc
+
+# Wire limits only stop absurd payloads (and integers the database columns can't hold); the
+# domain applies the real rules (price >= 1, stock >= 0...) and names the field when they fail.
+MAX_CENTS = 10**12
+MAX_STOCK = 10**9
+MAX_IMAGES = 50
+
+ProductName = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_NAME * 2, examples=["Blue Mug"])]
+Description = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_DESCRIPTION * 2)]
+PriceCents = Annotated[
+    int,
+    msgspec.Meta(
+        le=MAX_CENTS, description="Price in minor units of the store currency, at least 1."
+    ),
+]
+Stock = Annotated[int, msgspec.Meta(le=MAX_STOCK, description="Units in stock, at least 0.")]
+Delta = Annotated[
+    int,
+    msgspec.Meta(
+        ge=-MAX_STOCK,
+        le=MAX_STOCK,
+        description="Units to add, or with a negative value to remove.",
+        examples=[10, -2],
+    ),
+]
+ImageIds = Annotated[list[UUID], msgspec.Meta(max_length=MAX_IMAGES)]
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+class CreateProductRequest(msgspec.Struct, rename="camel"):
+    """Staff add a product."""
+
+    name: ProductName
+    price_cents: PriceCents
+    stock: Stock
+    description: Description = ""
+    active: bool = True
+    image_ids: ImageIds = msgspec.field(default_factory=list)
+
+
+class PatchProductRequest(msgspec.Struct, rename="camel"):
+    """Any subset of a product's editable fields; absent (or null) fields stay as they are.
+
+    `stock` is accepted only to refuse it with a pointer to the stock endpoint, so a client
+    that sends it learns why nothing changed instead of being silently ignored.
+    """
+
+    name: ProductName | None = None
+    description: Description | None = None
+    price_cents: PriceCents | None = None
+    active: bool | None = None
+    image_ids: ImageIds | None = None
+    stock: int | msgspec.UnsetType | None = msgspec.field(default=msgspec.UNSET)
+
+
+class AdjustStockRequest(msgspec.Struct, rename="camel"):
+    """A change of stock."""
+
+    delta: Delta
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class ProductResponse(msgspec.Struct, rename="camel"):
+    """A product, priced in the store currency."""
+
+    id: UUID
+    name: str
+    description: str
+    price_cents: int
+    currency: str
+    stock: int
+    active: bool
+    image_ids: list[UUID]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_view(cls, view: ProductView) -> ProductResponse:
+        """Map the use case's view to the wire shape."""
+        return cls(
+            id=view.id,
+            name=view.name,
+            description=view.description,
+            price_cents=view.price_cents,
+            currency=view.currency,
+            stock=view.stock,
+            active=view.active,
+            image_ids=list(view.image_ids),
+            created_at=utc(view.created_at),
+            updated_at=utc(view.updated_at),
+        )
+
+
+class ProductPage(msgspec.Struct, rename="camel"):
+    """One page of products."""
+
+    data: list[ProductResponse]
+    meta: PageMeta
+
+    @classmethod
+    def from_page(cls, page: Page[ProductView]) -> ProductPage:
+        """Map a page of views to the wire shape."""
+        return cls(
+            data=[ProductResponse.from_view(v) for v in page.items],
+            meta=PageMeta.from_page(page),
+        )

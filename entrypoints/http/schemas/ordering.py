@@ -1,0 +1,159 @@
+"""Request and response bodies of the order, payment and webhook endpoints (camelCase)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from application.ordering.views import EventOutcome, OrderView, PaymentIntentView
+from application.pagination import Page
+from domain.ordering import MAX_DISTINCT_PRODUCTS, MAX_QUANTITY, OrderStatus
+from entrypoints.http.schemas.common import PageMeta, utc
+
+# Wire limits only stop absurd payloads; the domain applies the real rules (1..50 products,
+# quantity 1..100, no product twice) and names the failing item.
+MAX_WIRE_ITEMS = MAX_DISTINCT_PRODUCTS * 4
+Quantity = Annotated[
+    int,
+    msgspec.Meta(
+        ge=-(2**31),
+        le=2**31 - 1,
+        description=f"Units of the product, 1..{MAX_QUANTITY}.",
+        examples=[2],
+    ),
+]
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+class OrderItemRequest(msgspec.Struct, rename="camel"):
+    """A product and how many of it."""
+
+    product_id: UUID
+    quantity: Quantity
+
+
+class PlaceOrderRequest(msgspec.Struct, rename="camel"):
+    """The products a customer orders."""
+
+    items: Annotated[
+        list[OrderItemRequest],
+        msgspec.Meta(
+            max_length=MAX_WIRE_ITEMS,
+            description=f"1 to {MAX_DISTINCT_PRODUCTS} distinct products.",
+        ),
+    ]
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+class OrderItemResponse(msgspec.Struct, rename="camel"):
+    """One line of an order, priced as at order time."""
+
+    product_id: UUID
+    name: str
+    unit_price_cents: int
+    quantity: int
+    line_total_cents: int
+
+
+class OrderResponse(msgspec.Struct, rename="camel"):
+    """An order and its money, in minor units of its currency."""
+
+    id: UUID
+    user_id: UUID
+    status: OrderStatus
+    items: list[OrderItemResponse]
+    subtotal_cents: int
+    discount_cents: int
+    total_cents: int
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_view(cls, view: OrderView) -> OrderResponse:
+        """Map the use case's view to the wire shape."""
+        return cls(
+            id=view.id,
+            user_id=view.user_id,
+            status=view.status,
+            items=[
+                OrderItemResponse(
+                    product_id=line.product_id,
+                    name=line.name,
+                    unit_price_cents=line.unit_price_cents,
+                    quantity=line.quantity,
+                    line_total_cents=line.line_total_cents,
+                )
+                for line in view.lines
+            ],
+            subtotal_cents=view.subtotal_cents,
+            discount_cents=view.discount_cents,
+            total_cents=view.total_cents,
+            currency=view.currency,
+            created_at=utc(view.created_at),
+            updated_at=utc(view.updated_at),
+        )
+
+
+class OrderPage(msgspec.Struct, rename="camel"):
+    """One page of orders."""
+
+    data: list[OrderResponse]
+    meta: PageMeta
+
+    @classmethod
+    def from_page(cls, page: Page[OrderView]) -> OrderPage:
+        """Map a page of views to the wire shape."""
+        return cls(
+            data=[OrderResponse.from_view(v) for v in page.items],
+            meta=PageMeta.from_page(page),
+        )
+
+
+class PaymentIntentResponse(msgspec.Struct, rename="camel"):
+    """What a client needs to pay an order with the provider (e.g. Stripe.js)."""
+
+    provider: str
+    payment_intent_id: str
+    client_secret: str
+    amount_cents: int
+    currency: str
+
+    @classmethod
+    def from_view(cls, view: PaymentIntentView) -> PaymentIntentResponse:
+        """Map the use case's view to the wire shape."""
+        return cls(
+            provider=view.provider,
+            payment_intent_id=view.payment_intent_id,
+            client_secret=view.client_secret,
+            amount_cents=view.amount_cents,
+            currency=view.currency,
+        )
+
+
+class EventReceipt(msgspec.Struct, rename="camel"):
+    """A provider event was received; `outcome` says what handling it did."""
+
+    received: bool
+    outcome: Annotated[
+        EventOutcome,
+        msgspec.Meta(
+            description="applied: changed the order or payment; duplicate: this event id was "
+            "already processed; ignored: an event type or intent the store does not act on; "
+            "mismatch: amount or currency differ, the order is not marked paid; "
+            "order_not_pending: paid after cancellation, staff should refund; unchanged: the "
+            "order is already past this event."
+        ),
+    ]
+
+    @classmethod
+    def of(cls, outcome: EventOutcome) -> EventReceipt:
+        """The receipt for one handled event."""
+        return cls(received=True, outcome=outcome)
