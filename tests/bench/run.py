@@ -618,6 +618,13 @@ def render(report: Report) -> str:
     for row in report.targets:
         goal = f"{row['op']} {row['goal']}"
         lines.append(f"{row['target']:<44}{_fmt(row['value']):>8}{goal:>10}   {row['result']}")
+    load = report.machine["loadavg_at_start"][0]
+    if load > 0.5 * (report.machine["cpus"] or 1):
+        lines += [
+            "",
+            f"note: load average was {load} at start on {report.machine['cpus']} CPUs; other "
+            "work on the machine makes these numbers noisy, rerun on a quiet machine.",
+        ]
     if report.error:
         lines += ["", f"HARNESS ERROR: {report.error}"]
     lines.append(f"\nreport written to {REPORT.relative_to(ROOT)}")
