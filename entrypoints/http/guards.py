@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.exceptions import HTTPException
+from litestar.handlers import HTTPRouteHandler
+
+from domain.errors import FieldError, ValidationFailed
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -24,3 +29,47 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
     content_type = request.headers.get("content-type")
     if content_type and not _is_json(content_type):
         raise HTTPException(status_code=415)
+
+
+# msgspec's error text: "<message> - at `$.<path>`", the location absent at the top level.
+_LOCATED = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+
+def _field_error(exc: msgspec.ValidationError) -> FieldError:
+    """The wire field (`items[0].quantity`) and message of msgspec's validation error."""
+    match = _LOCATED.match(str(exc))
+    message = match["message"] if match else str(exc)
+    path = ((match["path"] if match else None) or "").lstrip(".")
+    missing = _MISSING_FIELD.search(message)
+    if missing:
+        path = f"{path}.{missing[1]}" if path else missing[1]
+        message = "This field is required"
+    return FieldError(path or "body", message)
+
+
+def _body_type(handler: HTTPRouteHandler) -> Any:
+    data = handler.parsed_fn_signature.parameters.get("data")
+    return data.annotation if data is not None else None
+
+
+async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
+    """`require_json_body`, and the body checked against the handler's `data` type strictly.
+
+    Litestar converts bodies leniently (`"5"` becomes 5); money, stock and quantities must be
+    real JSON integers, so the body is decoded strictly first and a wrong type is a 400 field
+    error. Malformed or missing bodies are left to Litestar, which reports them as usual.
+    """
+    await require_json_body(request)
+    body_type = _body_type(request.route_handler)
+    if body_type is None or request.method not in _BODY_METHODS:
+        return
+    body = await request.body()
+    if not body.strip():
+        return
+    try:
+        msgspec.json.decode(body, type=body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed(_field_error(exc)) from None
+    except msgspec.DecodeError:
+        return

@@ -14,7 +14,8 @@ from adapters.memory import FastPasswordHasher, RecordingMailer
 from adapters.sqlalchemy.migrate import upgrade_database
 from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
-from domain.accounts import Role
+from application.catalog.commands import CreateProductCommand
+from domain.accounts import Role, Tier
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -81,11 +82,13 @@ def make_user(container: Container) -> UserMaker:
     """Create a verified user directly through the use case (as the CLI operator)."""
 
     async def make(
-        email: str, role: Role = Role.CUSTOMER, name: str | None = None
+        email: str,
+        role: Role = Role.CUSTOMER,
+        name: str | None = None,
+        tier: Tier = Tier.STANDARD,
     ) -> dict[str, Any]:
-        view = await container.create_user()(
-            Actor.system(), CreateUserCommand(email=email, password=PASSWORD, name=name, role=role)
-        )
+        command = CreateUserCommand(email=email, password=PASSWORD, name=name, role=role, tier=tier)
+        view = await container.create_user()(Actor.system(), command)
         return {"id": str(view.id), "email": view.email}
 
     return make
@@ -120,6 +123,40 @@ async def customer_token(make_user: UserMaker, login: TokenMaker) -> str:
     """An access token of a verified customer."""
     await make_user("ana@example.com", name="Ana")
     return await login("ana@example.com")
+
+
+@pytest.fixture
+async def editor_token(make_user: UserMaker, login: TokenMaker) -> str:
+    """An access token of an editor (staff, not admin)."""
+    await make_user("eve@example.com", role=Role.EDITOR, name="Eve")
+    return await login("eve@example.com")
+
+
+ProductMaker = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def make_product(container: Container) -> ProductMaker:
+    """Create a product directly through the use case (as the CLI operator); returns its id."""
+
+    async def make(
+        name: str,
+        price_cents: int = 500,
+        stock: int = 10,
+        active: bool = True,
+        description: str = "",
+    ) -> dict[str, Any]:
+        command = CreateProductCommand(
+            name=name,
+            price_cents=price_cents,
+            stock=stock,
+            description=description,
+            active=active,
+        )
+        view = await container.create_product()(Actor.system(), command)
+        return {"id": str(view.id), "name": view.name}
+
+    return make
 
 
 def bearer(token: str) -> dict[str, str]:

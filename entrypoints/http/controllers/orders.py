@@ -20,7 +20,7 @@ from application.pagination import PageRequest
 from application.ports import ORDER_SORT_FIELDS
 from domain.ordering import MAX_IDEMPOTENCY_KEY, OrderStatus, RequestedItem
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_json_body
+from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.params import (
     DEFAULT_PAGE,
@@ -61,7 +61,7 @@ class OrdersController(Controller):
     path = "/orders"
     tags = ["orders"]
     security = BEARER
-    before_request = staticmethod(require_json_body)
+    before_request = staticmethod(require_strict_json_body)
     request_max_body_size = 64 * 1024
 
     @post(

@@ -25,7 +25,7 @@ from application.pagination import PageRequest
 from application.ports import PRODUCT_SORT_FIELDS
 from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_json_body
+from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import (
     BEARER,
     JSON_BODY_ERRORS,
@@ -67,7 +67,7 @@ class ProductsController(Controller):
 
     path = "/products"
     tags = ["products"]
-    before_request = staticmethod(require_json_body)
+    before_request = staticmethod(require_strict_json_body)
     request_max_body_size = 64 * 1024
 
     @get(
