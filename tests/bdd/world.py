@@ -33,6 +33,14 @@ class World:
     current: str | None = None  # who "she" is: the last person a step named
     admin: str | None = None  # who "the admin" is
     last: Outcome | None = None
+    products: dict[str, str] = field(default_factory=dict)  # name -> id
+    # Orders placed in the scenario, oldest first, and who placed each one.
+    orders: list[str] = field(default_factory=list)
+    order_owner: dict[str, str] = field(default_factory=dict)
+    # The order id every successful ordering attempt returned, repeats included.
+    placements: list[str] = field(default_factory=list)
+    # Every payment started successfully, oldest first.
+    payments: list[dict[str, Any]] = field(default_factory=list)
 
     def person(self, actor: str) -> str | None:
         """The email an actor phrase refers to; None for an anonymous visitor."""
@@ -66,6 +74,36 @@ class World:
         """The access token an actor acts with (None when anonymous)."""
         email = self.person(actor)
         return None if email is None else self.session(email)["accessToken"]
+
+    def product_id(self, name: str) -> str:
+        """The id of a product the scenario named."""
+        assert name in self.products, f'the scenario never introduced a product "{name}"'
+        return self.products[name]
+
+    def order_id(self, of: str | None = None) -> str:
+        """The latest order placed in the scenario, or the latest one of this person."""
+        orders = self.orders
+        if of is not None:
+            orders = [o for o in orders if self.order_owner[o] == of.lower()]
+        assert orders, f"no order was placed{f' by {of}' if of else ''} in this scenario"
+        return orders[-1]
+
+    def owner_access(self, order_id: str) -> str:
+        """The access token of the person who placed an order."""
+        token: str = self.session(self.order_owner[order_id])["accessToken"]
+        return token
+
+    def email_of(self, user_id: str) -> str:
+        """The email of an account the scenario created, from its id."""
+        for email, known in self.ids.items():
+            if known == user_id:
+                return email
+        raise AssertionError(f"no account in the scenario has the id {user_id}")
+
+    def payment(self) -> dict[str, Any]:
+        """The latest payment started in the scenario."""
+        assert self.payments, "nobody started to pay in this scenario"
+        return self.payments[-1]
 
     def record(self, outcome: Outcome) -> Outcome:
         """Remember the outcome the Then steps will check."""

@@ -1,5 +1,5 @@
 """Drivers: one way each into the system, behind the same business actions."""
 
-from tests.bdd.drivers.base import Driver, Outcome, UserFilters
+from tests.bdd.drivers.base import Driver, OrderFilters, Outcome, ProductFilters, UserFilters
 
-__all__ = ["Driver", "Outcome", "UserFilters"]
+__all__ = ["Driver", "OrderFilters", "Outcome", "ProductFilters", "UserFilters"]

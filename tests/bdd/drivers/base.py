@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlparse
+from uuid import UUID
 
 from dependency_injector import providers
 
@@ -20,10 +21,16 @@ from application.accounts.commands import (
     RegisterUserCommand,
     UpdateUserCommand,
 )
+from application.catalog.commands import CreateProductCommand
+from application.ordering.handle_payment_event import HandlePaymentEvent
+from application.ordering.views import EventOutcome
 from domain.accounts import Role, Tier
+from domain.catalog import ProductNotFound
 from domain.messages import EmailMessage
+from domain.payments import PaymentEvent
 from entrypoints.container import Container
 from entrypoints.settings import Settings
+from tests.bdd.drivers.shapes import product_data
 
 T = TypeVar("T")
 
@@ -37,7 +44,7 @@ REFUSAL_BY_STATUS = {
     403: "forbidden",
     404: "not found",
     409: "conflict",
-    422: "unprocessable",
+    422: "business rule",
     429: "rate limited",
 }
 
@@ -84,6 +91,43 @@ class UserFilters:
     limit: int | None = None
 
 
+@dataclass
+class ProductFilters:
+    """Catalog list parameters (prices in cents), None meaning "not given"."""
+
+    search: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool | None = None
+    sort: str | None = None
+    page: int | None = None
+    limit: int | None = None
+
+
+@dataclass
+class OrderFilters:
+    """Order list parameters, None meaning "not given"."""
+
+    user_id: str | None = None
+    status: str | None = None
+    sort: str | None = None
+    page: int | None = None
+    limit: int | None = None
+
+
+class RecordingPaymentEvents:
+    """Handles provider events as usual and remembers each one, so a spec can redeliver it."""
+
+    def __init__(self, handler: HandlePaymentEvent, log: list[PaymentEvent]) -> None:
+        self._handler = handler
+        self._log = log
+
+    async def __call__(self, event: PaymentEvent) -> EventOutcome:
+        """Record the event, then handle it."""
+        self._log.append(event)
+        return await self._handler(event)
+
+
 def spec_settings(**overrides: Any) -> Settings:
     """Settings for the specs: fixed signing key, no background worker."""
     values: dict[str, Any] = {
@@ -119,6 +163,21 @@ class Driver(ABC):
         self.mailer = RecordingMailer()
         container.clock.override(providers.Object(clock))
         container.mailer.override(providers.Object(self.mailer))
+        # Every provider event, however it arrives (sandbox or webhook), passes through here,
+        # so "the provider confirms the payment again" can send the very same event twice.
+        self.payment_events: list[PaymentEvent] = []
+        container.handle_payment_event.override(
+            providers.Factory(
+                RecordingPaymentEvents,
+                handler=providers.Factory(
+                    HandlePaymentEvent,
+                    uow=container.uow,
+                    clock=container.clock,
+                    emails=container.order_emails,
+                ),
+                log=self.payment_events,
+            )
+        )
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -176,6 +235,66 @@ class Driver(ABC):
             return str(view.id)
 
         return self.run(seed)
+
+    def seed_product(self, name: str, price_cents: int, stock: int, *, active: bool = True) -> str:
+        """Add a product directly (as the CLI operator would) and return its id."""
+        self.tick()
+        cmd = CreateProductCommand(name, price_cents, stock, active=active)
+
+        async def seed() -> str:
+            view = await self.container.create_product()(Actor.system(), cmd)
+            return str(view.id)
+
+        return self.run(seed)
+
+    # --- observe and operate: the same back door for both drivers ------------------------
+
+    def product_state(self, product_id: str) -> dict[str, Any] | None:
+        """A product as staff see it, None when it no longer exists."""
+
+        async def read() -> dict[str, Any] | None:
+            try:
+                view = await self.container.get_product()(Actor.system(), UUID(product_id))
+            except ProductNotFound:
+                return None
+            return product_data(view)
+
+        return self.run(read)
+
+    def sweep_expired_orders(self) -> int:
+        """Expire overdue orders as the worker does on its schedule (or `hexashop orders
+        expire`); returns how many expired."""
+        self.tick()
+
+        async def sweep() -> int:
+            total = 0
+            while expired := await self.container.expire_orders()():
+                total += expired
+            return total
+
+        return self.run(sweep)
+
+    def deliver_payment_event(self, event: PaymentEvent) -> str:
+        """Hand one provider event to the store's event handler; returns its outcome.
+
+        The HTTP driver does this too, through the container behind its app: the sandbox
+        endpoints always mint a fresh event for the intent's own amount, so a redelivered or
+        wrong-amount event can't be sent through them, and signing a real Stripe webhook would
+        need the Stripe gateway. The webhook route itself, signatures included, is covered by
+        tests/integration/test_http_webhooks.py; past the route it is this very handler.
+        """
+        self.tick()
+
+        async def deliver() -> str:
+            return str(await self.container.handle_payment_event()(event))
+
+        return self.run(deliver)
+
+    def last_payment_event(self, event_type: str) -> PaymentEvent:
+        """The newest provider event of this type the store handled."""
+        matching = [e for e in self.payment_events if e.type == event_type]
+        assert matching, f"no {event_type} event was delivered; got {self.payment_events}"
+        return matching[-1]
 
     # --- email ----------------------------------------------------------------------------
 
@@ -276,3 +395,70 @@ class Driver(ABC):
     @abstractmethod
     def delete_user(self, access: str | None, user_id: str) -> Outcome:
         """An admin deletes an account."""
+
+    # --- catalog --------------------------------------------------------------------------
+
+    @abstractmethod
+    def create_product(self, access: str | None, fields: dict[str, Any]) -> Outcome:
+        """Staff add a product (camelCase fields: name, priceCents, stock, active...)."""
+
+    @abstractmethod
+    def update_product(
+        self, access: str | None, product_id: str, changes: dict[str, Any]
+    ) -> Outcome:
+        """Staff change some fields (camelCase names) of a product."""
+
+    @abstractmethod
+    def adjust_stock(self, access: str | None, product_id: str, delta: int) -> Outcome:
+        """Staff add or remove stock."""
+
+    @abstractmethod
+    def delete_product(self, access: str | None, product_id: str) -> Outcome:
+        """An admin deletes a product."""
+
+    @abstractmethod
+    def list_products(self, access: str | None, filters: ProductFilters) -> Outcome:
+        """Browse the catalog."""
+
+    @abstractmethod
+    def get_product(self, access: str | None, product_id: str) -> Outcome:
+        """Look at one product."""
+
+    # --- orders and payments ----------------------------------------------------------------
+
+    @abstractmethod
+    def place_order(
+        self,
+        access: str | None,
+        items: list[tuple[str, int]],
+        idempotency_key: str | None = None,
+    ) -> Outcome:
+        """Order (product id, quantity) pairs, optionally with an idempotency key."""
+
+    @abstractmethod
+    def list_orders(self, access: str | None, filters: OrderFilters) -> Outcome:
+        """One's own orders, or everyone's for an admin."""
+
+    @abstractmethod
+    def get_order(self, access: str | None, order_id: str) -> Outcome:
+        """Look at one order."""
+
+    @abstractmethod
+    def cancel_order(self, access: str | None, order_id: str) -> Outcome:
+        """Cancel a pending order."""
+
+    @abstractmethod
+    def ship_order(self, access: str | None, order_id: str) -> Outcome:
+        """Staff ship a paid order."""
+
+    @abstractmethod
+    def refund_order(self, access: str | None, order_id: str) -> Outcome:
+        """An admin refunds a paid or shipped order."""
+
+    @abstractmethod
+    def start_payment(self, access: str | None, order_id: str) -> Outcome:
+        """The owner starts paying an order: the provider's intent."""
+
+    @abstractmethod
+    def settle_payment(self, intent_id: str, succeed: bool) -> Outcome:
+        """The sandbox provider reports a payment as succeeded or failed."""

@@ -17,7 +17,15 @@ from adapters.memory import FastPasswordHasher
 from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
-from tests.bdd.drivers.base import REFUSAL_BY_STATUS, Driver, Outcome, UserFilters, spec_settings
+from tests.bdd.drivers.base import (
+    REFUSAL_BY_STATUS,
+    Driver,
+    OrderFilters,
+    Outcome,
+    ProductFilters,
+    UserFilters,
+    spec_settings,
+)
 
 T = TypeVar("T")
 
@@ -99,10 +107,11 @@ class HttpDriver(Driver):
         json: Any = None,
         params: dict[str, str] | None = None,
         ip: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Outcome:
         """One request; the status and body become a neutral Outcome."""
         self.tick()
-        headers = {}
+        headers = dict(headers or {})
         if access is not None:
             headers["Authorization"] = f"Bearer {access}"
         if ip is not None:
@@ -213,3 +222,93 @@ class HttpDriver(Driver):
     def delete_user(self, access: str | None, user_id: str) -> Outcome:
         """An admin deletes an account."""
         return self._send("DELETE", f"/users/{user_id}", access=access)
+
+    # --- catalog ----------------------------------------------------------------------------
+
+    def create_product(self, access: str | None, fields: dict[str, Any]) -> Outcome:
+        """Staff add a product."""
+        return self._send("POST", "/products", access=access, json=fields)
+
+    def update_product(
+        self, access: str | None, product_id: str, changes: dict[str, Any]
+    ) -> Outcome:
+        """Staff change some fields of a product."""
+        return self._send("PATCH", f"/products/{product_id}", access=access, json=changes)
+
+    def adjust_stock(self, access: str | None, product_id: str, delta: int) -> Outcome:
+        """Staff add or remove stock."""
+        path = f"/products/{product_id}/stock"
+        return self._send("POST", path, access=access, json={"delta": delta})
+
+    def delete_product(self, access: str | None, product_id: str) -> Outcome:
+        """An admin deletes a product."""
+        return self._send("DELETE", f"/products/{product_id}", access=access)
+
+    def list_products(self, access: str | None, filters: ProductFilters) -> Outcome:
+        """Browse the catalog."""
+        wire = {
+            "search": filters.search,
+            "minPrice": filters.min_price,
+            "maxPrice": filters.max_price,
+            "sort": filters.sort,
+            "page": filters.page,
+            "limit": filters.limit,
+        }
+        params = {k: str(v) for k, v in wire.items() if v is not None}
+        if filters.in_stock is not None:
+            params["inStock"] = "true" if filters.in_stock else "false"
+        return self._send("GET", "/products", access=access, params=params)
+
+    def get_product(self, access: str | None, product_id: str) -> Outcome:
+        """Look at one product."""
+        return self._send("GET", f"/products/{product_id}", access=access)
+
+    # --- orders and payments ----------------------------------------------------------------
+
+    def place_order(
+        self,
+        access: str | None,
+        items: list[tuple[str, int]],
+        idempotency_key: str | None = None,
+    ) -> Outcome:
+        """Order products."""
+        body = {"items": [{"productId": p, "quantity": q} for p, q in items]}
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self._send("POST", "/orders", access=access, json=body, headers=headers)
+
+    def list_orders(self, access: str | None, filters: OrderFilters) -> Outcome:
+        """One's own orders, or everyone's for an admin."""
+        wire = {
+            "userId": filters.user_id,
+            "status": filters.status,
+            "sort": filters.sort,
+            "page": filters.page,
+            "limit": filters.limit,
+        }
+        params = {k: str(v) for k, v in wire.items() if v is not None}
+        return self._send("GET", "/orders", access=access, params=params)
+
+    def get_order(self, access: str | None, order_id: str) -> Outcome:
+        """Look at one order."""
+        return self._send("GET", f"/orders/{order_id}", access=access)
+
+    def cancel_order(self, access: str | None, order_id: str) -> Outcome:
+        """Cancel a pending order."""
+        return self._send("POST", f"/orders/{order_id}/cancel", access=access)
+
+    def ship_order(self, access: str | None, order_id: str) -> Outcome:
+        """Staff ship a paid order."""
+        return self._send("POST", f"/orders/{order_id}/ship", access=access)
+
+    def refund_order(self, access: str | None, order_id: str) -> Outcome:
+        """An admin refunds a paid or shipped order."""
+        return self._send("POST", f"/orders/{order_id}/refund", access=access)
+
+    def start_payment(self, access: str | None, order_id: str) -> Outcome:
+        """The owner starts paying an order."""
+        return self._send("POST", f"/orders/{order_id}/payment", access=access)
+
+    def settle_payment(self, intent_id: str, succeed: bool) -> Outcome:
+        """The sandbox provider settles a payment: the same handler as the Stripe webhook."""
+        action = "succeed" if succeed else "fail"
+        return self._send("POST", f"/sandbox/payments/{intent_id}/{action}")

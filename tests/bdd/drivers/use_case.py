@@ -25,6 +25,15 @@ from application.accounts.commands import (
     VerifyEmailCommand,
 )
 from application.accounts.views import AuthSession, UserView
+from application.catalog.commands import (
+    AdjustStockCommand,
+    CreateProductCommand,
+    ListProductsQuery,
+    UpdateProductCommand,
+)
+from application.catalog.views import ProductView
+from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
+from application.ordering.views import OrderView
 from application.pagination import Page, PageRequest
 from domain.accounts import Role, Tier
 from domain.errors import (
@@ -38,8 +47,17 @@ from domain.errors import (
     RateLimited,
     ValidationFailed,
 )
+from domain.ordering import OrderStatus, RequestedItem
 from entrypoints.container import Container, use_memory_adapters
-from tests.bdd.drivers.base import Driver, Outcome, UserFilters, spec_settings
+from tests.bdd.drivers.base import (
+    Driver,
+    OrderFilters,
+    Outcome,
+    ProductFilters,
+    UserFilters,
+    spec_settings,
+)
+from tests.bdd.drivers.shapes import intent_data, order_data, page_of, product_data
 
 T = TypeVar("T")
 
@@ -50,9 +68,17 @@ _REFUSALS: tuple[tuple[type[DomainError], str], ...] = (
     (PermissionDenied, "forbidden"),
     (NotFound, "not found"),
     (Conflict, "conflict"),
-    (BusinessRuleViolated, "unprocessable"),
+    (BusinessRuleViolated, "business rule"),
     (RateLimited, "rate limited"),
 )
+
+# Wire names of the product fields staff may change, to the command's attribute names.
+_PRODUCT_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "priceCents": "price_cents",
+    "active": "active",
+}
 
 # Wire names of the fields an admin may change, to the command's attribute names.
 _USER_FIELDS = {
@@ -155,6 +181,20 @@ class UseCaseDriver(Driver):
             if access is None:
                 raise InvalidAccessToken()
             actor = await self.container.authenticate()(access)
+            return await act(actor)
+
+        return self._do(call, shape)
+
+    def _maybe_as(
+        self,
+        access: str | None,
+        act: Callable[[Actor | None], Awaitable[Any]],
+        shape: Callable[[Any], Any],
+    ) -> Outcome:
+        """An action open to anyone: on behalf of the bearer, or of nobody when None."""
+
+        async def call() -> Any:
+            actor = None if access is None else await self.container.authenticate()(access)
             return await act(actor)
 
         return self._do(call, shape)
@@ -278,4 +318,141 @@ class UseCaseDriver(Driver):
             access,
             lambda actor: self.container.delete_user()(actor, UUID(user_id)),
             lambda _: None,
+        )
+
+    # --- catalog ----------------------------------------------------------------------------
+
+    def create_product(self, access: str | None, fields: dict[str, Any]) -> Outcome:
+        """Staff add a product."""
+        cmd = CreateProductCommand(
+            name=fields["name"],
+            price_cents=fields["priceCents"],
+            stock=fields["stock"],
+            description=fields.get("description", ""),
+            active=fields.get("active", True),
+        )
+        return self._as(
+            access, lambda actor: self.container.create_product()(actor, cmd), product_data
+        )
+
+    def update_product(
+        self, access: str | None, product_id: str, changes: dict[str, Any]
+    ) -> Outcome:
+        """Staff change some fields of a product."""
+        values = {_PRODUCT_FIELDS[k]: v for k, v in changes.items()}
+        cmd = UpdateProductCommand(product_id=UUID(product_id), **values)
+        return self._as(
+            access, lambda actor: self.container.update_product()(actor, cmd), product_data
+        )
+
+    def adjust_stock(self, access: str | None, product_id: str, delta: int) -> Outcome:
+        """Staff add or remove stock."""
+        cmd = AdjustStockCommand(UUID(product_id), delta)
+        return self._as(
+            access, lambda actor: self.container.adjust_stock()(actor, cmd), product_data
+        )
+
+    def delete_product(self, access: str | None, product_id: str) -> Outcome:
+        """An admin deletes a product."""
+        return self._as(
+            access,
+            lambda actor: self.container.delete_product()(actor, UUID(product_id)),
+            lambda _: None,
+        )
+
+    def list_products(self, access: str | None, filters: ProductFilters) -> Outcome:
+        """Browse the catalog."""
+
+        async def act(actor: Actor | None) -> Page[ProductView]:
+            # Built inside the call: out-of-range paging is a validation refusal.
+            query = ListProductsQuery(
+                search=filters.search,
+                min_price=filters.min_price,
+                max_price=filters.max_price,
+                in_stock=filters.in_stock,
+                sort=filters.sort,
+                page=PageRequest(page=filters.page or 1, limit=filters.limit or 20),
+            )
+            return await self.container.list_products()(actor, query)
+
+        return self._maybe_as(access, act, page_of(product_data))
+
+    def get_product(self, access: str | None, product_id: str) -> Outcome:
+        """Look at one product."""
+        return self._maybe_as(
+            access,
+            lambda actor: self.container.get_product()(actor, UUID(product_id)),
+            product_data,
+        )
+
+    # --- orders and payments ----------------------------------------------------------------
+
+    def place_order(
+        self,
+        access: str | None,
+        items: list[tuple[str, int]],
+        idempotency_key: str | None = None,
+    ) -> Outcome:
+        """Order products."""
+        cmd = PlaceOrderCommand(
+            items=tuple(RequestedItem(UUID(p), q) for p, q in items),
+            idempotency_key=idempotency_key,
+        )
+        return self._as(access, lambda actor: self.container.place_order()(actor, cmd), order_data)
+
+    def list_orders(self, access: str | None, filters: OrderFilters) -> Outcome:
+        """One's own orders, or everyone's for an admin."""
+
+        async def act(actor: Actor) -> Page[OrderView]:
+            query = ListOrdersQuery(
+                user_id=UUID(filters.user_id) if filters.user_id else None,
+                status=OrderStatus(filters.status) if filters.status else None,
+                sort=filters.sort,
+                page=PageRequest(page=filters.page or 1, limit=filters.limit or 20),
+            )
+            return await self.container.list_orders()(actor, query)
+
+        return self._as(access, act, page_of(order_data))
+
+    def get_order(self, access: str | None, order_id: str) -> Outcome:
+        """Look at one order."""
+        return self._as(
+            access, lambda actor: self.container.get_order()(actor, UUID(order_id)), order_data
+        )
+
+    def cancel_order(self, access: str | None, order_id: str) -> Outcome:
+        """Cancel a pending order."""
+        return self._as(
+            access,
+            lambda actor: self.container.cancel_order()(actor, UUID(order_id)),
+            order_data,
+        )
+
+    def ship_order(self, access: str | None, order_id: str) -> Outcome:
+        """Staff ship a paid order."""
+        return self._as(
+            access, lambda actor: self.container.ship_order()(actor, UUID(order_id)), order_data
+        )
+
+    def refund_order(self, access: str | None, order_id: str) -> Outcome:
+        """An admin refunds a paid or shipped order."""
+        return self._as(
+            access,
+            lambda actor: self.container.refund_order()(actor, UUID(order_id)),
+            order_data,
+        )
+
+    def start_payment(self, access: str | None, order_id: str) -> Outcome:
+        """The owner starts paying an order."""
+        return self._as(
+            access,
+            lambda actor: self.container.start_payment()(actor, UUID(order_id)),
+            intent_data,
+        )
+
+    def settle_payment(self, intent_id: str, succeed: bool) -> Outcome:
+        """The sandbox provider settles a payment, as POST /sandbox/payments/{id}/... does."""
+        return self._do(
+            lambda: self.container.simulate_payment()(intent_id, succeed),
+            lambda outcome: {"outcome": str(outcome)},
         )

@@ -32,7 +32,7 @@ def _device(device: str | None) -> str:
     return device or HER_DEVICE
 
 
-def _remember_session(world: World, email: str, device: str, outcome: Outcome) -> None:
+def remember_session(world: World, email: str, device: str, outcome: Outcome) -> None:
     """Keep the tokens of a successful login or refresh for later steps."""
     if outcome.ok:
         key = (email, device)
@@ -70,6 +70,16 @@ def staff_member(
     _seed(world, email, password, name=name, role=role)
     if role == "admin" and world.admin is None:
         world.admin = email.lower()
+
+
+@given(
+    parsers.re(rf"an? (?P<tier>standard|regular|premium) customer {EMAIL}{NAMED}{WITH_PASSWORD}")
+)
+def customer_in_tier(
+    world: World, tier: str, email: str, name: str | None, password: str | None
+) -> None:
+    """A verified customer in a loyalty tier."""
+    _seed(world, email, password, name=name, tier=tier)
 
 
 @given(parsers.re(rf"a deactivated customer {EMAIL}{WITH_PASSWORD}"))
@@ -152,7 +162,7 @@ def logs_in(world: World, email: str, password: str, device: str | None) -> None
     who = world.introduce(email)
     device = _device(device)
     outcome = world.record(world.driver.login(email, password, DEVICE_ADDRESSES[device]))
-    _remember_session(world, who, device, outcome)
+    remember_session(world, who, device, outcome)
 
 
 @given(parsers.re(rf"{ACTOR} (?:is|is also) signed in{DEVICE}"))
@@ -163,7 +173,7 @@ def signed_in(world: World, actor: str, device: str | None) -> None:
     device = _device(device)
     outcome = world.driver.login(email, world.passwords[email], DEVICE_ADDRESSES[device])
     assert outcome.ok, f"{email} could not sign in: {outcome.describe()}"
-    _remember_session(world, email, device, outcome)
+    remember_session(world, email, device, outcome)
 
 
 @given(parsers.re(rf"{EMAIL} failed to log in (?P<times>\d+) times{DEVICE}"))
@@ -184,7 +194,7 @@ def refreshes_session(world: World, actor: str, device: str | None) -> None:
     device = _device(device)
     token = world.session(email, device)["refreshToken"]
     outcome = world.record(world.driver.refresh(token))
-    _remember_session(world, email, device, outcome)
+    remember_session(world, email, device, outcome)
 
 
 @step(
@@ -254,7 +264,7 @@ def session_is_active(world: World, device: str | None) -> None:
     device = _device(device)
     outcome = world.driver.refresh(world.session(world.current, device)["refreshToken"])
     assert outcome.ok, f"session ended: {outcome.describe()}"
-    _remember_session(world, world.current, device, outcome)
+    remember_session(world, world.current, device, outcome)
 
 
 @then(parsers.re(rf'{EMAIL} can log in with password "(?P<password>[^"]*)"'))
@@ -448,13 +458,6 @@ def listed_users_are(world: World, emails: str) -> None:
     expected = re.findall(r'"([^"]+)"', emails)
     listed = [u["email"] for u in outcome.data["data"]]
     assert listed == expected, f"expected {expected}, listed {listed}"
-
-
-@then(parsers.re(r"the list counts (?P<total>\d+) users? in total on (?P<pages>\d+) pages?"))
-def list_counts(world: World, total: str, pages: str) -> None:
-    """The paging totals of the last list."""
-    meta = world.outcome().data["meta"]
-    assert (meta["total"], meta["totalPages"]) == (int(total), int(pages)), meta
 
 
 # --- what an account looks like --------------------------------------------------------------

@@ -33,12 +33,17 @@ def request_refused(world: World, kind: str) -> None:
     assert outcome.refusal == kind, f"expected refusal '{kind}', got {outcome.describe()}"
 
 
+# Business names of fields whose wire names carry a unit.
+FIELD_ALIASES = {"price": "priceCents"}
+
+
 @then(parsers.re(rf'the request is refused as {REFUSAL} with a problem on "(?P<field>[^"]+)"'))
 def request_refused_on_field(world: World, kind: str, field: str) -> None:
     """The last action was refused, naming the field at fault."""
     request_refused(world, kind)
     fields = [field_key(f) for f in world.outcome().fields]
-    assert field_key(field) in fields, f"expected a problem on {field!r}, got {fields}"
+    expected = field_key(FIELD_ALIASES.get(field, field))
+    assert expected in fields, f"expected a problem on {field!r}, got {fields}"
 
 
 @then(parsers.re(rf'the request is refused as {REFUSAL} with the message "(?P<message>[^"]+)"'))
@@ -46,6 +51,36 @@ def request_refused_with_message(world: World, kind: str, message: str) -> None:
     """The last action was refused with exactly this explanation."""
     request_refused(world, kind)
     assert world.outcome().message == message, world.outcome().describe()
+
+
+@then("the request is refused by a business rule")
+def request_refused_by_rule(world: World) -> None:
+    """The request was well formed, but a business rule does not allow it."""
+    outcome = world.outcome()
+    assert outcome.refusal == "business rule", f"expected a rule refusal, got {outcome.describe()}"
+
+
+@then(
+    parsers.re(r'the request is refused by a business rule with the message "(?P<message>[^"]+)"')
+)
+def request_refused_by_rule_with_message(world: World, message: str) -> None:
+    """A business rule refused the request with exactly this explanation."""
+    request_refused_by_rule(world)
+    assert world.outcome().message == message, world.outcome().describe()
+
+
+@then(
+    parsers.re(
+        r"the list counts (?P<total>\d+) (?:users?|products?|orders?)"
+        r" in total on (?P<pages>\d+) pages?"
+    )
+)
+def list_counts(world: World, total: str, pages: str) -> None:
+    """The paging totals of the last list."""
+    outcome = world.outcome()
+    assert outcome.ok, outcome.describe()
+    meta = outcome.data["meta"]
+    assert (meta["total"], meta["totalPages"]) == (int(total), int(pages)), meta
 
 
 @then(parsers.re(r'an email "(?P<subject>[^"]+)" is sent to "(?P<to>[^"]+)"'))
