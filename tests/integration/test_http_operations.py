@@ -83,9 +83,9 @@ EXPECTED_ERRORS = {
     ("post", "/sandbox/payments/{paymentIntentId}/fail"): {400, 404},
 }
 
-BEARER_ONLY = [{"BearerToken": []}]
+BEARER_ONLY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 # Browsing the catalog works anonymously; a token shows staff the inactive products.
-OPTIONAL_BEARER = [{}, {"BearerToken": []}]
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"BearerToken": []}]
 
 
 def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | None:
