@@ -195,7 +195,9 @@ def provider_confirms_again(world: World) -> None:
     """The provider delivers its last confirmation once more, same event id and all."""
     event = world.driver.last_payment_event(PaymentEventType.SUCCEEDED.value)
     assert event.intent_id == world.payment()["paymentIntentId"], event
-    world.driver.deliver_payment_event(event)
+    outcome = world.driver.deliver_payment_event(event)
+    # The premise of the scenario: the store knew this very event and skipped it.
+    assert outcome == "duplicate", f"a redelivered event was handled as {outcome!r}"
 
 
 @when(parsers.re(rf"the payment provider confirms a payment of {PRICE}"))
