@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
+from application.accounts.views import UserView
 from domain.accounts import Role
 from domain.errors import PermissionDenied
 
@@ -16,6 +17,9 @@ class Actor:
     user_id: UUID | None
     role: Role
     session_id: UUID | None = None
+    # The caller's account as read while authenticating this request, so a request that
+    # only needs it (GET /me) doesn't read it twice. None for the CLI operator.
+    profile: UserView | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def system(cls) -> Actor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.accounts.actor import Actor
+from application.accounts.views import UserView
 from application.ports import AccessTokens, Clock, UnitOfWork
 from domain.errors import InvalidAccessToken
 
@@ -27,4 +28,9 @@ class Authenticate:
         if user is None or not user.accepts_access_token(claims.issued_at):
             raise InvalidAccessToken()
         # The role comes from the database: a demotion takes effect on the next request.
-        return Actor(user_id=user.id, role=user.role, session_id=claims.session_id)
+        return Actor(
+            user_id=user.id,
+            role=user.role,
+            session_id=claims.session_id,
+            profile=UserView.from_user(user),
+        )

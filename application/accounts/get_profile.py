@@ -18,6 +18,9 @@ class GetProfile:
         """The profile, or UserNotFound (e.g. the CLI operator, or a user deleted meanwhile)."""
         if actor.user_id is None:
             raise UserNotFound()
+        if actor.profile is not None:
+            # Read moments ago, in this request, by Authenticate: no second round trip.
+            return actor.profile
         async with self._uow as uow:
             user = await uow.users.get(actor.user_id)
         if user is None:

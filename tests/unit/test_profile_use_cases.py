@@ -166,3 +166,20 @@ async def test_a_too_long_name_is_refused(kit: Kit):
 
     with pytest.raises(ValidationFailed):
         await kit.update_profile()(kit.actor(user), UpdateProfileCommand("x" * 101))
+
+
+async def test_profile_of_an_authenticated_caller_is_served_without_a_second_read(kit: Kit):
+    user = await kit.add_user()
+    actor = await kit.authenticate()(await access_token_for(kit))
+    use_case = kit.get_profile()
+    reads: list[object] = []
+
+    async def counting_get(user_id):
+        reads.append(user_id)
+
+    use_case._uow.users.get = counting_get
+
+    view = await use_case(actor)
+
+    assert view.id == user.id and view.email == user.email
+    assert reads == []
