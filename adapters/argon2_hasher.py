@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import TypeVar
 
-import anyio
-import anyio.to_thread
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import VerificationError
 
@@ -15,11 +18,28 @@ DEFAULT_TIME_COST = 3
 DEFAULT_MEMORY_COST = 64 * 1024  # KiB
 DEFAULT_PARALLELISM = 4
 
-# At most this many hashes run at once. Each one holds `memory_cost` KiB and keeps a core busy,
-# so a burst of logins queues here instead of taking every thread of anyio's default pool
-# (40 tokens) that database drivers, boto3 and file I/O also need, and instead of allocating
-# 64 MiB per concurrent request.
-DEFAULT_MAX_CONCURRENT_HASHES = 4
+# At most this many hashes run at once, on threads of their own. Each one holds `memory_cost`
+# KiB and keeps cores busy, so a burst of logins queues here instead of taking threads that
+# database drivers, boto3 and file I/O need, and instead of allocating 64 MiB per request.
+DEFAULT_MAX_CONCURRENT_HASHES = 2
+
+# Hashing threads run at a lower CPU priority (a nice increment; argon2's own lane threads
+# inherit it). Under a login burst the event loop then still gets the CPU first, so health
+# checks and cheap requests keep their latency while logins queue.
+HASHING_NICENESS = 10
+
+T = TypeVar("T")
+
+
+def _lower_thread_priority() -> None:
+    # On Linux, nice values are per thread; elsewhere this is best effort.
+    try:
+        thread = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + HASHING_NICENESS))
+    except (AttributeError, OSError):
+        pass
+
 
 _DUMMY_PASSWORD = "hexashop-dummy-password-for-timing"
 
@@ -37,28 +57,26 @@ class Argon2PasswordHasher:
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
         )
-        self._max_concurrent = max_concurrent
-        # Created on first use, inside a running event loop, rather than at import/wiring time.
-        self._limiter: anyio.CapacityLimiter | None = None
+        # Threads start on first use (the executor is loop-independent, so one hasher serves
+        # any event loop); the bounded pool is the concurrency limit.
+        self._executor = ThreadPoolExecutor(
+            max_workers=max_concurrent,
+            thread_name_prefix="argon2",
+            initializer=_lower_thread_priority,
+        )
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
 
-    def _capacity(self) -> anyio.CapacityLimiter:
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._max_concurrent)
-        return self._limiter
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.wrap_future(self._executor.submit(work))
 
     async def hash(self, password: str) -> str:
         """Hash a password for storage (argon2id, random salt)."""
-        return await anyio.to_thread.run_sync(
-            partial(self._hasher.hash, password), limiter=self._capacity()
-        )
+        return await self._run(partial(self._hasher.hash, password))
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """True when the password matches; unknown users and corrupt hashes give False."""
-        return await anyio.to_thread.run_sync(
-            partial(self._verify_blocking, password_hash, password), limiter=self._capacity()
-        )
+        return await self._run(partial(self._verify_blocking, password_hash, password))
 
     def _verify_blocking(self, password_hash: str | None, password: str) -> bool:
         if password_hash is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 
 import pytest
 
-from adapters.argon2_hasher import Argon2PasswordHasher
+from adapters.argon2_hasher import HASHING_NICENESS, Argon2PasswordHasher
 from adapters.memory import FastPasswordHasher
 from application.ports import PasswordHasher
 
@@ -90,3 +92,14 @@ async def test_argon2_with_default_parameters_leaves_the_event_loop_free() -> No
     # Run on the loop, each call would have allowed the ticker at most one step.
     assert (verified, unknown) == (True, False)
     assert ticks > 10
+
+
+async def test_argon2_hashing_threads_yield_the_cpu_to_the_event_loop():
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    loop_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    hashing_nice = await hasher._run(
+        lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    )
+
+    assert hashing_nice == min(19, loop_nice + HASHING_NICENESS)
