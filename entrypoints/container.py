@@ -79,7 +79,11 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     # --- infrastructure ------------------------------------------------------------------
-    engine = providers.Singleton(create_engine, url=settings.provided.database_url)
+    engine = providers.Singleton(
+        create_engine,
+        url=settings.provided.database_url,
+        pool_size=settings.provided.db_pool_size,
+    )
     session_factory = providers.Singleton(create_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)
 

@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///var/hexashop.db"
+    db_pool_size: int = 20
     jwt_secret: str = ""
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
@@ -158,6 +159,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 8000, minimum=1),
         database_url=database_url,
+        db_pool_size=_int(env, "DB_POOL_SIZE", 20, minimum=1),
         jwt_secret=jwt_secret,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),

@@ -64,8 +64,12 @@ def install_sqlite_hooks(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine for SQLite or Postgres, tuned for this service."""
+def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+    """An async engine for SQLite or Postgres, tuned for this service.
+
+    `pool_size` is the number of Postgres connections kept open: size it to the requests
+    served at once, because connections beyond it are opened and closed per use.
+    """
     if is_sqlite_url(url):
         ensure_sqlite_parent(url)
         kwargs: dict[str, Any] = {}
@@ -78,8 +82,8 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     return _create_async_engine(
         url,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size,
+        max_overflow=10,
         pool_timeout=10,
         # No pre-ping: it costs a round trip per request. A connection found dead raises
         # (answered 503) and SQLAlchemy then discards every older pooled connection.

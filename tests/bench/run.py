@@ -683,7 +683,7 @@ def run(report: Report) -> None:
             "JWT_SECRET": env["JWT_SECRET"],
             "BENCH_JWT_TYP": jwt_typ(token),
             # Same bounds as the real engine's pool (adapters/sqlalchemy/database.py).
-            "BENCH_POOL_MIN": "10",
+            "BENCH_POOL_MIN": "20",
             "BENCH_POOL_MAX": "30",
             "HOST": "127.0.0.1",
             "PORT": str(bare_port),
