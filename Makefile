@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_COLOR := 1
 
-.PHONY: help install run test lint format bench clean distclean
+.PHONY: help install run seed test lint format bench clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,9 +29,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## Create .venv and install the project (only when pyproject.toml changed)
 
-run: install ## Migrate the database and serve the API (outbox worker in process)
+run: install ## Migrate the database and serve the API (background worker in process)
 	$(BIN)/hexashop db upgrade
 	$(BIN)/hexashop serve
+
+seed: install ## Add the demo users (printed with their passwords) and products; idempotent
+	$(BIN)/hexashop db upgrade
+	$(BIN)/hexashop seed demo
 
 lint: install ## Lint, check formatting, types and layer contracts
 	$(BIN)/ruff check .
