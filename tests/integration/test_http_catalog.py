@@ -110,6 +110,23 @@ async def test_unknown_image_id_is_400(client: Client, admin_token: str) -> None
     assert body["errors"][0]["field"] == "imageIds"
 
 
+async def test_malformed_json_and_non_json_bodies_are_refused(
+    client: Client, admin_token: str
+) -> None:
+    headers = bearer(admin_token)
+
+    malformed = await client.post(
+        f"{API}/products",
+        content=b'{"name": ',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    form = await client.post(f"{API}/products", data={"name": "Mug"}, headers=headers)
+
+    body = assert_error_body(malformed, 400, "BadRequest")
+    assert body["message"] == "Request body is not valid JSON"
+    assert_error_body(form, 415, "UnsupportedMediaType")
+
+
 # --- browse -----------------------------------------------------------------------------------
 
 
