@@ -464,8 +464,9 @@ class MemoryProcessedEvents:
 class MemoryUnitOfWork:
     """A serializable transaction over the in-memory store."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, read_only: bool = False) -> None:
         self._store = store
+        self._read_only = read_only
         self.users: UserRepository = MemoryUserRepository(store)
         self.one_time_tokens: OneTimeTokenRepository = MemoryOneTimeTokenRepository(store)
         self.refresh_tokens: RefreshTokenRepository = MemoryRefreshTokenRepository(store)
@@ -500,6 +501,8 @@ class MemoryUnitOfWork:
 
     async def commit(self) -> None:
         """Keep the changes made so far."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self._snapshot = self._store.snapshot()
         self.committed = True
 

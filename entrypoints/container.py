@@ -86,6 +86,8 @@ class Container(containers.DeclarativeContainer):
     )
     session_factory = providers.Singleton(create_session_factory, engine)
     uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)
+    # For use cases that only read: no write lock, no BEGIN/ROLLBACK round trips.
+    read_uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory, read_only=True)
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2PasswordHasher)
@@ -156,15 +158,15 @@ class Container(containers.DeclarativeContainer):
         ResetPassword, uow=uow, hasher=hasher, secrets=secrets, clock=clock
     )
     authenticate = providers.Factory(
-        Authenticate, uow=uow, access_tokens=access_tokens, clock=clock
+        Authenticate, uow=read_uow, access_tokens=access_tokens, clock=clock
     )
-    get_profile = providers.Factory(GetProfile, uow=uow)
+    get_profile = providers.Factory(GetProfile, uow=read_uow)
     update_profile = providers.Factory(UpdateProfile, uow=uow, clock=clock)
     change_password = providers.Factory(ChangePassword, uow=uow, hasher=hasher, clock=clock)
-    list_users = providers.Factory(ListUsers, uow=uow)
+    list_users = providers.Factory(ListUsers, uow=read_uow)
     create_user = providers.Factory(CreateUser, uow=uow, hasher=hasher, clock=clock)
-    get_user = providers.Factory(GetUser, uow=uow)
-    get_user_by_email = providers.Factory(GetUserByEmail, uow=uow)
+    get_user = providers.Factory(GetUser, uow=read_uow)
+    get_user_by_email = providers.Factory(GetUserByEmail, uow=read_uow)
     update_user = providers.Factory(UpdateUser, uow=uow, clock=clock)
     delete_user = providers.Factory(DeleteUser, uow=uow, clock=clock)
 
@@ -173,15 +175,15 @@ class Container(containers.DeclarativeContainer):
     update_product = providers.Factory(UpdateProduct, uow=uow, clock=clock, currency=currency)
     adjust_stock = providers.Factory(AdjustStock, uow=uow, clock=clock, currency=currency)
     delete_product = providers.Factory(DeleteProduct, uow=uow, clock=clock)
-    list_products = providers.Factory(ListProducts, uow=uow, currency=currency)
-    get_product = providers.Factory(GetProduct, uow=uow, currency=currency)
+    list_products = providers.Factory(ListProducts, uow=read_uow, currency=currency)
+    get_product = providers.Factory(GetProduct, uow=read_uow, currency=currency)
 
     # --- ordering and payments -----------------------------------------------------------
     place_order = providers.Factory(
         PlaceOrder, uow=uow, clock=clock, currency=currency, order_ttl=order_ttl
     )
-    list_orders = providers.Factory(ListOrders, uow=uow)
-    get_order = providers.Factory(GetOrder, uow=uow)
+    list_orders = providers.Factory(ListOrders, uow=read_uow)
+    get_order = providers.Factory(GetOrder, uow=read_uow)
     cancel_order = providers.Factory(CancelOrder, uow=uow, clock=clock)
     start_payment = providers.Factory(StartPayment, uow=uow, gateway=payment_gateway, clock=clock)
     ship_order = providers.Factory(ShipOrder, uow=uow, clock=clock, emails=order_emails)
@@ -218,6 +220,7 @@ def use_memory_adapters(container: Container, store: MemoryStore | None = None) 
     """
     store = store or MemoryStore()
     container.uow.override(providers.Factory(MemoryUnitOfWork, store))
+    container.read_uow.override(providers.Factory(MemoryUnitOfWork, store, read_only=True))
     container.hasher.override(providers.Singleton(FastPasswordHasher))
     container.mailer.override(providers.Singleton(RecordingMailer))
     return store

@@ -52,7 +52,16 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+# Execution option a read-only unit of work sets on its connection.
+READ_ONLY_OPTION = "hexashop_read_only"
+
+
 def _on_sqlite_begin(conn: Connection) -> None:
+    if conn.get_execution_options().get(READ_ONLY_OPTION):
+        # A reader needs no write lock: under WAL it sees a consistent snapshot and never
+        # waits for (or blocks) the writer.
+        conn.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front, so concurrent transactions queue on
     # busy_timeout (one at a time) instead of deadlocking when they upgrade to writers.
     conn.exec_driver_sql("BEGIN IMMEDIATE")

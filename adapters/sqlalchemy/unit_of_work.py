@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sqlalchemy.catalog_repositories import SqlProductRepository
+from adapters.sqlalchemy.database import READ_ONLY_OPTION
 from adapters.sqlalchemy.ordering_repositories import (
     SqlOrderRepository,
     SqlPaymentRepository,
@@ -72,18 +73,28 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     processed_events: ProcessedEvents
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], read_only: bool = False
+    ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
+        # autocommit mode, saving the BEGIN and ROLLBACK round trips on every request; on
+        # SQLite they take no write lock, so reads don't queue behind writers.
+        self._read_only = read_only
 
     async def __aenter__(self) -> Self:
         """Open a session and begin its transaction (on SQLite: take the write lock)."""
         if self._session is not None:
             raise RuntimeError("this unit of work is already in progress")
         session = self._session_factory()
+        options: dict[str, object] | None = None
+        if self._read_only:
+            is_postgres = session.get_bind().dialect.name == "postgresql"
+            options = {"isolation_level": "AUTOCOMMIT"} if is_postgres else {READ_ONLY_OPTION: True}
         try:
             # Connect and BEGIN now, so an unreachable database fails here as a 503.
-            connection = await session.connection()
+            connection = await session.connection(execution_options=options)
         except Exception as exc:
             await session.close()
             if is_database_unavailable(exc):
@@ -131,6 +142,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         """Make the work so far durable; later work runs in a new transaction."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         await self._active().commit()
 
     async def rollback(self) -> None:

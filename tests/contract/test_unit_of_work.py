@@ -166,3 +166,33 @@ def test_migrations_can_run_from_inside_an_event_loop(tmp_path: Path) -> None:
     with closing(sqlite3.connect(tmp_path / "inside.db")) as db:
         revision = db.execute("SELECT version_num FROM alembic_version").fetchall()
     assert revision == [("0002",)]
+
+
+async def test_a_read_only_unit_of_work_sees_committed_work_and_cannot_commit(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    user = make_user()
+    async with uow_factory() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+
+    async with uow_factory.read_only() as reader:
+        assert await reader.users.get(user.id) == user
+        with pytest.raises(RuntimeError, match="read-only"):
+            await reader.commit()
+
+
+async def test_readers_do_not_wait_for_an_open_writer(sql_uow_factory: UnitOfWorkFactory) -> None:
+    # On SQLite a writer holds the database's write lock for its whole transaction; readers
+    # must still be served (from the last committed snapshot) instead of queueing behind it.
+    committed = make_user("committed@example.com")
+    async with sql_uow_factory() as uow:
+        await uow.users.add(committed)
+        await uow.commit()
+
+    async with sql_uow_factory() as writer:
+        await writer.users.add(make_user("pending@example.com"))
+        async with asyncio.timeout(2):
+            async with sql_uow_factory.read_only() as reader:
+                assert await reader.users.get(committed.id) == committed
+                assert await reader.users.get_by_email("pending@example.com") is None

@@ -29,10 +29,16 @@ class UnitOfWorkFactory:
     backend: str
     make: Callable[[], UnitOfWork]
     engine: AsyncEngine | None = None  # the SQL backends' engine, e.g. to count statements
+    make_read_only: Callable[[], UnitOfWork] | None = None
 
     def __call__(self) -> UnitOfWork:
         """A new, not yet entered, unit of work."""
         return self.make()
+
+    def read_only(self) -> UnitOfWork:
+        """A new unit of work for queries, as the container gives read-only use cases."""
+        assert self.make_read_only is not None
+        return self.make_read_only()
 
 
 def sqlite_url(path: Path) -> str:
@@ -55,7 +61,11 @@ def memory_factory() -> UnitOfWorkFactory:
     store = MemoryStore()
     # cast: MemoryUnitOfWork declares concrete repository types, which mypy's invariant
     # protocol attributes refuse although they satisfy the ports.
-    return UnitOfWorkFactory("memory", lambda: cast(UnitOfWork, MemoryUnitOfWork(store)))
+    return UnitOfWorkFactory(
+        "memory",
+        lambda: cast(UnitOfWork, MemoryUnitOfWork(store)),
+        make_read_only=lambda: cast(UnitOfWork, MemoryUnitOfWork(store, read_only=True)),
+    )
 
 
 async def truncate_all(url: str) -> None:
@@ -75,6 +85,11 @@ async def sql_factory(backend: str, url: str) -> AsyncIterator[UnitOfWorkFactory
     engine = create_engine(url)
     sessions = create_session_factory(engine)
     try:
-        yield UnitOfWorkFactory(backend, lambda: SqlUnitOfWork(sessions), engine)
+        yield UnitOfWorkFactory(
+            backend,
+            lambda: SqlUnitOfWork(sessions),
+            engine,
+            make_read_only=lambda: SqlUnitOfWork(sessions, read_only=True),
+        )
     finally:
         await engine.dispose()
