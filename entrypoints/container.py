@@ -19,7 +19,7 @@ from adapters.memory import (
 from adapters.sandbox_gateway import SandboxPaymentGateway
 from adapters.secret_tokens import UrlSafeSecretTokens
 from adapters.ses_mailer import SesMailer
-from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.stripe_gateway import StripePaymentGateway
 from application.accounts.authenticate import Authenticate
@@ -84,10 +84,9 @@ class Container(containers.DeclarativeContainer):
         url=settings.provided.database_url,
         pool_size=settings.provided.db_pool_size,
     )
-    session_factory = providers.Singleton(create_session_factory, engine)
-    uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory)
+    uow = providers.Factory(SqlUnitOfWork, engine=engine)
     # For use cases that only read: no write lock, no BEGIN/ROLLBACK round trips.
-    read_uow = providers.Factory(SqlUnitOfWork, session_factory=session_factory, read_only=True)
+    read_uow = providers.Factory(SqlUnitOfWork, engine=engine, read_only=True)
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2PasswordHasher)

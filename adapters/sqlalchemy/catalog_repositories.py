@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Row, delete, exists, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import like_pattern
 from adapters.sqlalchemy.tables import order_lines, products
@@ -48,7 +48,7 @@ def _product(row: Row[Any]) -> Product:
 class SqlProductRepository:
     """Products in the `products` table."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 # Applied to every new SQLite connection. WAL lets readers run beside the single writer;
@@ -100,8 +100,3 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
         # Fail fast when the server is down, so requests answer 503 instead of hanging.
         connect_args={"timeout": 5},
     )
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit (we map rows to dataclasses anyway)."""
-    return async_sessionmaker(engine, expire_on_commit=False)

@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import order_lines, orders, payments, processed_events
 from application.pagination import Page
@@ -85,7 +85,7 @@ _ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.
 class SqlOrderRepository:
     """Orders in `orders`, their lines in `order_lines` (in the order they were placed)."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
@@ -211,7 +211,7 @@ def _payment(row: Row[Any]) -> Payment:
 class SqlPaymentRepository:
     """Payment intents in `payments`, one per order."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def _one(self, condition: ColumnElement[bool]) -> Payment | None:
@@ -257,7 +257,7 @@ class SqlPaymentRepository:
 class SqlProcessedEvents:
     """Provider event ids in `processed_events`, recorded in the transaction of their effect."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

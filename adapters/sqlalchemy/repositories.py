@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, CursorResult, Row, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import (
     login_failures,
@@ -73,7 +73,7 @@ def _user(row: Row[Any]) -> User:
 class SqlUserRepository:
     """Users in the `users` table."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
@@ -185,7 +185,7 @@ def _one_time_token(row: Row[Any]) -> OneTimeToken:
 class SqlOneTimeTokenRepository:
     """Verification and reset tokens in `one_time_tokens`."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def add(self, token: OneTimeToken) -> None:
@@ -234,7 +234,7 @@ def _refresh_token(row: Row[Any]) -> RefreshToken:
 class SqlRefreshTokenRepository:
     """Refresh tokens in `refresh_tokens`."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def add(self, token: RefreshToken) -> None:
@@ -298,7 +298,7 @@ class SqlRefreshTokenRepository:
 class SqlLoginAttemptLog:
     """Failed logins in `login_failures`."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self._session = session
 
     async def record_failure(self, key: str, at: datetime) -> None:
@@ -341,7 +341,7 @@ def _outbox_message(row: Row[Any]) -> OutboxMessage:
 class SqlOutbox:
     """Queued emails in the `outbox` table."""
 
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

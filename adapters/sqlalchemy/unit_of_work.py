@@ -1,4 +1,4 @@
-"""The SQL unit of work: one AsyncSession and one transaction per `async with`."""
+"""The SQL unit of work: one pooled connection and one transaction per `async with`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.catalog_repositories import SqlProductRepository
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
@@ -59,8 +59,10 @@ def is_database_unavailable(exc: BaseException) -> bool:
 class SqlUnitOfWork:
     """A transaction over every SQL repository. Leaving without commit() rolls back.
 
-    Each `async with` opens a fresh session, so one instance can be reused sequentially,
-    never concurrently.
+    Each `async with` checks out a fresh connection, so one instance can be reused
+    sequentially, never concurrently. Repositories issue Core statements on that connection:
+    the rows are mapped to domain dataclasses explicitly, so an ORM connection (identity map,
+    snapshots) would only add per-request cost.
     """
 
     users: UserRepository
@@ -73,44 +75,46 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     processed_events: ProcessedEvents
 
-    def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], read_only: bool = False
-    ) -> None:
-        self._session_factory = session_factory
-        self._session: AsyncSession | None = None
+    def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
         # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
         # autocommit mode, saving the BEGIN and ROLLBACK round trips on every request; on
         # SQLite they take no write lock, so reads don't queue behind writers.
         self._read_only = read_only
 
     async def __aenter__(self) -> Self:
-        """Open a session and begin its transaction (on SQLite: take the write lock)."""
-        if self._session is not None:
+        """Check out a connection and begin its transaction (on SQLite: take the write lock)."""
+        if self._connection is not None:
             raise RuntimeError("this unit of work is already in progress")
-        session = self._session_factory()
-        options: dict[str, object] | None = None
+        options: dict[str, object] = {}
         if self._read_only:
-            is_postgres = session.get_bind().dialect.name == "postgresql"
+            is_postgres = self._engine.dialect.name == "postgresql"
             options = {"isolation_level": "AUTOCOMMIT"} if is_postgres else {READ_ONLY_OPTION: True}
+        connection = self._engine.connect()
         try:
             # Connect and BEGIN now, so an unreachable database fails here as a 503.
-            connection = await session.connection(execution_options=options)
+            await connection.start()
+            if options:
+                await connection.execution_options(**options)
+            await connection.begin()
         except Exception as exc:
-            await session.close()
+            if connection.sync_connection is not None:  # connected, then failed
+                await connection.close()
             if is_database_unavailable(exc):
                 raise ServiceUnavailable("The database is unavailable") from exc
             raise
         dialect = connection.dialect.name
-        self.users = SqlUserRepository(session, dialect)
-        self.one_time_tokens = SqlOneTimeTokenRepository(session)
-        self.refresh_tokens = SqlRefreshTokenRepository(session)
-        self.login_attempts = SqlLoginAttemptLog(session)
-        self.outbox = SqlOutbox(session, dialect)
-        self.products = SqlProductRepository(session, dialect)
-        self.orders = SqlOrderRepository(session, dialect)
-        self.payments = SqlPaymentRepository(session)
-        self.processed_events = SqlProcessedEvents(session, dialect)
-        self._session = session
+        self.users = SqlUserRepository(connection, dialect)
+        self.one_time_tokens = SqlOneTimeTokenRepository(connection)
+        self.refresh_tokens = SqlRefreshTokenRepository(connection)
+        self.login_attempts = SqlLoginAttemptLog(connection)
+        self.outbox = SqlOutbox(connection, dialect)
+        self.products = SqlProductRepository(connection, dialect)
+        self.orders = SqlOrderRepository(connection, dialect)
+        self.payments = SqlPaymentRepository(connection)
+        self.processed_events = SqlProcessedEvents(connection, dialect)
+        self._connection = connection
         return self
 
     async def __aexit__(
@@ -120,11 +124,11 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         """Roll back whatever was not committed, return the connection to the pool."""
-        session, self._session = self._session, None
-        if session is None:
+        connection, self._connection = self._connection, None
+        if connection is None:
             return
         try:
-            await session.close()  # rolls back an open transaction
+            await connection.close()  # rolls back an open transaction
         except Exception as close_error:
             # A dead connection can't roll back, but its work is discarded anyway; only
             # report it when nothing else went wrong.
@@ -135,10 +139,10 @@ class SqlUnitOfWork:
         if exc is not None and isinstance(exc, Exception) and is_database_unavailable(exc):
             raise ServiceUnavailable("The database is unavailable") from exc
 
-    def _active(self) -> AsyncSession:
-        if self._session is None:
+    def _active(self) -> AsyncConnection:
+        if self._connection is None:
             raise RuntimeError("the unit of work is not in progress; use `async with`")
-        return self._session
+        return self._connection
 
     async def commit(self) -> None:
         """Make the work so far durable; later work runs in a new transaction."""

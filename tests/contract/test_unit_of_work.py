@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.pagination import PageRequest
@@ -112,7 +112,7 @@ async def test_concurrent_read_then_write_transactions_all_succeed(
 async def test_unreachable_database_is_reported_as_service_unavailable() -> None:
     # Nothing listens on port 1; the connection is refused at once.
     engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/hexashop")
-    uow = SqlUnitOfWork(create_session_factory(engine))
+    uow = SqlUnitOfWork(engine)
     try:
         with pytest.raises(ServiceUnavailable):
             async with uow:

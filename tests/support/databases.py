@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import MemoryStore, MemoryUnitOfWork
-from adapters.sqlalchemy.database import create_engine, create_session_factory
+from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.ports import UnitOfWork
@@ -83,13 +83,12 @@ async def truncate_all(url: str) -> None:
 async def sql_factory(backend: str, url: str) -> AsyncIterator[UnitOfWorkFactory]:
     """Units of work on an already migrated SQL database; the engine is disposed afterwards."""
     engine = create_engine(url)
-    sessions = create_session_factory(engine)
     try:
         yield UnitOfWorkFactory(
             backend,
-            lambda: SqlUnitOfWork(sessions),
+            lambda: SqlUnitOfWork(engine),
             engine,
-            make_read_only=lambda: SqlUnitOfWork(sessions, read_only=True),
+            make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
         )
     finally:
         await engine.dispose()
