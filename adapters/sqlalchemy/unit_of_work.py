@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from types import TracebackType
 from typing import Self
 
@@ -56,12 +57,26 @@ def is_database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+_read_only_views: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def _read_only_view(engine: AsyncEngine) -> AsyncEngine:
+    """The engine with read-only options: same pool, options applied on checkout. Built once
+    per engine, not per unit of work."""
+    view = _read_only_views.get(engine)
+    if view is None:
+        is_postgres = engine.dialect.name == "postgresql"
+        options = {"isolation_level": "AUTOCOMMIT"} if is_postgres else {READ_ONLY_OPTION: True}
+        view = _read_only_views[engine] = engine.execution_options(**options)
+    return view
+
+
 class SqlUnitOfWork:
     """A transaction over every SQL repository. Leaving without commit() rolls back.
 
     Each `async with` checks out a fresh connection, so one instance can be reused
     sequentially, never concurrently. Repositories issue Core statements on that connection:
-    the rows are mapped to domain dataclasses explicitly, so an ORM connection (identity map,
+    the rows are mapped to domain dataclasses explicitly, so an ORM session (identity map,
     snapshots) would only add per-request cost.
     """
 
@@ -76,28 +91,24 @@ class SqlUnitOfWork:
     processed_events: ProcessedEvents
 
     def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
         # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
         # autocommit mode, saving the BEGIN and ROLLBACK round trips on every request; on
         # SQLite they take no write lock, so reads don't queue behind writers.
         self._read_only = read_only
+        self._engine = _read_only_view(engine) if read_only else engine
+        self._connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin its transaction (on SQLite: take the write lock)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in progress")
-        options: dict[str, object] = {}
-        if self._read_only:
-            is_postgres = self._engine.dialect.name == "postgresql"
-            options = {"isolation_level": "AUTOCOMMIT"} if is_postgres else {READ_ONLY_OPTION: True}
         connection = self._engine.connect()
         try:
-            # Connect and BEGIN now, so an unreachable database fails here as a 503.
+            # Connect now, so an unreachable database fails here as a 503. Writers also BEGIN
+            # now; readers begin on their first statement (a no-op under autocommit).
             await connection.start()
-            if options:
-                await connection.execution_options(**options)
-            await connection.begin()
+            if not self._read_only:
+                await connection.begin()
         except Exception as exc:
             if connection.sync_connection is not None:  # connected, then failed
                 await connection.close()

@@ -23,6 +23,8 @@ def configure_logging(level: str = "INFO", stream: IO[str] | None = None) -> Non
     """
     structlog.configure(
         processors=[
+            # First, so events below the level cost nothing more than this check.
+            structlog.stdlib.filter_by_level,
             *_SHARED_PROCESSORS,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
