@@ -26,7 +26,7 @@ Injected: TypeAlias = NamedDependency[SkipValidation[T]]
 
 # Container providers exposed to handlers under the same name (use cases, and the payment
 # gateway, whose webhook parsing is a pure function of the body and settings).
-USE_CASES = (
+PUBLIC_USE_CASES = (
     "register_user",
     "verify_email",
     "resend_verification",
@@ -35,6 +35,12 @@ USE_CASES = (
     "log_out",
     "forgot_password",
     "reset_password",
+    "handle_payment_event",
+    "simulate_payment",
+    "payment_gateway",
+)
+# Use cases only reachable by a signed-in caller: built after `actor` is resolved.
+SIGNED_IN_USE_CASES = (
     "get_profile",
     "update_profile",
     "change_password",
@@ -47,8 +53,6 @@ USE_CASES = (
     "update_product",
     "adjust_stock",
     "delete_product",
-    "list_products",
-    "get_product",
     "place_order",
     "list_orders",
     "get_order",
@@ -56,10 +60,10 @@ USE_CASES = (
     "start_payment",
     "ship_order",
     "refund_order",
-    "handle_payment_event",
-    "simulate_payment",
-    "payment_gateway",
 )
+# Use cases whose routes are public but look at the caller when there is one.
+OPTIONAL_CALLER_USE_CASES = ("list_products", "get_product")
+USE_CASES = PUBLIC_USE_CASES + SIGNED_IN_USE_CASES + OPTIONAL_CALLER_USE_CASES
 
 # Opaque tokens are URL-safe base64 or JWTs; nothing else is worth a database round trip.
 _MAX_TOKEN_LENGTH = 4096
@@ -68,6 +72,28 @@ _MAX_TOKEN_LENGTH = 4096
 def _per_request(container: Container, name: str) -> Callable[[], Any]:
     provider = getattr(container, name)
     return lambda: provider()
+
+
+def _after_actor(container: Container, name: str) -> Callable[[Any], Any]:
+    provider = getattr(container, name)
+
+    def use_case(actor: SkipValidation[Any]) -> Any:
+        # Depending on `actor` orders the two: the caller is authenticated first (a 401
+        # never builds the use case), and Litestar resolves them one after the other
+        # rather than in a task group per request.
+        return provider()
+
+    return use_case
+
+
+def _after_optional_actor(container: Container, name: str) -> Callable[[Any], Any]:
+    provider = getattr(container, name)
+
+    def use_case(optional_actor: SkipValidation[Any]) -> Any:
+        # As _after_actor, for routes where signing in is optional.
+        return provider()
+
+    return use_case
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -120,8 +146,13 @@ def build_dependencies(container: Container) -> dict[str, Provide]:
     """Every dependency a handler may ask for: use cases by name, `actor`, `optional_actor`
     (None for anonymous callers) and `client_ip`."""
     dependencies = {
-        name: Provide(_per_request(container, name), sync_to_thread=False) for name in USE_CASES
+        name: Provide(_per_request(container, name), sync_to_thread=False)
+        for name in PUBLIC_USE_CASES
     }
+    for name in SIGNED_IN_USE_CASES:
+        dependencies[name] = Provide(_after_actor(container, name), sync_to_thread=False)
+    for name in OPTIONAL_CALLER_USE_CASES:
+        dependencies[name] = Provide(_after_optional_actor(container, name), sync_to_thread=False)
     dependencies["actor"] = Provide(_actor_provider(container))
     dependencies["optional_actor"] = Provide(_optional_actor_provider(container))
     dependencies["client_ip"] = Provide(client_ip, sync_to_thread=False)

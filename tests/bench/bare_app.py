@@ -76,7 +76,7 @@ async def me(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     if row is None or not row["active"]:
         return _unauthorized()
     valid_after = row["tokens_valid_after"]
-    if valid_after is not None and claims["iat"] < valid_after.replace(microsecond=0).timestamp():
+    if valid_after is not None and claims["iat"] < valid_after.timestamp():
         return _unauthorized()
     return Response(
         {
