@@ -48,6 +48,21 @@ async def test_wrong_type_is_400_naming_the_wire_field(client: Client) -> None:
     assert body["errors"] == [{"field": "email", "message": "Expected `str`, got `int`"}]
 
 
+async def test_strings_are_not_taken_for_booleans_or_numbers(
+    client: Client, make_user: UserMaker, admin_token: str
+) -> None:
+    user = await make_user("ana@example.com")
+
+    response = await client.patch(
+        f"{API}/users/{user['id']}", json={"active": "false"}, headers=bearer(admin_token)
+    )
+
+    body = assert_error_body(response, 400, "BadRequest")
+    assert body["errors"] == [{"field": "active", "message": "Expected `bool | null`, got `str`"}]
+    profile = await client.get(f"{API}/users/{user['id']}", headers=bearer(admin_token))
+    assert profile.json()["active"] is True
+
+
 async def test_camel_case_body_fields_are_named_as_sent(client: Client) -> None:
     response = await client.post(f"{API}/auth/refresh", json={"refreshToken": ["x"]})
 

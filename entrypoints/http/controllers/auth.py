@@ -24,7 +24,7 @@ from application.accounts.resend_verification import ResendVerification
 from application.accounts.reset_password import ResetPassword
 from application.accounts.verify_email import VerifyEmail
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_json_body
+from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
     EmailRequest,
@@ -45,7 +45,7 @@ class AuthController(Controller):
 
     path = "/auth"
     tags = ["auth"]
-    before_request = staticmethod(require_json_body)
+    before_request = staticmethod(require_strict_json_body)
     request_max_body_size = 64 * 1024
 
     @post(

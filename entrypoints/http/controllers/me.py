@@ -11,7 +11,7 @@ from application.accounts.commands import ChangePasswordCommand, UpdateProfileCo
 from application.accounts.get_profile import GetProfile
 from application.accounts.update_profile import UpdateProfile
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_json_body
+from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
     ChangePasswordRequest,
@@ -26,7 +26,7 @@ class MeController(Controller):
     path = "/me"
     tags = ["me"]
     security = BEARER
-    before_request = staticmethod(require_json_body)
+    before_request = staticmethod(require_strict_json_body)
     request_max_body_size = 64 * 1024
 
     @get(

@@ -20,7 +20,7 @@ from application.ports import USER_SORT_FIELDS
 from domain.accounts import Role
 from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_json_body
+from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.accounts import (
     CreateUserRequest,
@@ -55,7 +55,7 @@ class UsersController(Controller):
     path = "/users"
     tags = ["users"]
     security = BEARER
-    before_request = staticmethod(require_json_body)
+    before_request = staticmethod(require_strict_json_body)
     request_max_body_size = 64 * 1024
 
     @get(
