@@ -129,7 +129,7 @@ class OrdersController(Controller):
     ) -> OrderPage:
         """One page of orders."""
         query = ListOrdersQuery(
-            user_id=parse_uuid(user_id, "userId") if user_id else None,
+            user_id=parse_uuid(user_id, "userId") if user_id is not None else None,
             status=status,
             sort=sort,
             page=PageRequest(page=page, limit=limit),
