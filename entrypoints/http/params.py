@@ -15,8 +15,18 @@ from domain.errors import ValidationFailed
 # error naming the parameter rather than an unmatched route (404).
 ResourceId = Annotated[str, PathParameter(description="The id.", schema_extra={"format": "uuid"})]
 
-PageNumber = Annotated[int, QueryParameter(description="Page number, from 1.")]
-PageLimit = Annotated[int, QueryParameter(description=f"Items per page, 1..{MAX_LIMIT}.")]
+# The bounds are documented, not enforced by Litestar: the use case checks them, so that every
+# bad paging parameter is named in one 400 rather than only the first one.
+PageNumber = Annotated[
+    int, QueryParameter(description="Page number, from 1.", schema_extra={"minimum": 1})
+]
+PageLimit = Annotated[
+    int,
+    QueryParameter(
+        description=f"Items per page, 1..{MAX_LIMIT}.",
+        schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+    ),
+]
 DEFAULT_PAGE = 1
 DEFAULT_PAGE_LIMIT = DEFAULT_LIMIT
 

@@ -10,3 +10,20 @@ async def test_empty_user_id_filter_is_400_not_ignored(client: Client, admin_tok
 
     body = assert_error_body(response, 400, "BadRequest")
     assert body["errors"] == [{"field": "userId", "message": "Must be a UUID"}]
+
+
+async def test_paging_and_price_bounds_are_documented(client: Client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+
+    for path in ("/users", "/products", "/orders"):
+        parameters = {
+            p["name"]: p["schema"] for p in schema["paths"][API + path]["get"]["parameters"]
+        }
+        assert parameters["page"]["minimum"] == 1, path
+        assert (parameters["limit"]["minimum"], parameters["limit"]["maximum"]) == (1, 100), path
+    products = {
+        p["name"]: p["schema"] for p in schema["paths"][API + "/products"]["get"]["parameters"]
+    }
+    assert products["minPrice"]["minimum"] == products["maxPrice"]["minimum"] == 0
+    create = schema["components"]["schemas"]["CreateProductRequest"]["properties"]
+    assert (create["priceCents"]["minimum"], create["stock"]["minimum"]) == (1, 0)

@@ -59,7 +59,10 @@ _S400_ID = "The id is not a UUID."
 
 
 def _price(name: str, description: str) -> QueryParameter:
-    return QueryParameter(name=name, le=MAX_CENTS, description=description)
+    # The lower bound is documented only: the use case refuses a negative price by name.
+    return QueryParameter(
+        name=name, le=MAX_CENTS, description=description, schema_extra={"minimum": 0}
+    )
 
 
 class ProductsController(Controller):

@@ -15,13 +15,14 @@ from application.accounts.delete_user import DeleteUser
 from application.accounts.get_user import GetUser
 from application.accounts.list_users import ListUsers
 from application.accounts.update_user import UpdateUser
-from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from application.pagination import PageRequest
 from application.ports import USER_SORT_FIELDS
 from domain.accounts import Role
 from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.params import DEFAULT_PAGE, DEFAULT_PAGE_LIMIT, PageLimit, PageNumber
 from entrypoints.http.schemas.accounts import (
     CreateUserRequest,
     PatchUserRequest,
@@ -71,10 +72,8 @@ class UsersController(Controller):
         self,
         actor: Injected[Actor],
         list_users: Injected[ListUsers],
-        page: Annotated[int, QueryParameter(description="Page number, from 1.")] = 1,
-        limit: Annotated[
-            int, QueryParameter(description=f"Items per page, 1..{MAX_LIMIT}.")
-        ] = DEFAULT_LIMIT,
+        page: PageNumber = DEFAULT_PAGE,
+        limit: PageLimit = DEFAULT_PAGE_LIMIT,
         search: Annotated[str | None, QueryParameter(max_length=254)] = None,
         role: FromQuery[Role | None] = None,
         active: FromQuery[bool | None] = None,

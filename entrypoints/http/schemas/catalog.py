@@ -21,13 +21,24 @@ MAX_IMAGES = 50
 
 ProductName = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_NAME * 2, examples=["Blue Mug"])]
 Description = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_DESCRIPTION * 2)]
+# The lower bounds are documented (`extra_json_schema`) but left to the domain to enforce, so
+# its field errors name every rule a body breaks.
 PriceCents = Annotated[
     int,
     msgspec.Meta(
-        le=MAX_CENTS, description="Price in minor units of the store currency, at least 1."
+        le=MAX_CENTS,
+        description="Price in minor units of the store currency, at least 1.",
+        extra_json_schema={"extra": {"minimum": 1}},
     ),
 ]
-Stock = Annotated[int, msgspec.Meta(le=MAX_STOCK, description="Units in stock, at least 0.")]
+Stock = Annotated[
+    int,
+    msgspec.Meta(
+        le=MAX_STOCK,
+        description="Units in stock, at least 0.",
+        extra_json_schema={"extra": {"minimum": 0}},
+    ),
+]
 Delta = Annotated[
     int,
     msgspec.Meta(
