@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Litestar, Router, get
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import ResponseHeader
+from litestar.datastructures import ResponseHeader, State
 from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -23,7 +23,7 @@ from entrypoints.http.controllers.products import ProductsController
 from entrypoints.http.controllers.sandbox import SandboxController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.webhooks import WebhooksController
-from entrypoints.http.dependencies import build_dependencies
+from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
@@ -84,6 +84,7 @@ def create_app(
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
     return HexashopApp(
+        state=State({CONTAINER_KEY: container}),
         route_handlers=[api, build_health_controller(container), api_docs],
         dependencies=build_dependencies(container),
         exception_handlers={Exception: handle_exception},

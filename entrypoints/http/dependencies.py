@@ -11,11 +11,13 @@ from typing import Any, TypeAlias, TypeVar
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import SkipValidation
 
 from application.accounts.actor import Actor
 from domain.errors import AuthenticationFailed, InvalidAccessToken
 from entrypoints.container import Container
+from entrypoints.http.openapi import BEARER_SCHEME
 from entrypoints.http.request_context import remember_user
 
 T = TypeVar("T")
@@ -65,6 +67,9 @@ SIGNED_IN_USE_CASES = (
 OPTIONAL_CALLER_USE_CASES = ("list_products", "get_product")
 USE_CASES = PUBLIC_USE_CASES + SIGNED_IN_USE_CASES + OPTIONAL_CALLER_USE_CASES
 
+# The app state key under which create_app keeps the container, for request hooks.
+CONTAINER_KEY = "container"
+
 # Opaque tokens are URL-safe base64 or JWTs; nothing else is worth a database round trip.
 _MAX_TOKEN_LENGTH = 4096
 
@@ -112,11 +117,35 @@ def client_ip(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
+# Where the authenticated caller is kept for the rest of the request.
+_ACTOR_KEY = "hexashop.actor"
+
+
 async def _authenticate(container: Container, request: Request[Any, Any, Any]) -> Actor:
+    state = request.scope.setdefault("state", {})
+    cached: Actor | None = state.get(_ACTOR_KEY)
+    if cached is not None:
+        return cached
     token = bearer_token(request.headers.get("authorization"))
     actor: Actor = await container.authenticate()(token)
+    state[_ACTOR_KEY] = actor
     remember_user(request.scope, actor.user_id)
     return actor
+
+
+def _requires_bearer(handler: HTTPRouteHandler) -> bool:
+    # Routes whose OpenAPI security names only the bearer token (optional-auth routes also
+    # list the empty requirement `{}`).
+    security = handler.resolve_security()
+    return bool(security) and all(BEARER_SCHEME in requirement for requirement in security)
+
+
+async def authenticate_if_required(request: Request[Any, Any, Any]) -> None:
+    """On routes that need a signed-in caller, authenticate before the body is even read:
+    without a valid token the answer is 401 whatever was sent (no probing of validation
+    rules), and the `actor` dependency then reuses this result."""
+    if _requires_bearer(request.route_handler):
+        await _authenticate(request.app.state[CONTAINER_KEY], request)
 
 
 def _actor_provider(container: Container) -> Callable[[Request[Any, Any, Any]], Any]:

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
 
 from domain.errors import FieldError, ValidationFailed
+from entrypoints.http.dependencies import authenticate_if_required
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -54,12 +55,14 @@ def _body_type(handler: HTTPRouteHandler) -> Any:
 
 
 async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
-    """`require_json_body`, and the body checked against the handler's `data` type strictly.
+    """Authenticate where the route requires it, `require_json_body`, then check the body
+    against the handler's `data` type strictly.
 
     Litestar converts bodies leniently (`"5"` becomes 5); money, stock and quantities must be
     real JSON integers, so the body is decoded strictly first and a wrong type is a 400 field
     error. Malformed or missing bodies are left to Litestar, which reports them as usual.
     """
+    await authenticate_if_required(request)
     await require_json_body(request)
     body_type = _body_type(request.route_handler)
     if body_type is None or request.method not in _BODY_METHODS:

@@ -27,3 +27,16 @@ async def test_paging_and_price_bounds_are_documented(client: Client) -> None:
     assert products["minPrice"]["minimum"] == products["maxPrice"]["minimum"] == 0
     create = schema["components"]["schemas"]["CreateProductRequest"]["properties"]
     assert (create["priceCents"]["minimum"], create["stock"]["minimum"]) == (1, 0)
+
+
+async def test_a_protected_route_answers_401_before_looking_at_the_body(client: Client) -> None:
+    product = "/api/v1/products/00000000-0000-0000-0000-000000000000/stock"
+
+    wrong_type = await client.post(product, json={"delta": 1.5})
+    malformed = await client.post(
+        product, content=b'{"delta": ', headers={"Content-Type": "application/json"}
+    )
+    bad_token = await client.post(product, json={"delta": 1.5}, headers=bearer("not-a-token"))
+
+    for response in (wrong_type, malformed, bad_token):
+        assert_error_body(response, 401, "Unauthorized")
