@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import hmac
 import os
 import threading
 from collections.abc import Callable
@@ -10,22 +13,25 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import VerificationError
+from argon2.low_level import ARGON2_VERSION, core, ffi
 
 # argon2-cffi's defaults are RFC 9106's "low memory" profile: 3 passes over 64 MiB, 4 lanes.
 DEFAULT_TIME_COST = 3
 DEFAULT_MEMORY_COST = 64 * 1024  # KiB
 DEFAULT_PARALLELISM = 4
+SALT_LENGTH = 16  # bytes, as argon2-cffi
+HASH_LENGTH = 32  # bytes, as argon2-cffi
 
 # At most this many hashes run at once, on threads of their own. Each one holds `memory_cost`
 # KiB and keeps cores busy, so a burst of logins queues here instead of taking threads that
 # database drivers, boto3 and file I/O need, and instead of allocating 64 MiB per request.
 DEFAULT_MAX_CONCURRENT_HASHES = 2
 
-# Hashing threads run at a lower CPU priority (a nice increment; argon2's own lane threads
-# inherit it). Under a login burst the event loop then still gets the CPU first, so health
-# checks and cheap requests keep their latency while logins queue.
+# Hashing threads run at a lower CPU priority (a nice increment). Under a login burst the event
+# loop then still gets the CPU first, so health checks and cheap requests keep their latency
+# while logins queue.
 HASHING_NICENESS = 10
 
 T = TypeVar("T")
@@ -41,7 +47,69 @@ def _lower_thread_priority() -> None:
         pass
 
 
+# From argon2.h: success, and no flags (don't wipe the caller's password or secret buffers).
+_ARGON2_OK = 0
+_ARGON2_DEFAULT_FLAGS = 0
+
 _DUMMY_PASSWORD = "hexashop-dummy-password-for-timing"
+_TYPE_NAMES = {"argon2id": Type.ID, "argon2i": Type.I, "argon2d": Type.D}
+
+
+def _b64(data: bytes) -> str:
+    # PHC string format: standard alphabet, no padding.
+    return base64.b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+def _raw_hash(
+    password: bytes,
+    salt: bytes,
+    kind: Type,
+    version: int,
+    time_cost: int,
+    memory_cost: int,
+    lanes: int,
+    hash_len: int,
+) -> bytes | None:
+    """The raw argon2 tag computed on the calling thread; None when argon2 refuses the inputs.
+
+    argon2_hash and argon2_verify start `lanes` fresh threads per slice (48 for the defaults).
+    Each new thread enters the scheduler with a fresh time slice, which a nice value cannot
+    hold back, so they kept preempting the event loop for milliseconds at a time. Lanes are a
+    property of the hash, threads only of the computation: one thread gives the same tag.
+    """
+    out = ffi.new("uint8_t[]", hash_len)
+    pwd = ffi.new("uint8_t[]", password)
+    salt_buf = ffi.new("uint8_t[]", salt)
+    context = ffi.new(
+        "argon2_context *",
+        {
+            "out": out,
+            "outlen": hash_len,
+            "pwd": pwd,
+            "pwdlen": len(password),
+            "salt": salt_buf,
+            "saltlen": len(salt),
+            "secret": ffi.NULL,
+            "secretlen": 0,
+            "ad": ffi.NULL,
+            "adlen": 0,
+            "t_cost": time_cost,
+            "m_cost": memory_cost,
+            "lanes": lanes,
+            "threads": 1,
+            "version": version,
+            "allocate_cbk": ffi.NULL,
+            "free_cbk": ffi.NULL,
+            "flags": _ARGON2_DEFAULT_FLAGS,
+        },
+    )
+    if core(context, kind.value) != _ARGON2_OK:
+        return None
+    return bytes(ffi.buffer(out, hash_len))
 
 
 class Argon2PasswordHasher:
@@ -54,9 +122,13 @@ class Argon2PasswordHasher:
         parallelism: int = DEFAULT_PARALLELISM,
         max_concurrent: int = DEFAULT_MAX_CONCURRENT_HASHES,
     ) -> None:
+        # argon2-cffi validates the parameters and verifies hashes we cannot parse ourselves.
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID
         )
+        self._time_cost = time_cost
+        self._memory_cost = memory_cost
+        self._parallelism = parallelism
         # Threads start on first use (the executor is loop-independent, so one hasher serves
         # any event loop); the bounded pool is the concurrency limit.
         self._executor = ThreadPoolExecutor(
@@ -72,11 +144,30 @@ class Argon2PasswordHasher:
 
     async def hash(self, password: str) -> str:
         """Hash a password for storage (argon2id, random salt)."""
-        return await self._run(partial(self._hasher.hash, password))
+        return await self._run(partial(self._hash_blocking, password))
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """True when the password matches; unknown users and corrupt hashes give False."""
         return await self._run(partial(self._verify_blocking, password_hash, password))
+
+    def _hash_blocking(self, password: str) -> str:
+        salt = os.urandom(SALT_LENGTH)
+        tag = _raw_hash(
+            password.encode(),
+            salt,
+            Type.ID,
+            ARGON2_VERSION,
+            self._time_cost,
+            self._memory_cost,
+            self._parallelism,
+            HASH_LENGTH,
+        )
+        if tag is None:  # only for parameters argon2 refuses: let argon2-cffi raise its error
+            return self._hasher.hash(password)
+        return (
+            f"$argon2id$v={ARGON2_VERSION}$m={self._memory_cost},t={self._time_cost},"
+            f"p={self._parallelism}${_b64(salt)}${_b64(tag)}"
+        )
 
     def _verify_blocking(self, password_hash: str | None, password: str) -> bool:
         if password_hash is None:
@@ -87,6 +178,27 @@ class Argon2PasswordHasher:
 
     def _check(self, password_hash: str, password: str) -> bool:
         try:
+            params = extract_parameters(password_hash)
+            _, name, _, _, salt, tag = password_hash.split("$")
+            expected = _unb64(tag)
+            computed = _raw_hash(
+                password.encode(),
+                _unb64(salt),
+                _TYPE_NAMES[name],
+                params.version,
+                params.time_cost,
+                params.memory_cost,
+                params.parallelism,
+                len(expected),
+            )
+        except (ValueError, KeyError, binascii.Error):
+            # Not the canonical $type$v=..$m=..,t=..,p=..$salt$tag form (or a corrupt one):
+            # argon2-cffi decides, with its own threads.
+            return self._check_with_argon2_cffi(password_hash, password)
+        return computed is not None and hmac.compare_digest(computed, expected)
+
+    def _check_with_argon2_cffi(self, password_hash: str, password: str) -> bool:
+        try:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, ValueError):
             # Mismatch, or a hash argon2 cannot parse (InvalidHashError is a ValueError).
@@ -95,5 +207,5 @@ class Argon2PasswordHasher:
     def _dummy(self) -> str:
         with self._dummy_lock:
             if self._dummy_hash is None:
-                self._dummy_hash = self._hasher.hash(_DUMMY_PASSWORD)
+                self._dummy_hash = self._hash_blocking(_DUMMY_PASSWORD)
             return self._dummy_hash
