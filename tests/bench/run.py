@@ -34,10 +34,17 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import httpx
+
+if TYPE_CHECKING:
+    from tests.bench.shop import ShopReport
+
+# Under `python -m` this module is __main__: register it under its name too, so tests.bench.shop
+# (which imports from it) shares its classes instead of loading a second copy.
+sys.modules.setdefault("tests.bench.run", sys.modules[__name__])
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -335,6 +342,7 @@ class Report:
     health_idle: WrkResult | None = None
     health_loaded: WrkResult | None = None
     login_under_load: WrkResult | None = None
+    shop: ShopReport | None = None  # catalog and orders, see tests/bench/shop.py
     targets: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -532,6 +540,8 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
+    from tests.bench import shop
+
     rows = [
         (
             "GET /me req/s real / bare",
@@ -553,6 +563,7 @@ def evaluate(report: Report) -> None:
             "<=",
             TARGET_HEALTH_RATIO,
         ),
+        *shop.target_rows(report.shop),
     ]
     report.targets = []
     for name, value, op, target in rows:
@@ -573,6 +584,8 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 def render(report: Report) -> str:
     """The human-readable report."""
+    from tests.bench import shop
+
     lines = [
         "",
         f"hexashop benchmark  {report.started_at}  "
@@ -590,6 +603,7 @@ def render(report: Report) -> str:
             report.health_loaded,
         ),
         (f"POST /auth/login background (-c{LOGIN_LOAD_CONNECTIONS})", report.login_under_load),
+        *shop.scenario_rows(report.shop),
     ]
     for label, res in scenarios:
         if res is None:
@@ -612,6 +626,7 @@ def render(report: Report) -> str:
             if p
             else ""
         ),
+        *shop.summary_lines(report.shop),
         "",
         f"{'target':<44}{'value':>8}{'goal':>10}   result",
     ]
@@ -704,6 +719,9 @@ def run(report: Report) -> None:
         measure_login(base_real, dsn, email, report)
         print("measuring /health/live ...", flush=True)
         measure_health(wrk, base_real, health_path, email, report)
+        from tests.bench import shop
+
+        shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
         check_results(report)
         print("stopping processes and dropping the database ...", flush=True)
 
