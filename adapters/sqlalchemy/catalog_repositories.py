@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    String,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories import like_pattern
@@ -43,6 +57,61 @@ def _product(row: Row[Any]) -> Product:
         updated_at=row.updated_at,
         image_ids=[UUID(image_id) for image_id in row.image_ids],
     )
+
+
+def _sort_key(dialect: str, field: str) -> ColumnElement[Any]:
+    if field == "priceCents":
+        return products.c.price_cents
+    if field == "createdAt":
+        return products.c.created_at
+    key = func.lower(products.c.name)
+    # Byte order, like Python's str comparison, whatever the database's locale is.
+    return key.collate("C") if dialect == "postgresql" else key
+
+
+@functools.lru_cache(maxsize=256)
+def _list_statements(
+    dialect: str,
+    include_inactive: bool,
+    search: bool,
+    min_price: bool,
+    max_price: bool,
+    in_stock: bool | None,
+    sort_field: str,
+    descending: bool,
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements for one shape of query, built once: building a select
+    costs more than running a cached one. Values travel as bind parameters."""
+    conditions: builtins.list[ColumnElement[bool]] = []
+    if not include_inactive:
+        conditions.append(products.c.active.is_(True))
+    if search:
+        pattern = bindparam("pattern", type_=String)
+        conditions.append(
+            or_(
+                func.lower(products.c.name).like(pattern, escape="\\"),
+                func.lower(products.c.description).like(pattern, escape="\\"),
+            )
+        )
+    if min_price:
+        conditions.append(products.c.price_cents >= bindparam("min_price"))
+    if max_price:
+        conditions.append(products.c.price_cents <= bindparam("max_price"))
+    if in_stock is True:
+        conditions.append(products.c.stock > 0)
+    elif in_stock is False:
+        conditions.append(products.c.stock == 0)
+    key = _sort_key(dialect, sort_field)
+    order = (key.desc(), products.c.id.desc()) if descending else (key, products.c.id)
+    page_stmt = (
+        select(products)
+        .where(*conditions)
+        .order_by(*order)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+    count_stmt = select(func.count()).select_from(products).where(*conditions)
+    return page_stmt, count_stmt
 
 
 class SqlProductRepository:
@@ -82,50 +151,27 @@ class SqlProductRepository:
         """Remove the product (order lines keep their captured name and price)."""
         await self._session.execute(delete(products).where(products.c.id == product_id))
 
-    def _sort_key(self, field: str) -> ColumnElement[Any]:
-        if field == "priceCents":
-            return products.c.price_cents
-        if field == "createdAt":
-            return products.c.created_at
-        key = func.lower(products.c.name)
-        # Byte order, like Python's str comparison, whatever the database's locale is.
-        return key.collate("C") if self._dialect == "postgresql" else key
-
     async def list(self, query: ProductQuery) -> Page[Product]:
         """Filter, sort (id breaks ties), page: one statement for the page, one for the total."""
-        conditions: builtins.list[ColumnElement[bool]] = []
-        if not query.include_inactive:
-            conditions.append(products.c.active.is_(True))
+        page_stmt, count_stmt = _list_statements(
+            self._dialect,
+            query.include_inactive,
+            bool(query.search),
+            query.min_price is not None,
+            query.max_price is not None,
+            query.in_stock,
+            query.sort.field,
+            query.sort.descending,
+        )
+        params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
         if query.search:
-            pattern = like_pattern(query.search.lower())
-            conditions.append(
-                or_(
-                    func.lower(products.c.name).like(pattern, escape="\\"),
-                    func.lower(products.c.description).like(pattern, escape="\\"),
-                )
-            )
+            params["pattern"] = like_pattern(query.search.lower())
         if query.min_price is not None:
-            conditions.append(products.c.price_cents >= query.min_price)
+            params["min_price"] = query.min_price
         if query.max_price is not None:
-            conditions.append(products.c.price_cents <= query.max_price)
-        if query.in_stock is True:
-            conditions.append(products.c.stock > 0)
-        elif query.in_stock is False:
-            conditions.append(products.c.stock == 0)
-        key = self._sort_key(query.sort.field)
-        order = (
-            (key.desc(), products.c.id.desc()) if query.sort.descending else (key, products.c.id)
-        )
-        page_stmt = (
-            select(products)
-            .where(*conditions)
-            .order_by(*order)
-            .offset(query.page.offset)
-            .limit(query.page.limit)
-        )
-        count_stmt = select(func.count()).select_from(products).where(*conditions)
-        rows = (await self._session.execute(page_stmt)).all()
-        total = (await self._session.execute(count_stmt)).scalar_one()
+            params["max_price"] = query.max_price
+        rows = (await self._session.execute(page_stmt, params)).all()
+        total = (await self._session.execute(count_stmt, params)).scalar_one()
         return Page(
             items=[_product(r) for r in rows],
             page=query.page.page,

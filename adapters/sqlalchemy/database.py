@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +19,18 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=5000",
     "PRAGMA synchronous=NORMAL",
 )
+
+
+def _encode_json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+# msgspec decodes JSON columns (product image ids) several times faster than the json module,
+# and a product list decodes one per row.
+_JSON_CODEC: dict[str, Any] = {
+    "json_serializer": _encode_json,
+    "json_deserializer": msgspec.json.decode,
+}
 
 
 def is_sqlite_url(url: str | URL) -> bool:
@@ -86,11 +99,12 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
             # Writers are serialized by the file lock anyway; the pool only needs room for
             # requests waiting on it. pool_timeout is generous so queued writers don't fail.
             kwargs = {"pool_size": 5, "max_overflow": 20, "pool_timeout": 30}
-        engine = _create_async_engine(url, **kwargs)
+        engine = _create_async_engine(url, **kwargs, **_JSON_CODEC)
         install_sqlite_hooks(engine)
         return engine
     return _create_async_engine(
         url,
+        **_JSON_CODEC,
         pool_size=pool_size,
         max_overflow=10,
         pool_timeout=10,
