@@ -247,6 +247,10 @@ def _refresh_token(row: Row[Any]) -> RefreshToken:
     )
 
 
+# Built once, like the user lookups: every login inserts a refresh token.
+_ADD_REFRESH_TOKEN = insert(refresh_tokens)
+
+
 class SqlRefreshTokenRepository:
     """Refresh tokens in `refresh_tokens`."""
 
@@ -256,16 +260,17 @@ class SqlRefreshTokenRepository:
     async def add(self, token: RefreshToken) -> None:
         """Insert a token."""
         await self._session.execute(
-            insert(refresh_tokens).values(
-                id=token.id,
-                user_id=token.user_id,
-                family_id=token.family_id,
-                token_hash=token.token_hash,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
-                rotated_at=token.rotated_at,
-                revoked_at=token.revoked_at,
-            )
+            _ADD_REFRESH_TOKEN,
+            {
+                "id": token.id,
+                "user_id": token.user_id,
+                "family_id": token.family_id,
+                "token_hash": token.token_hash,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+                "rotated_at": token.rotated_at,
+                "revoked_at": token.revoked_at,
+            },
         )
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
@@ -311,6 +316,16 @@ class SqlRefreshTokenRepository:
 # --- login throttling ------------------------------------------------------------------------
 
 
+# Built once: every login runs failures_since, and clear or record_failure.
+_RECORD_FAILURE = insert(login_failures)
+_FAILURES_SINCE = (
+    select(login_failures.c.at)
+    .where(login_failures.c.key == bindparam("key"), login_failures.c.at > bindparam("since"))
+    .order_by(login_failures.c.at, login_failures.c.id)
+)
+_CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("key"))
+
+
 class SqlLoginAttemptLog:
     """Failed logins in `login_failures`."""
 
@@ -319,20 +334,16 @@ class SqlLoginAttemptLog:
 
     async def record_failure(self, key: str, at: datetime) -> None:
         """Remember one failure."""
-        await self._session.execute(insert(login_failures).values(key=key, at=at))
+        await self._session.execute(_RECORD_FAILURE, {"key": key, "at": at})
 
     async def failures_since(self, key: str, since: datetime) -> builtins.list[datetime]:
         """Failures under the key strictly after `since`, oldest first."""
-        stmt = (
-            select(login_failures.c.at)
-            .where(login_failures.c.key == key, login_failures.c.at > since)
-            .order_by(login_failures.c.at, login_failures.c.id)
-        )
-        return list((await self._session.execute(stmt)).scalars().all())
+        result = await self._session.execute(_FAILURES_SINCE, {"key": key, "since": since})
+        return list(result.scalars().all())
 
     async def clear(self, key: str) -> None:
         """Forget the key's failures."""
-        await self._session.execute(delete(login_failures).where(login_failures.c.key == key))
+        await self._session.execute(_CLEAR_FAILURES, {"key": key})
 
 
 # --- outbox ----------------------------------------------------------------------------------
