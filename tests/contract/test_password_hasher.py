@@ -7,6 +7,7 @@ import os
 import threading
 
 import pytest
+from argon2 import PasswordHasher as Argon2Cffi
 
 from adapters.argon2_hasher import HASHING_NICENESS, Argon2PasswordHasher
 from adapters.memory import FastPasswordHasher
@@ -103,3 +104,15 @@ async def test_argon2_hashing_threads_yield_the_cpu_to_the_event_loop():
     )
 
     assert hashing_nice == min(19, loop_nice + HASHING_NICENESS)
+
+
+@pytest.mark.parametrize("parallelism", [1, 4])
+async def test_argon2_hashes_interoperate_with_argon2_cffi_both_ways(parallelism: int) -> None:
+    # We compute argon2 on one thread per hash; the tag must be the one argon2-cffi computes
+    # with a thread per lane, or stored hashes would stop verifying.
+    reference = Argon2Cffi(time_cost=1, memory_cost=1024, parallelism=parallelism)
+    ours = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=parallelism)
+
+    assert await ours.verify(reference.hash("Secret123"), "Secret123")
+    assert not await ours.verify(reference.hash("Secret123"), "Secret124")
+    assert reference.verify(await ours.hash("Secret123"), "Secret123")
