@@ -16,6 +16,7 @@ from tests.bdd.drivers.base import Driver
 from tests.bdd.steps.accounts_steps import *  # noqa: F403 - step definitions are fixtures
 from tests.bdd.steps.catalog_steps import *  # noqa: F403
 from tests.bdd.steps.common_steps import *  # noqa: F403
+from tests.bdd.steps.messaging_steps import *  # noqa: F403
 from tests.bdd.steps.ordering_steps import *  # noqa: F403
 from tests.bdd.world import World
 
