@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from application.accounts.commands import ForgotPasswordCommand
 from application.accounts.emails import AccountEmails
+from application.accounts.mailed_tokens import mail_one_time_token
 from application.ports import Clock, SecretTokens, UnitOfWork
-from domain.accounts import OneTimeToken, TokenPurpose, normalize_email
-from domain.messages import OutboxMessage
+from domain.accounts import TokenPurpose, normalize_email
 
 
 class ForgotPassword:
@@ -28,13 +28,12 @@ class ForgotPassword:
             if user is None or not user.active:
                 return
             now = self._clock.now()
-            token = self._secrets.generate()
-            await uow.one_time_tokens.add(
-                OneTimeToken.issue(
-                    user.id, TokenPurpose.RESET_PASSWORD, self._secrets.hash(token), now
-                )
-            )
-            await uow.outbox.add(
-                OutboxMessage.new(self._emails.password_reset(user.email, token), now)
+            await mail_one_time_token(
+                uow,
+                self._secrets,
+                user,
+                TokenPurpose.RESET_PASSWORD,
+                self._emails.password_reset,
+                now,
             )
             await uow.commit()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from application.accounts.commands import RegisterUserCommand
 from application.accounts.emails import AccountEmails
+from application.accounts.mailed_tokens import mail_one_time_token
 from application.accounts.views import UserView
 from application.ports import Clock, PasswordHasher, SecretTokens, UnitOfWork
 from domain.accounts import (
-    OneTimeToken,
     TokenPurpose,
     User,
     check_password_policy,
@@ -15,7 +15,6 @@ from domain.accounts import (
     normalize_name,
 )
 from domain.errors import EmailAlreadyRegistered
-from domain.messages import OutboxMessage
 
 
 class RegisterUser:
@@ -48,14 +47,8 @@ class RegisterUser:
             now = self._clock.now()
             user = User.register(email, password_hash, now, name=name)
             await uow.users.add(user)
-            token = self._secrets.generate()
-            await uow.one_time_tokens.add(
-                OneTimeToken.issue(
-                    user.id, TokenPurpose.VERIFY_EMAIL, self._secrets.hash(token), now
-                )
-            )
-            await uow.outbox.add(
-                OutboxMessage.new(self._emails.verification(user.email, token), now)
+            await mail_one_time_token(
+                uow, self._secrets, user, TokenPurpose.VERIFY_EMAIL, self._emails.verification, now
             )
             await uow.commit()
         return UserView.from_user(user)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from application.accounts.commands import ResendVerificationCommand
 from application.accounts.emails import AccountEmails
+from application.accounts.mailed_tokens import mail_one_time_token
 from application.ports import Clock, SecretTokens, UnitOfWork
-from domain.accounts import OneTimeToken, TokenPurpose, normalize_email
-from domain.messages import OutboxMessage
+from domain.accounts import TokenPurpose, normalize_email
 
 
 class ResendVerification:
@@ -28,13 +28,7 @@ class ResendVerification:
             if user is None or user.email_verified or not user.active:
                 return
             now = self._clock.now()
-            token = self._secrets.generate()
-            await uow.one_time_tokens.add(
-                OneTimeToken.issue(
-                    user.id, TokenPurpose.VERIFY_EMAIL, self._secrets.hash(token), now
-                )
-            )
-            await uow.outbox.add(
-                OutboxMessage.new(self._emails.verification(user.email, token), now)
+            await mail_one_time_token(
+                uow, self._secrets, user, TokenPurpose.VERIFY_EMAIL, self._emails.verification, now
             )
             await uow.commit()
