@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
+    Integer,
     Select,
     String,
     bindparam,
@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.reader import Reader, Row
 from adapters.sqlalchemy.repositories import like_pattern
 from adapters.sqlalchemy.tables import order_lines, products
 from application.pagination import Page
@@ -45,17 +46,17 @@ def _product_values(product: Product) -> dict[str, Any]:
     }
 
 
-def _product(row: Row[Any]) -> Product:
+def _product(row: Row) -> Product:
     return Product(
-        id=row.id,
-        name=row.name,
-        description=row.description,
-        price_cents=row.price_cents,
-        stock=row.stock,
-        active=row.active,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        image_ids=[UUID(image_id) for image_id in row.image_ids],
+        id=row["id"],
+        name=row["name"],
+        description=row["description"],
+        price_cents=row["price_cents"],
+        stock=row["stock"],
+        active=row["active"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        image_ids=[UUID(image_id) for image_id in row["image_ids"]],
     )
 
 
@@ -107,24 +108,28 @@ def _list_statements(
         select(products)
         .where(*conditions)
         .order_by(*order)
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
     )
     count_stmt = select(func.count()).select_from(products).where(*conditions)
     return page_stmt, count_stmt
 
 
+# Built once, like the list statements.
+_PRODUCT_BY_ID = select(products).where(products.c.id == bindparam("product_id"))
+
+
 class SqlProductRepository:
     """Products in the `products` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
+        self._reader = reader
 
     async def get(self, product_id: UUID) -> Product | None:
         """The product, if any."""
-        stmt = select(products).where(products.c.id == product_id)
-        row = (await self._session.execute(stmt)).first()
+        row = await self._reader.first(_PRODUCT_BY_ID, {"product_id": product_id})
         return _product(row) if row else None
 
     async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
@@ -132,8 +137,8 @@ class SqlProductRepository:
         if not product_ids:
             return {}
         stmt = select(products).where(products.c.id.in_(list(product_ids)))
-        rows = (await self._session.execute(stmt)).all()
-        return {row.id: _product(row) for row in rows}
+        rows = (await self._session.execute(stmt)).mappings().all()
+        return {row["id"]: _product(row) for row in rows}
 
     async def add(self, product: Product) -> None:
         """Insert a new product."""
@@ -170,8 +175,8 @@ class SqlProductRepository:
             params["min_price"] = query.min_price
         if query.max_price is not None:
             params["max_price"] = query.max_price
-        rows = (await self._session.execute(page_stmt, params)).all()
-        total = (await self._session.execute(count_stmt, params)).scalar_one()
+        rows = await self._reader.all(page_stmt, params)
+        total = await self._reader.scalar(count_stmt, params)
         return Page(
             items=[_product(r) for r in rows],
             page=query.page.page,

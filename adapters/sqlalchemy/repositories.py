@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import Row as ReaderRow
 from adapters.sqlalchemy.tables import (
     login_failures,
     one_time_tokens,
@@ -65,19 +67,19 @@ def _user_values(user: User) -> dict[str, Any]:
     }
 
 
-def _user(row: Row[Any]) -> User:
+def _user(row: ReaderRow) -> User:
     return User(
-        id=row.id,
-        email=row.email,
-        name=row.name,
-        password_hash=row.password_hash,
-        role=Role(row.role),
-        tier=Tier(row.tier),
-        email_verified=row.email_verified,
-        active=row.active,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        tokens_valid_after=row.tokens_valid_after,
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        password_hash=row["password_hash"],
+        role=Role(row["role"]),
+        tier=Tier(row["tier"]),
+        email_verified=row["email_verified"],
+        active=row["active"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        tokens_valid_after=row["tokens_valid_after"],
     )
 
 
@@ -90,18 +92,19 @@ _USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
 class SqlUserRepository:
     """Users in the `users` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
+        self._reader = reader
 
     async def get(self, user_id: UUID) -> User | None:
         """The user with this id, if any."""
-        row = (await self._session.execute(_USER_BY_ID, {"user_id": user_id})).first()
+        row = await self._reader.first(_USER_BY_ID, {"user_id": user_id})
         return _user(row) if row else None
 
     async def get_by_email(self, email: str) -> User | None:
         """The user with this email, if any."""
-        row = (await self._session.execute(_USER_BY_EMAIL, {"email": email.lower()})).first()
+        row = await self._reader.first(_USER_BY_EMAIL, {"email": email.lower()})
         return _user(row) if row else None
 
     async def _write_guarding_email(self, stmt: Any) -> None:
@@ -162,7 +165,7 @@ class SqlUserRepository:
             .limit(query.page.limit)
         )
         count_stmt = select(func.count()).select_from(users).where(*conditions)
-        rows = (await self._session.execute(page_stmt)).all()
+        rows = (await self._session.execute(page_stmt)).mappings().all()
         total = (await self._session.execute(count_stmt)).scalar_one()
         return Page(
             items=[_user(r) for r in rows],

@@ -16,6 +16,7 @@ from adapters.sqlalchemy.ordering_repositories import (
     SqlPaymentRepository,
     SqlProcessedEvents,
 )
+from adapters.sqlalchemy.reader import Reader
 from adapters.sqlalchemy.repositories import (
     SqlLoginAttemptLog,
     SqlOneTimeTokenRepository,
@@ -116,12 +117,13 @@ class SqlUnitOfWork:
                 raise ServiceUnavailable("The database is unavailable") from exc
             raise
         dialect = connection.dialect.name
-        self.users = SqlUserRepository(connection, dialect)
+        reader = Reader(connection, direct=self._read_only)
+        self.users = SqlUserRepository(connection, dialect, reader)
         self.one_time_tokens = SqlOneTimeTokenRepository(connection)
         self.refresh_tokens = SqlRefreshTokenRepository(connection)
         self.login_attempts = SqlLoginAttemptLog(connection)
         self.outbox = SqlOutbox(connection, dialect)
-        self.products = SqlProductRepository(connection, dialect)
+        self.products = SqlProductRepository(connection, dialect, reader)
         self.orders = SqlOrderRepository(connection, dialect)
         self.payments = SqlPaymentRepository(connection)
         self.processed_events = SqlProcessedEvents(connection, dialect)

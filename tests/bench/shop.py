@@ -119,24 +119,29 @@ async def seed_products(dsn: str) -> list[UUID]:
 
 async def _count_statements(server_env: dict[str, str]) -> tuple[dict[str, int], list[str]]:
     from litestar.testing import AsyncTestClient
-    from sqlalchemy import event
 
     from entrypoints.container import create_container
     from entrypoints.http.app import create_app
     from entrypoints.http.logging import configure_logging
     from entrypoints.settings import load_settings
+    from tests.support.statements import watch_statements
 
     settings = load_settings(server_env)
     configure_logging(settings.log_level)  # as `hexashop serve` does: no request log lines
     container = create_container(settings)
+
     seen: list[str] = []
 
-    def record(*args: Any) -> None:
-        seen.append(" ".join(str(args[2]).split()))  # (conn, cursor, statement, ...)
+    def record(statement: str) -> None:
+        seen.append(" ".join(statement.split()))
 
-    event.listen(container.engine().sync_engine, "before_cursor_execute", record)
     counts: dict[str, int] = {}
-    async with AsyncTestClient(app=create_app(container)) as client:
+    # Both paths are watched: SQLAlchemy's, and the driver's for read-only units of work.
+    engine = container.engine().sync_engine
+    async with (
+        watch_statements(engine, record),
+        AsyncTestClient(app=create_app(container)) as client,
+    ):
         # A first request connects and initializes the dialect: not part of the count.
         await client.get("/api/v1/products", params={"limit": 1})
         for limit in STATEMENT_LIMITS:
@@ -147,6 +152,7 @@ async def _count_statements(server_env: dict[str, str]) -> tuple[dict[str, int],
                     f"in-process GET /products?limit={limit} answered {answer.status_code}: "
                     f"{answer.text[:300]}"
                 )
+            await asyncio.sleep(0)  # asyncpg reports queries with call_soon
             counts[f"limit={limit}"] = len(seen)
     return counts, list(seen)
 

@@ -253,9 +253,8 @@ async def test_list_runs_the_same_number_of_statements_whatever_the_page_size(
     )
 
     async def statements(limit: int) -> int:
-        async with sql_uow_factory() as uow:
-            with count_statements(sql_uow_factory) as counter:
-                page = await uow.orders.list(OrderQuery(page=PageRequest(limit=limit)))
+        async with sql_uow_factory() as uow, count_statements(sql_uow_factory) as counter:
+            page = await uow.orders.list(OrderQuery(page=PageRequest(limit=limit)))
         assert len(page.items) == limit
         assert all(len(order.lines) == 3 for order in page.items)
         return counter.count

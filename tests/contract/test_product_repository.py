@@ -356,18 +356,19 @@ async def test_list_pages_with_totals(uow_factory: UnitOfWorkFactory) -> None:
     assert beyond.items == [] and beyond.total == 5
 
 
+@pytest.mark.parametrize("read_only", [False, True], ids=["writer", "reader"])
 async def test_list_runs_the_same_number_of_statements_whatever_the_page_size(
-    sql_uow_factory: UnitOfWorkFactory,
+    sql_uow_factory: UnitOfWorkFactory, read_only: bool
 ) -> None:
     await _add(
         sql_uow_factory,
         *(make_product(f"P{n}", created_at=T0 + timedelta(seconds=n)) for n in range(60)),
     )
+    open_uow = sql_uow_factory.read_only if read_only else sql_uow_factory
 
     async def statements(limit: int) -> int:
-        async with sql_uow_factory() as uow:
-            with count_statements(sql_uow_factory) as counter:
-                page = await uow.products.list(ProductQuery(page=PageRequest(limit=limit)))
+        async with count_statements(sql_uow_factory) as counter, open_uow() as uow:
+            page = await uow.products.list(ProductQuery(page=PageRequest(limit=limit)))
         assert len(page.items) == limit
         return counter.count
 

@@ -1,15 +1,30 @@
-"""Count the SQL statements an engine sends, to prove list queries have no N+1."""
+"""Count the SQL statements an engine sends, to prove list queries have no N+1.
+
+Statements reach the database two ways: through SQLAlchemy (seen by its
+`before_cursor_execute` event) and, on read-only units of work over asyncpg, straight
+through the driver (adapters/sqlalchemy/reader.py; seen by asyncpg's query loggers). A
+counter watches both, so it cannot be fooled by which path a repository takes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from tests.support.databases import UnitOfWorkFactory
+
+_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "START")
+
+
+def _is_transaction_control(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(_TRANSACTION_CONTROL)
 
 
 @dataclass
@@ -24,19 +39,50 @@ class StatementCounter:
         return len(self.statements)
 
 
-@contextmanager
-def count_statements(factory: UnitOfWorkFactory) -> Iterator[StatementCounter]:
-    """Count every statement the factory's engine executes inside the block."""
-    if factory.engine is None:
-        raise ValueError(f"the {factory.backend} backend has no SQL engine to watch")
-    engine = factory.engine.sync_engine
-    counter = StatementCounter()
+@asynccontextmanager
+async def watch_statements(
+    engine: Engine, on_statement: Callable[[str], None]
+) -> AsyncIterator[None]:
+    """Call `on_statement` with the SQL of every data statement the engine's connections run
+    (transaction control, which SQLite's BEGIN hook and asyncpg issue, is not counted)."""
+    # asyncpg connections the driver-level logger was added to, to take it off again.
+    watched: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        counter.statements.append(statement)
+        if not _is_transaction_control(statement):
+            on_statement(statement)
+
+    def on_driver_query(record: Any) -> None:
+        if not _is_transaction_control(record.query):
+            on_statement(record.query)
+
+    def on_checkout(dbapi_connection: Any, *_: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        if driver is not None and hasattr(driver, "add_query_logger") and driver not in watched:
+            driver.add_query_logger(on_driver_query)
+            watched.add(driver)
 
     event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine.pool, "checkout", on_checkout)
     try:
-        yield counter
+        yield
+        # asyncpg calls query loggers with loop.call_soon: let the last ones run.
+        await asyncio.sleep(0)
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine.pool, "checkout", on_checkout)
+        for driver in list(watched):
+            driver.remove_query_logger(on_driver_query)
+
+
+@asynccontextmanager
+async def count_statements(factory: UnitOfWorkFactory) -> AsyncIterator[StatementCounter]:
+    """Count every statement the factory's engine executes inside the block.
+
+    Start counting before the unit of work begins: connections are watched from checkout.
+    """
+    if factory.engine is None:
+        raise ValueError(f"the {factory.backend} backend has no SQL engine to watch")
+    counter = StatementCounter()
+    async with watch_statements(factory.engine.sync_engine, counter.statements.append):
+        yield counter

@@ -1,0 +1,231 @@
+"""Contract: a read-only unit of work reads exactly what a writing one reads.
+
+On Postgres, read-only units of work run their hot SELECTs straight on the asyncpg
+connection (adapters/sqlalchemy/reader.py) while writing ones go through SQLAlchemy, so
+comparing the two over every query shape proves the direct path returns the same domain
+objects, with the same types. Memory and SQLite take one path and must agree too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+from adapters.sqlalchemy.catalog_repositories import _PRODUCT_BY_ID, _list_statements
+from adapters.sqlalchemy.reader import driver_statement
+from adapters.sqlalchemy.repositories import _USER_BY_EMAIL, _USER_BY_ID
+from adapters.sqlalchemy.tables import products, users
+from application.pagination import PageRequest, Sort
+from application.ports import ProductQuery
+from domain.errors import ServiceUnavailable
+from tests.support.builders import T0, make_product, make_user
+from tests.support.databases import UnitOfWorkFactory
+from tests.support.statements import count_statements
+
+_QUERIES = [
+    ProductQuery(),
+    ProductQuery(include_inactive=True),
+    ProductQuery(search="mug"),
+    ProductQuery(search="100%_"),
+    ProductQuery(min_price=500, max_price=1500),
+    ProductQuery(min_price=1000),
+    ProductQuery(max_price=999),
+    ProductQuery(in_stock=True),
+    ProductQuery(in_stock=False, include_inactive=True),
+    ProductQuery(sort=Sort("name")),
+    ProductQuery(sort=Sort("priceCents", descending=True)),
+    ProductQuery(sort=Sort("createdAt", descending=True), page=PageRequest(page=2, limit=3)),
+    ProductQuery(page=PageRequest(page=50, limit=10)),
+]
+
+
+async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[list[UUID], list[str]]:
+    catalog = [
+        make_product("Blue Mug", price_cents=900, image_ids=[uuid4(), uuid4()]),
+        make_product("red mug", price_cents=1500, stock=0),
+        make_product("Teapot", price_cents=1000, description="Holds a mug of tea"),
+        make_product("Sale 100%_ off", price_cents=500),
+        make_product("Retired", price_cents=700, active=False, stock=0),
+        make_product("Kettle", price_cents=4200, description="Ünïcode ✓"),
+    ]
+    catalog = [
+        replace(p, created_at=T0 + timedelta(minutes=n), updated_at=T0 + timedelta(hours=n))
+        for n, p in enumerate(catalog)
+    ]
+    signed_out = make_user("bo@example.com", name=None)
+    signed_out.tokens_valid_after = T0 + timedelta(seconds=1, microseconds=7)
+    people = [make_user("ana@example.com"), signed_out, make_user("cy@example.com", active=False)]
+    async with uow_factory() as uow:
+        for product in catalog:
+            await uow.products.add(product)
+        for user in people:
+            await uow.users.add(user)
+        await uow.commit()
+    return [p.id for p in catalog], [u.email for u in people]
+
+
+async def test_product_lists_are_the_same_through_a_read_only_unit_of_work(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _seed(uow_factory)
+
+    for query in _QUERIES:
+        async with uow_factory() as writer:
+            expected = await writer.products.list(query)
+        async with uow_factory.read_only() as reader:
+            seen = await reader.products.list(query)
+        assert seen == expected, query
+
+
+async def test_products_and_users_are_the_same_through_a_read_only_unit_of_work(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    product_ids, emails = await _seed(uow_factory)
+
+    async with uow_factory() as writer:
+        expected_products = [await writer.products.get(i) for i in [*product_ids, uuid4()]]
+        expected_users = [await writer.users.get_by_email(e) for e in [*emails, "no@x.org"]]
+        expected_by_id = [await writer.users.get(u.id) for u in expected_users if u]
+    async with uow_factory.read_only() as reader:
+        products_seen = [await reader.products.get(i) for i in [*product_ids, uuid4()]]
+        users_seen = [await reader.users.get_by_email(e) for e in [*emails, "NO@x.org"]]
+        by_id_seen = [await reader.users.get(u.id) for u in expected_users if u]
+
+    assert products_seen == expected_products and expected_products[-1] is None
+    assert users_seen == expected_users and expected_users[-1] is None
+    assert by_id_seen == expected_by_id
+    # Same types, not only equal values: aware UTC datetimes, UUIDs, lists of UUIDs.
+    for product in products_seen[:-1]:
+        assert product is not None
+        assert isinstance(product.id, UUID)
+        assert product.created_at.utcoffset() == timedelta(0) and product.created_at.tzinfo
+        assert all(isinstance(image_id, UUID) for image_id in product.image_ids)
+    signed_out = users_seen[1]
+    assert signed_out is not None and signed_out.tokens_valid_after is not None
+    assert signed_out.tokens_valid_after.astimezone(UTC) == T0 + timedelta(
+        seconds=1, microseconds=7
+    )
+    assert signed_out.tokens_valid_after.utcoffset() == timedelta(0)
+
+
+async def test_a_read_only_list_runs_two_statements_on_every_backend(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _seed(sql_uow_factory)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory.read_only() as uow:
+        await uow.products.list(ProductQuery(search="mug", min_price=1))
+
+    assert counter.count == 2, counter.statements
+
+
+async def test_read_only_reads_on_postgres_bypass_sqlalchemy_execution(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    product_ids, _ = await _seed(postgres_uow_factory)
+    engine = postgres_uow_factory.engine
+    assert engine is not None
+    through_sqlalchemy: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        through_sqlalchemy.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    try:
+        async with postgres_uow_factory.read_only() as uow:
+            await uow.products.list(ProductQuery(search="mug"))
+            await uow.products.get(product_ids[0])
+        async with postgres_uow_factory() as uow:
+            await uow.products.get(product_ids[0])
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+
+    # Only the writing unit of work's statement went through SQLAlchemy.
+    assert len(through_sqlalchemy) == 1, through_sqlalchemy
+
+
+async def test_a_connection_lost_under_a_direct_read_answers_unavailable_then_recovers(
+    postgres_uow_factory: UnitOfWorkFactory, migrated_postgres_url: str
+) -> None:
+    await _seed(postgres_uow_factory)
+    async with postgres_uow_factory.read_only() as warm:  # a pooled connection to kill
+        await warm.products.list(ProductQuery())
+
+    with pytest.raises(ServiceUnavailable):
+        async with postgres_uow_factory.read_only() as uow:
+            await _terminate_other_sessions(migrated_postgres_url)
+            await uow.products.list(ProductQuery())
+
+    # SQLAlchemy saw the disconnect and discarded the stale connections: the next one works.
+    async with postgres_uow_factory.read_only() as uow:
+        page = await uow.products.list(ProductQuery())
+    assert page.total == 5
+
+
+async def _terminate_other_sessions(url: str) -> None:
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    admin = await asyncpg.connect(dsn)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+
+
+# --- which statements run directly -----------------------------------------------------------
+
+_ASYNCPG = asyncpg_dialect()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        _USER_BY_ID,
+        _USER_BY_EMAIL,
+        _PRODUCT_BY_ID,
+        *_list_statements("postgresql", False, True, True, True, True, "name", True),
+    ],
+    ids=["user-by-id", "user-by-email", "product-by-id", "list-page", "list-count"],
+)
+def test_the_hot_statements_run_directly_on_asyncpg(statement: Any) -> None:
+    plan = driver_statement(statement, _ASYNCPG)
+
+    assert plan is not None
+    compiled = statement.compile(dialect=_ASYNCPG)
+    assert plan.sql == compiled.string
+    assert list(plan.parameter_names) == list(compiled.positiontup)
+
+
+def test_statements_needing_sqlalchemy_conversions_do_not_run_directly() -> None:
+    table = Table("t", MetaData(), Column("n", Integer))
+    refused = [
+        # A UTCDateTime parameter is normalized by SQLAlchemy before it is sent.
+        select(users).where(
+            users.c.created_at > bindparam("moment", type_=users.c.created_at.type)
+        ),
+        # A JSON parameter is serialized by SQLAlchemy.
+        select(products.c.id).where(
+            products.c.image_ids == bindparam("ids", type_=products.c.image_ids.type)
+        ),
+        # IN lists expand per call.
+        select(table).where(table.c.n.in_(bindparam("ns", expanding=True))),
+    ]
+
+    assert [driver_statement(statement, _ASYNCPG) for statement in refused] == [None] * 3
+
+
+@pytest.mark.parametrize(
+    "dialect", [sqlite.dialect(), postgresql.dialect()], ids=["sqlite", "psycopg"]
+)
+def test_other_drivers_always_go_through_sqlalchemy(dialect: Any) -> None:
+    assert driver_statement(_USER_BY_ID, dialect) is None
