@@ -27,6 +27,7 @@ HASH_LENGTH = 32  # bytes, as argon2-cffi
 # At most this many hashes run at once, on threads of their own. Each one holds `memory_cost`
 # KiB and keeps cores busy, so a burst of logins queues here instead of taking threads that
 # database drivers, boto3 and file I/O need, and instead of allocating 64 MiB per request.
+# The service sets it from PASSWORD_HASH_THREADS (all cores but one by default).
 DEFAULT_MAX_CONCURRENT_HASHES = 2
 
 # Hashing threads run at a lower CPU priority (a nice increment). Under a login burst the event
@@ -136,8 +137,14 @@ class Argon2PasswordHasher:
             thread_name_prefix="argon2",
             initializer=_lower_thread_priority,
         )
+        self._max_concurrent = max_concurrent
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
+
+    @property
+    def max_concurrent(self) -> int:
+        """How many hashes run at once at most (the size of the hashing thread pool)."""
+        return self._max_concurrent
 
     async def _run(self, work: Callable[[], T]) -> T:
         return await asyncio.wrap_future(self._executor.submit(work))

@@ -89,7 +89,9 @@ class Container(containers.DeclarativeContainer):
     read_uow = providers.Factory(SqlUnitOfWork, engine=engine, read_only=True)
 
     clock = providers.Singleton(SystemClock)
-    hasher = providers.Singleton(Argon2PasswordHasher)
+    hasher = providers.Singleton(
+        Argon2PasswordHasher, max_concurrent=settings.provided.password_hash_threads
+    )
     secrets = providers.Singleton(UrlSafeSecretTokens)
     access_tokens = providers.Singleton(
         JwtAccessTokens,

@@ -14,6 +14,18 @@ class SettingsError(Exception):
     """Configuration is missing or invalid; the message is one line naming the variable."""
 
 
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Password hashes run on at most this many threads by default: all cores but one, which stays
+# free for the event loop (argon2 keeps a core busy for the whole hash).
+DEFAULT_PASSWORD_HASH_THREADS = max(1, _usable_cpus() - 1)
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Every setting the service reads. See the README's configuration table."""
 
@@ -22,6 +34,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     database_url: str = "sqlite+aiosqlite:///var/hexashop.db"
     db_pool_size: int = 20
+    password_hash_threads: int = DEFAULT_PASSWORD_HASH_THREADS
     jwt_secret: str = ""
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
@@ -160,6 +173,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_int(env, "PORT", 8000, minimum=1),
         database_url=database_url,
         db_pool_size=_int(env, "DB_POOL_SIZE", 20, minimum=1),
+        password_hash_threads=_int(
+            env, "PASSWORD_HASH_THREADS", DEFAULT_PASSWORD_HASH_THREADS, minimum=1
+        ),
         jwt_secret=jwt_secret,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),
