@@ -62,15 +62,17 @@ async def watch_statements(
             driver.add_query_logger(on_driver_query)
             watched.add(driver)
 
+    # The pool object itself: disposing the engine inside the block swaps in a new pool.
+    pool = engine.pool
     event.listen(engine, "before_cursor_execute", on_execute)
-    event.listen(engine.pool, "checkout", on_checkout)
+    event.listen(pool, "checkout", on_checkout)
     try:
         yield
         # asyncpg calls query loggers with loop.call_soon: let the last ones run.
         await asyncio.sleep(0)
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
-        event.remove(engine.pool, "checkout", on_checkout)
+        event.remove(pool, "checkout", on_checkout)
         for driver in list(watched):
             driver.remove_query_logger(on_driver_query)
 
