@@ -12,7 +12,6 @@ takes SQLAlchemy's path, which returns rows with the same keys and values.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.autocommit import AutocommitConnection
 
 Row = Mapping[Any, Any]
 
@@ -79,26 +80,29 @@ def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatemen
 class Reader:
     """Runs one unit of work's SELECTs and returns rows indexable by column name."""
 
-    def __init__(self, connection: AsyncConnection, direct: bool) -> None:
+    def __init__(
+        self, connection: AsyncConnection, autocommit: AutocommitConnection | None = None
+    ) -> None:
         self._connection = connection
-        # Only without a transaction: SQLAlchemy begins its transaction lazily, on the first
-        # statement it runs, so a statement run past it would escape the transaction.
-        self._direct = direct
+        # Direct reads only on an autocommit connection: SQLAlchemy begins its transactions
+        # lazily, on the first statement it runs, so a statement run past it would escape.
+        self._autocommit = autocommit
 
     async def all(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Row]:
         """Every row."""
-        plan = driver_statement(statement, self._connection.dialect) if self._direct else None
-        if plan is not None:
-            driver = (await self._connection.get_raw_connection()).driver_connection
-            assert driver is not None  # a checked-out connection always has one
-            arguments = plan.arguments(params)
-            # When the driver raises, the statement runs again through SQLAlchemy below: a
-            # SELECT has no effect to repeat, and the error then surfaces exactly as on
-            # SQLAlchemy's path (wrapped, classified as unavailable or not, and the pool
-            # invalidated after a disconnect).
-            with contextlib.suppress(Exception):
-                rows: Sequence[Row] = await driver.fetch(plan.sql, *arguments)
+        autocommit = self._autocommit
+        plan = driver_statement(statement, autocommit.dialect) if autocommit else None
+        if autocommit is not None and plan is not None:
+            driver = await autocommit.driver()
+            try:
+                rows: Sequence[Row] = await driver.fetch(plan.sql, *plan.arguments(params))
                 return rows
+            except Exception as exc:
+                # Run it again through SQLAlchemy below, on a fresh connection: a SELECT has
+                # no effect to repeat, and the error then surfaces exactly as on SQLAlchemy's
+                # path (wrapped, classified as unavailable or not, and the pool invalidated
+                # after a disconnect).
+                autocommit.discard_driver(exc)
         result = await self._connection.execute(statement, dict(params))
         mapped: Sequence[Row] = result.mappings().all()
         return mapped

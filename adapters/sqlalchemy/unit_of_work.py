@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import weakref
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.autocommit import AutocommitConnection
 from adapters.sqlalchemy.catalog_repositories import SqlProductRepository
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
 from adapters.sqlalchemy.ordering_repositories import (
@@ -103,6 +104,35 @@ class SqlUnitOfWork:
         """Check out a connection and begin its transaction (on SQLite: take the write lock)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in progress")
+        autocommit: AutocommitConnection | None = None
+        if self._read_only and self._engine.dialect.driver == "asyncpg":
+            autocommit = AutocommitConnection(self._engine)
+            try:
+                await autocommit.open()
+            except Exception as exc:
+                # Only connecting happens here, so any driver error means "can't connect".
+                if is_database_unavailable(exc) or isinstance(exc, self._driver_error()):
+                    raise ServiceUnavailable("The database is unavailable") from exc
+                raise
+            # Repositories only call `execute` on a read-only unit of work's connection.
+            connection = cast(AsyncConnection, autocommit)
+        else:
+            connection = await self._connect()
+        dialect = connection.dialect.name
+        reader = Reader(connection, autocommit)
+        self.users = SqlUserRepository(connection, dialect, reader)
+        self.one_time_tokens = SqlOneTimeTokenRepository(connection)
+        self.refresh_tokens = SqlRefreshTokenRepository(connection)
+        self.login_attempts = SqlLoginAttemptLog(connection)
+        self.outbox = SqlOutbox(connection, dialect)
+        self.products = SqlProductRepository(connection, dialect, reader)
+        self.orders = SqlOrderRepository(connection, dialect)
+        self.payments = SqlPaymentRepository(connection)
+        self.processed_events = SqlProcessedEvents(connection, dialect)
+        self._connection = connection
+        return self
+
+    async def _connect(self) -> AsyncConnection:
         connection = self._engine.connect()
         try:
             # Connect now, so an unreachable database fails here as a 503. Writers also BEGIN
@@ -116,19 +146,11 @@ class SqlUnitOfWork:
             if is_database_unavailable(exc):
                 raise ServiceUnavailable("The database is unavailable") from exc
             raise
-        dialect = connection.dialect.name
-        reader = Reader(connection, direct=self._read_only)
-        self.users = SqlUserRepository(connection, dialect, reader)
-        self.one_time_tokens = SqlOneTimeTokenRepository(connection)
-        self.refresh_tokens = SqlRefreshTokenRepository(connection)
-        self.login_attempts = SqlLoginAttemptLog(connection)
-        self.outbox = SqlOutbox(connection, dialect)
-        self.products = SqlProductRepository(connection, dialect, reader)
-        self.orders = SqlOrderRepository(connection, dialect)
-        self.payments = SqlPaymentRepository(connection)
-        self.processed_events = SqlProcessedEvents(connection, dialect)
-        self._connection = connection
-        return self
+        return connection
+
+    def _driver_error(self) -> type[BaseException]:
+        error: type[BaseException] = self._engine.dialect.loaded_dbapi.Error
+        return error
 
     async def __aexit__(
         self,

@@ -133,11 +133,19 @@ async def _authenticate(container: Container, request: Request[Any, Any, Any]) -
     return actor
 
 
+# Key in a handler's `opt` under which _requires_bearer remembers its answer.
+_REQUIRES_BEARER_OPT = "hexashop.requires_bearer"
+
+
 def _requires_bearer(handler: HTTPRouteHandler) -> bool:
     # Routes whose OpenAPI security names only the bearer token (optional-auth routes also
-    # list the empty requirement `{}`).
-    security = handler.resolve_security()
-    return bool(security) and all(BEARER_SCHEME in requirement for requirement in security)
+    # list the empty requirement `{}`). Fixed per handler, so worked out once per handler.
+    known: bool | None = handler.opt.get(_REQUIRES_BEARER_OPT)
+    if known is None:
+        security = handler.resolve_security()
+        known = bool(security) and all(BEARER_SCHEME in req for req in security)
+        handler.opt[_REQUIRES_BEARER_OPT] = known
+    return known
 
 
 async def authenticate_if_required(request: Request[Any, Any, Any]) -> None:

@@ -25,7 +25,6 @@ from adapters.sqlalchemy.repositories import _USER_BY_EMAIL, _USER_BY_ID
 from adapters.sqlalchemy.tables import products, users
 from application.pagination import PageRequest, Sort
 from application.ports import ProductQuery
-from domain.errors import ServiceUnavailable
 from tests.support.builders import T0, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.statements import count_statements
@@ -152,22 +151,43 @@ async def test_read_only_reads_on_postgres_bypass_sqlalchemy_execution(
     assert len(through_sqlalchemy) == 1, through_sqlalchemy
 
 
-async def test_a_connection_lost_under_a_direct_read_answers_unavailable_then_recovers(
+async def test_a_connection_lost_under_a_direct_read_is_replaced_and_the_read_succeeds(
     postgres_uow_factory: UnitOfWorkFactory, migrated_postgres_url: str
 ) -> None:
     await _seed(postgres_uow_factory)
     async with postgres_uow_factory.read_only() as warm:  # a pooled connection to kill
         await warm.products.list(ProductQuery())
 
-    with pytest.raises(ServiceUnavailable):
-        async with postgres_uow_factory.read_only() as uow:
-            await _terminate_other_sessions(migrated_postgres_url)
-            await uow.products.list(ProductQuery())
-
-    # SQLAlchemy saw the disconnect and discarded the stale connections: the next one works.
     async with postgres_uow_factory.read_only() as uow:
-        page = await uow.products.list(ProductQuery())
-    assert page.total == 5
+        await _terminate_other_sessions(migrated_postgres_url)
+        # The direct read fails on the dead connection, which is closed; SQLAlchemy then
+        # runs the statement on a new one.
+        first = await uow.products.list(ProductQuery())
+    async with postgres_uow_factory.read_only() as uow:
+        again = await uow.products.list(ProductQuery())
+
+    assert first.total == again.total == 5
+
+
+async def test_a_read_only_unit_of_work_holds_one_pooled_connection_at_a_time(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    product_ids, _ = await _seed(postgres_uow_factory)
+    engine = postgres_uow_factory.engine
+    assert engine is not None
+    pool: Any = engine.sync_engine.pool
+    before = pool.checkedout()
+
+    async with postgres_uow_factory.read_only() as uow:
+        await uow.products.get(product_ids[0])  # direct, on a bare pooled connection
+        during_direct = pool.checkedout()
+        await uow.products.get_many(product_ids)  # needs SQLAlchemy: the connection is traded
+        during_sqlalchemy = pool.checkedout()
+        await uow.products.get(product_ids[1])  # direct again, on SQLAlchemy's connection
+        after_both = pool.checkedout()
+
+    assert during_direct == during_sqlalchemy == after_both == before + 1
+    assert pool.checkedout() == before
 
 
 async def _terminate_other_sessions(url: str) -> None:

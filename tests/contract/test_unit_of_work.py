@@ -109,10 +109,22 @@ async def test_concurrent_read_then_write_transactions_all_succeed(
     assert page.total == CONCURRENT_WRITERS
 
 
-async def test_unreachable_database_is_reported_as_service_unavailable() -> None:
-    # Nothing listens on port 1; the connection is refused at once.
-    engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/hexashop")
-    uow = SqlUnitOfWork(engine)
+@pytest.mark.parametrize("read_only", [False, True], ids=["writer", "reader"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Nothing listens on port 1; the connection is refused at once.
+        "postgresql+asyncpg://postgres@127.0.0.1:1/hexashop",
+        # The server answers, but the database is not there (SQLSTATE 3D000).
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/hexashop_missing_database",
+    ],
+    ids=["refused", "no-database"],
+)
+async def test_unreachable_database_is_reported_as_service_unavailable(
+    url: str, read_only: bool
+) -> None:
+    engine = create_engine(url)
+    uow = SqlUnitOfWork(engine, read_only=read_only)
     try:
         with pytest.raises(ServiceUnavailable):
             async with uow:

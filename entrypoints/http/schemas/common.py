@@ -12,6 +12,8 @@ from application.pagination import Page
 
 def utc(moment: datetime) -> datetime:
     """The instant in UTC, so it is encoded with a `Z` (naive values are taken as UTC)."""
+    if moment.tzinfo is UTC:  # what the repositories return: nothing to convert
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
