@@ -153,6 +153,10 @@ def test_token_signed_with_an_algorithm_outside_the_allow_list_is_rejected(
         {"typ": None},
         {"typ": "refresh"},
         {"iss": "someone-else"},
+        {"iss": None},
+        {"iat": None},
+        {"iat": "yesterday"},
+        {"role": None},
         {"sid": None},
         {"jti": None},
         {"exp": None},
@@ -169,6 +173,26 @@ def test_token_with_wrong_or_missing_claims_is_rejected(
 
     with pytest.raises(InvalidAccessToken):
         tokens.decode(signed, NOW)
+
+
+@pytest.mark.parametrize("payload", [b"[1, 2]", b"null", b'"claims"', b"{not json"])
+def test_a_signed_payload_that_is_not_a_claims_object_is_rejected(
+    tokens: JwtAccessTokens, payload: bytes
+) -> None:
+    signed = jwt.PyJWS().encode(payload, SECRET, algorithm="HS256")
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(signed, NOW)
+
+
+def test_issued_tokens_verify_with_plain_pyjwt(tokens: JwtAccessTokens, user: User) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+
+    payload = jwt.decode(
+        token, SECRET, algorithms=["HS256"], issuer="hexashop", options={"verify_exp": False}
+    )
+
+    assert payload["sub"] == str(user.id) and payload["exp"] == NOW.timestamp() + TTL
 
 
 @pytest.mark.parametrize("garbage", ["", "garbage", "a.b.c", "Bearer x.y.z", "...."])
