@@ -7,6 +7,7 @@ methods must carry `X-Request-ID` and be logged too.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -22,6 +23,9 @@ _USER_KEY = "user_id"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
 access_logger = structlog.get_logger("hexashop.access")
+# The stdlib logger under it: asking it whether INFO is on is one call, where a structlog call
+# below the level builds its event and binds a logger before dropping it.
+_access_level = logging.getLogger("hexashop.access")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -72,12 +76,17 @@ async def track_request(scope: Scope, receive: Receive, send: Send, app: ASGIApp
         try:
             await app(scope, receive, send_with_id)
         finally:
-            # The path only: query strings may carry tokens. Never bodies or headers.
-            access_logger.info(
-                "request",
-                method=scope.get("method"),
-                path=scope.get("path"),
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                user_id=scope.get("state", {}).get(_USER_KEY),
-            )
+            if _access_level.isEnabledFor(logging.INFO):
+                _log_access(scope, status, started)
+
+
+def _log_access(scope: Scope, status: int, started: float) -> None:
+    # The path only: query strings may carry tokens. Never bodies or headers.
+    access_logger.info(
+        "request",
+        method=scope.get("method"),
+        path=scope.get("path"),
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        user_id=scope.get("state", {}).get(_USER_KEY),
+    )

@@ -97,6 +97,17 @@ async def test_one_access_line_per_request_without_secrets(
     assert all(isinstance(a["duration_ms"], float | int) for a in access)
 
 
+async def test_no_access_line_when_the_level_is_above_info(
+    client: Client, log_output: io.StringIO
+) -> None:
+    configure_logging("WARNING", stream=log_output)
+
+    await client.get(f"{API}/products")
+    await client.get(f"{API}/no-such-route")
+
+    assert [line for line in log_lines(log_output) if line.get("event") == "request"] == []
+
+
 async def test_crash_is_logged_with_traceback_server_side(
     client: Client, container: Container, log_output: io.StringIO
 ) -> None:
