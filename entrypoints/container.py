@@ -137,6 +137,7 @@ class Container(containers.DeclarativeContainer):
     log_in = providers.Factory(
         LogIn,
         uow=uow,
+        read_uow=read_uow,
         hasher=hasher,
         secrets=secrets,
         access_tokens=access_tokens,

@@ -18,6 +18,7 @@ class LogIn:
     def __init__(
         self,
         uow: UnitOfWork,
+        read_uow: UnitOfWork,
         hasher: PasswordHasher,
         secrets: SecretTokens,
         access_tokens: AccessTokens,
@@ -25,6 +26,7 @@ class LogIn:
         refresh_ttl: timedelta,
     ) -> None:
         self._uow = uow
+        self._read_uow = read_uow
         self._hasher = hasher
         self._secrets = secrets
         self._access_tokens = access_tokens
@@ -38,8 +40,9 @@ class LogIn:
         email = cmd.email.strip().lower()
         key = login_throttle_key(email, cmd.client_ip)
 
-        # Short read-only transaction: argon2 verification below needs no connection.
-        async with self._uow as uow:
+        # Read-only and short: argon2 verification below holds no connection, and reading
+        # takes no write lock (SQLite) and no transaction (Postgres autocommit).
+        async with self._read_uow as uow:
             now = self._clock.now()
             failures = await uow.login_attempts.failures_since(key, now - LOGIN_FAILURE_WINDOW)
             ensure_login_allowed(failures, now)

@@ -141,6 +141,7 @@ class Kit:
         """LogIn."""
         return LogIn(
             uow=self.uow(),
+            read_uow=MemoryUnitOfWork(self.store, read_only=True),
             hasher=self.hasher,
             secrets=self.secrets,
             access_tokens=self.access_tokens,
