@@ -90,7 +90,9 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(
-        Argon2PasswordHasher, max_concurrent=settings.provided.password_hash_threads
+        Argon2PasswordHasher,
+        max_concurrent=settings.provided.password_hash_threads,
+        priority=settings.provided.password_hash_priority,
     )
     secrets = providers.Singleton(UrlSafeSecretTokens)
     access_tokens = providers.Singleton(

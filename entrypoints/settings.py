@@ -35,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = "sqlite+aiosqlite:///var/hexashop.db"
     db_pool_size: int = 20
     password_hash_threads: int = DEFAULT_PASSWORD_HASH_THREADS
+    password_hash_priority: str = "idle"
     jwt_secret: str = ""
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
@@ -176,6 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         password_hash_threads=_int(
             env, "PASSWORD_HASH_THREADS", DEFAULT_PASSWORD_HASH_THREADS, minimum=1
         ),
+        password_hash_priority=_choice(env, "PASSWORD_HASH_PRIORITY", "idle", ("idle", "low")),
         jwt_secret=jwt_secret,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),

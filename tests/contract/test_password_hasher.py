@@ -8,8 +8,14 @@ import threading
 
 import pytest
 from argon2 import PasswordHasher as Argon2Cffi
+from argon2 import Type
 
-from adapters.argon2_hasher import HASHING_NICENESS, Argon2PasswordHasher
+from adapters.argon2_hasher import (
+    HASHING_NICENESS,
+    Argon2PasswordHasher,
+    _raw_hash,
+    _thread_buffers,
+)
 from adapters.memory import FastPasswordHasher
 from application.ports import PasswordHasher
 
@@ -95,15 +101,49 @@ async def test_argon2_with_default_parameters_leaves_the_event_loop_free() -> No
     assert ticks > 10
 
 
-async def test_argon2_hashing_threads_yield_the_cpu_to_the_event_loop():
-    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+@pytest.mark.parametrize(("priority", "policy"), [("idle", os.SCHED_IDLE), ("low", os.SCHED_OTHER)])
+async def test_argon2_hashing_threads_yield_the_cpu_to_the_event_loop(
+    priority: str, policy: int
+) -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, priority=priority)
     loop_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-    hashing_nice = await hasher._run(
-        lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    hashing_nice, hashing_policy = await hasher._run(
+        lambda: (
+            os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+            os.sched_getscheduler(0),
+        )
     )
 
     assert hashing_nice == min(19, loop_nice + HASHING_NICENESS)
+    assert hashing_policy == policy
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the caller's thread is untouched
+
+
+def test_an_unknown_hashing_priority_is_refused() -> None:
+    with pytest.raises(ValueError, match="priority"):
+        Argon2PasswordHasher(priority="realtime")
+
+
+async def test_each_hashing_thread_reuses_one_working_buffer_and_grows_it_on_demand() -> None:
+    small = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1)
+    password_hash = await small.hash("first")
+
+    def hash_twice_then_bigger() -> tuple[int, int, int]:
+        buffers = []
+        for memory_cost in (1024, 1024, 2048):
+            tag = _raw_hash(b"pw", b"0123456789abcdef", Type.ID, 19, 1, memory_cost, 1, 32)
+            assert tag is not None
+            buffers.append(_thread_buffers.buffer)
+        assert buffers[0] is buffers[1] and buffers[2] is not buffers[1]
+        return len(buffers[0]), len(buffers[1]), len(buffers[2])
+
+    sizes = await small._run(hash_twice_then_bigger)
+
+    assert sizes == (1024 * 1024, 1024 * 1024, 2048 * 1024)
+    # Reused memory changes nothing: argon2-cffi agrees with every hash made in it.
+    assert await small.verify(password_hash, "first")
+    assert Argon2Cffi().verify(password_hash, "first")
 
 
 @pytest.mark.parametrize("parallelism", [1, 4])
