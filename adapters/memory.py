@@ -233,8 +233,8 @@ class MemoryLoginAttemptLog:
         self._store.login_failures.setdefault(key, []).append(at)
 
     async def failures_since(self, key: str, since: datetime) -> list[datetime]:
-        """Failures after `since`."""
-        return [at for at in self._store.login_failures.get(key, []) if at > since]
+        """Failures after `since`, oldest first."""
+        return sorted(at for at in self._store.login_failures.get(key, []) if at > since)
 
     async def clear(self, key: str) -> None:
         """Forget the key."""

@@ -119,7 +119,7 @@ class LoginAttemptLog(Protocol):
         ...
 
     async def failures_since(self, key: str, since: datetime) -> list[datetime]:
-        """When the failures under this key since `since` happened."""
+        """When the failures under this key since `since` happened, oldest first."""
         ...
 
     async def clear(self, key: str) -> None:

@@ -13,7 +13,7 @@ takes SQLAlchemy's path, which returns rows with the same keys and values.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,34 +28,35 @@ Row = Mapping[Any, Any]
 
 @dataclass(frozen=True, slots=True)
 class DriverStatement:
-    """A compiled SELECT the driver can run as is: its SQL, its parameter names in order, and
-    the values of the parameters the statement itself carries (literals like `stock > 0`)."""
+    """A compiled SELECT the driver can run: its SQL, its parameter names in order, the
+    conversion SQLAlchemy applies to each value on this dialect (None: passed as is), and the
+    values of the parameters the statement itself carries (literals like `stock > 0`)."""
 
     sql: str
     parameter_names: tuple[str, ...]
+    converters: tuple[Callable[[Any], Any] | None, ...]
     constants: Mapping[str, Any]
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
-        """The positional arguments for these named parameters."""
+        """The positional driver arguments for these named parameters, converted as
+        SQLAlchemy would convert them."""
         constants = self.constants
-        return [
-            params[name] if name in params else constants[name] for name in self.parameter_names
-        ]
-
-
-def _converts(type_: Any, dialect: Dialect, *, result: bool) -> bool:
-    impl = type_.dialect_impl(dialect)
-    if result:
-        return impl.result_processor(dialect, None) is not None
-    return impl.bind_processor(dialect) is not None
+        arguments = []
+        for name, convert in zip(self.parameter_names, self.converters, strict=True):
+            value = params[name] if name in params else constants[name]
+            arguments.append(value if convert is None else convert(value))
+        return arguments
 
 
 @functools.lru_cache(maxsize=512)
 def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatement | None:
     """The statement compiled for the driver, or None when SQLAlchemy must run it.
 
-    Cached per statement object: hot statements are built once (module constants or
-    lru_cached builders), so this compiles each of them once per dialect.
+    Parameters get SQLAlchemy's own bind conversions (e.g. UTCDateTime's checks). A column
+    that SQLAlchemy would convert on the way out, or a parameter expanded or rendered per call
+    (IN lists, literal_execute), keeps the statement on SQLAlchemy's path. Cached per
+    statement object: hot statements are built once (module constants or lru_cached
+    builders), so this compiles each of them once per dialect.
     """
     if dialect.driver != "asyncpg":
         return None
@@ -63,18 +64,19 @@ def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatemen
     names = compiled.positiontup
     if names is None:
         return None
+    converters: list[Callable[[Any], Any] | None] = []
     constants: dict[str, Any] = {}
     for name in names:
         bind = compiled.binds[name]
         if bind.expanding or bind.literal_execute or bind.callable is not None:
             return None
-        if _converts(bind.type, dialect, result=False):
-            return None
+        converters.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
         if not bind.required:
             constants[name] = bind.value
-    if any(_converts(column.type, dialect, result=True) for column in statement.selected_columns):
-        return None
-    return DriverStatement(compiled.string, tuple(names), constants)
+    for column in statement.selected_columns:
+        if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
+            return None
+    return DriverStatement(compiled.string, tuple(names), tuple(converters), constants)
 
 
 class Reader:

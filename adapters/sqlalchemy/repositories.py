@@ -332,8 +332,9 @@ _CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam
 class SqlLoginAttemptLog:
     """Failed logins in `login_failures`."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: AsyncConnection, reader: Reader) -> None:
         self._session = session
+        self._reader = reader
 
     async def record_failure(self, key: str, at: datetime) -> None:
         """Remember one failure."""
@@ -341,8 +342,8 @@ class SqlLoginAttemptLog:
 
     async def failures_since(self, key: str, since: datetime) -> builtins.list[datetime]:
         """Failures under the key strictly after `since`, oldest first."""
-        result = await self._session.execute(_FAILURES_SINCE, {"key": key, "since": since})
-        return list(result.scalars().all())
+        rows = await self._reader.all(_FAILURES_SINCE, {"key": key, "since": since})
+        return [row["at"] for row in rows]
 
     async def clear(self, key: str) -> None:
         """Forget the key's failures."""

@@ -9,20 +9,31 @@ objects, with the same types. Memory and SQLite take one path and must agree too
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    bindparam,
+    cast,
+    event,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from adapters.sqlalchemy.catalog_repositories import _PRODUCT_BY_ID, _list_statements
 from adapters.sqlalchemy.reader import driver_statement
-from adapters.sqlalchemy.repositories import _USER_BY_EMAIL, _USER_BY_ID
-from adapters.sqlalchemy.tables import products, users
+from adapters.sqlalchemy.repositories import _FAILURES_SINCE, _USER_BY_EMAIL, _USER_BY_ID
+from adapters.sqlalchemy.tables import users
 from application.pagination import PageRequest, Sort
 from application.ports import ProductQuery
 from tests.support.builders import T0, make_product, make_user
@@ -113,6 +124,25 @@ async def test_products_and_users_are_the_same_through_a_read_only_unit_of_work(
         seconds=1, microseconds=7
     )
     assert signed_out.tokens_valid_after.utcoffset() == timedelta(0)
+
+
+async def test_login_failures_are_the_same_through_a_read_only_unit_of_work(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with uow_factory() as uow:
+        for seconds in (5, 1, 9, 3):
+            await uow.login_attempts.record_failure("ana|1.2.3.4", T0 + timedelta(seconds=seconds))
+        await uow.login_attempts.record_failure("bo|1.2.3.4", T0 + timedelta(seconds=4))
+        await uow.commit()
+    since = (T0 + timedelta(seconds=2)).astimezone(timezone(timedelta(hours=-5)))
+
+    async with uow_factory() as writer:
+        expected = await writer.login_attempts.failures_since("ana|1.2.3.4", since)
+    async with uow_factory.read_only() as reader:
+        seen = await reader.login_attempts.failures_since("ana|1.2.3.4", since)
+
+    assert seen == expected == [T0 + timedelta(seconds=s) for s in (3, 5, 9)]
+    assert all(moment.utcoffset() == timedelta(0) for moment in seen)
 
 
 async def test_a_read_only_list_runs_two_statements_on_every_backend(
@@ -213,9 +243,10 @@ _ASYNCPG = asyncpg_dialect()
         _USER_BY_ID,
         _USER_BY_EMAIL,
         _PRODUCT_BY_ID,
+        _FAILURES_SINCE,
         *_list_statements("postgresql", False, True, True, True, True, "name", True),
     ],
-    ids=["user-by-id", "user-by-email", "product-by-id", "list-page", "list-count"],
+    ids=["user-by-id", "user-by-email", "product-by-id", "failures", "list-page", "list-count"],
 )
 def test_the_hot_statements_run_directly_on_asyncpg(statement: Any) -> None:
     plan = driver_statement(statement, _ASYNCPG)
@@ -226,22 +257,43 @@ def test_the_hot_statements_run_directly_on_asyncpg(statement: Any) -> None:
     assert list(plan.parameter_names) == list(compiled.positiontup)
 
 
-def test_statements_needing_sqlalchemy_conversions_do_not_run_directly() -> None:
-    table = Table("t", MetaData(), Column("n", Integer))
+def test_parameters_get_sqlalchemys_conversions_on_the_direct_path() -> None:
+    statement = select(users.c.id).where(
+        users.c.created_at > bindparam("moment", type_=users.c.created_at.type)
+    )
+    plan = driver_statement(statement, _ASYNCPG)
+    assert plan is not None
+    moment = datetime(2026, 1, 1, 13, 0, tzinfo=timezone(timedelta(hours=1)))
+
+    (converted,) = plan.arguments({"moment": moment})
+
+    assert converted == moment and converted.utcoffset() == timedelta(0)
+    # UTCDateTime still refuses naive datetimes, as on SQLAlchemy's path.
+    with pytest.raises(ValueError, match="naive"):
+        plan.arguments({"moment": datetime(2026, 1, 1)})
+
+
+class _TextDate(TypeDecorator[str]):
+    """A type with a result conversion on every dialect."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> str:
+        """Text."""
+        return str(value)
+
+
+def test_statements_sqlalchemy_must_run_do_not_run_directly() -> None:
+    table = Table("t", MetaData(), Column("n", Integer), Column("at", users.c.created_at.type))
     refused = [
-        # A UTCDateTime parameter is normalized by SQLAlchemy before it is sent.
-        select(users).where(
-            users.c.created_at > bindparam("moment", type_=users.c.created_at.type)
-        ),
-        # A JSON parameter is serialized by SQLAlchemy.
-        select(products.c.id).where(
-            products.c.image_ids == bindparam("ids", type_=products.c.image_ids.type)
-        ),
         # IN lists expand per call.
-        select(table).where(table.c.n.in_(bindparam("ns", expanding=True))),
+        select(table.c.n).where(table.c.n.in_(bindparam("ns", expanding=True))),
+        # A column SQLAlchemy converts on the way out (here a decorated type).
+        select(table.c.n, cast(table.c.n, _TextDate())),
     ]
 
-    assert [driver_statement(statement, _ASYNCPG) for statement in refused] == [None] * 3
+    assert [driver_statement(statement, _ASYNCPG) for statement in refused] == [None] * 2
 
 
 @pytest.mark.parametrize(
