@@ -5,7 +5,7 @@ seeded verified user, the bare app on the same database, then three measurements
 
 1. GET /api/v1/me throughput and latency, real vs bare (target real/bare >= 0.5);
 2. POST /api/v1/auth/login median latency vs one in-process argon2 verification (<= 1.3);
-3. GET /health/live p99 while 20 logins run continuously vs idle (<= 2.0), the median of three
+3. GET /health/live p99 while 20 logins run continuously vs idle (<= 2.0), the median of five
    alternating rounds of each.
 
 It is a report, not a test: exit 0 even when a target is missed, non-zero only when the
@@ -57,7 +57,7 @@ PASSWORD = "BenchPassw0rd"
 # Load shapes. Both /me servers get the same shape, measured one after the other.
 ME_THREADS, ME_CONNECTIONS, ME_WARMUP_S, ME_DURATION_S = 2, 32, 3, 10
 LOGIN_SAMPLES = 30
-HEALTH_CONNECTIONS, HEALTH_DURATION_S, HEALTH_ROUNDS = 4, 5, 3
+HEALTH_CONNECTIONS, HEALTH_DURATION_S, HEALTH_ROUNDS = 4, 5, 5
 LOGIN_LOAD_CONNECTIONS, LOGIN_LOAD_LEAD_S = 20, 2
 WRK_TIMEOUT = "10s"
 
