@@ -35,6 +35,7 @@ from tests.bench.bare_app import (
     _SECRET,
     _TYP,
     _configure_logging,
+    _keep_session,
     _rfc3339,
     _unauthorized,
 )
@@ -255,6 +256,9 @@ async def _lifespan(_: Litestar) -> AsyncIterator[None]:
         os.environ["BENCH_DSN"],
         min_size=int(os.environ.get("BENCH_POOL_MIN", "5")),
         max_size=int(os.environ.get("BENCH_POOL_MAX", "15")),
+        # No reset round trip on release: these handlers change no session state, and the
+        # real server's pool (autocommit reads) skips it too.
+        reset=_keep_session,
     )
     try:
         yield
