@@ -62,7 +62,11 @@ class LogIn:
                 raise InvalidCredentials()
             # Only after the password is proven, so these 403s don't reveal accounts.
             current.ensure_can_log_in()
-            await uow.login_attempts.clear(key)
+            # Forget the failures this login was checked against. With none there is nothing
+            # to delete (most logins); failures recorded while this password was being
+            # verified are kept, which only makes the limit stricter.
+            if failures:
+                await uow.login_attempts.clear(key)
             refresh, token = await add_refresh_token(
                 uow, self._secrets, current, now, self._refresh_ttl
             )

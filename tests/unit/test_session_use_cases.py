@@ -7,7 +7,7 @@ import pytest
 from use_case_kit import Kit
 
 from application.accounts.commands import LogInCommand, LogOutCommand, RefreshSessionCommand
-from domain.accounts import LOGIN_FAILURE_WINDOW, LOGIN_MAX_FAILURES
+from domain.accounts import LOGIN_FAILURE_WINDOW, LOGIN_MAX_FAILURES, login_throttle_key
 from domain.errors import (
     AccountDeactivated,
     EmailNotVerified,
@@ -138,6 +138,25 @@ async def test_a_successful_login_forgets_earlier_failures(kit: Kit):
         await kit.log_in()(login(kit, password="Wr0ngPassword"))
 
     await kit.log_in()(login(kit))
+
+
+async def test_failures_made_while_a_login_is_verified_still_count(kit: Kit):
+    await kit.add_user()
+    key = login_throttle_key("ana@example.com", IP)
+    verify = kit.hasher.verify
+
+    async def verify_while_someone_guesses(password_hash: str | None, password: str) -> bool:
+        async with kit.uow() as uow:  # a wrong password for the same account, meanwhile
+            await uow.login_attempts.record_failure(key, kit.clock.now())
+            await uow.commit()
+        return await verify(password_hash, password)
+
+    kit.hasher.verify = verify_while_someone_guesses  # type: ignore[method-assign]
+    await kit.log_in()(login(kit))
+
+    async with kit.uow() as uow:
+        kept = await uow.login_attempts.failures_since(key, kit.clock.now() - LOGIN_FAILURE_WINDOW)
+    assert len(kept) == 1
 
 
 async def test_unknown_emails_are_rate_limited_too(kit: Kit):
