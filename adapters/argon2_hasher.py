@@ -79,9 +79,21 @@ def _keep_buffer(memory: Any, size: int) -> None:
     pass  # it stays with its thread for the next hash
 
 
-# C callbacks argon2 calls instead of malloc and free (an exception allocates nothing).
-_allocate = ffi.callback("allocate_fptr", _thread_buffer, error=_ARGON2_MEMORY_ALLOCATION_ERROR)
-_keep = ffi.callback("deallocate_fptr", _keep_buffer)
+def _memory_callbacks(make_callback: Callable[..., Any] = ffi.callback) -> tuple[Any, Any]:
+    """C callbacks argon2 calls instead of malloc and free (an exception allocates nothing),
+    or NULLs, so argon2 uses malloc, where the system forbids the executable memory cffi
+    callbacks need (e.g. SELinux deny_execmem): slower hashing beats failing to start."""
+    try:
+        allocate = make_callback(
+            "allocate_fptr", _thread_buffer, error=_ARGON2_MEMORY_ALLOCATION_ERROR
+        )
+        keep = make_callback("deallocate_fptr", _keep_buffer)
+    except MemoryError:
+        return ffi.NULL, ffi.NULL
+    return allocate, keep
+
+
+_allocate, _keep = _memory_callbacks()
 
 
 _DUMMY_PASSWORD = "hexashop-dummy-password-for-timing"

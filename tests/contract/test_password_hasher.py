@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher as Argon2Cffi
 from argon2 import Type
 
+from adapters import argon2_hasher
 from adapters.argon2_hasher import (
     HASHING_NICENESS,
     Argon2PasswordHasher,
@@ -156,3 +157,21 @@ async def test_argon2_hashes_interoperate_with_argon2_cffi_both_ways(parallelism
     assert await ours.verify(reference.hash("Secret123"), "Secret123")
     assert not await ours.verify(reference.hash("Secret123"), "Secret124")
     assert reference.verify(await ours.hash("Secret123"), "Secret123")
+
+
+async def test_argon2_falls_back_to_malloc_where_cffi_callbacks_are_forbidden(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def forbidden(*_: object, **__: object) -> None:
+        raise MemoryError("Cannot allocate write+execute memory for ffi.callback()")
+
+    allocate, keep = argon2_hasher._memory_callbacks(forbidden)
+    monkeypatch.setattr(argon2_hasher, "_allocate", allocate)
+    monkeypatch.setattr(argon2_hasher, "_keep", keep)
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+    password_hash = await hasher.hash(PASSWORD)
+
+    assert allocate == argon2_hasher.ffi.NULL and keep == argon2_hasher.ffi.NULL
+    assert await hasher.verify(password_hash, PASSWORD)
+    assert Argon2Cffi().verify(password_hash, PASSWORD)
