@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from adapters.argon2_hasher import PRIORITIES as HASHING_PRIORITIES
+
 
 class SettingsError(Exception):
     """Configuration is missing or invalid; the message is one line naming the variable."""
@@ -177,7 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         password_hash_threads=_int(
             env, "PASSWORD_HASH_THREADS", DEFAULT_PASSWORD_HASH_THREADS, minimum=1
         ),
-        password_hash_priority=_choice(env, "PASSWORD_HASH_PRIORITY", "idle", ("idle", "low")),
+        password_hash_priority=_choice(env, "PASSWORD_HASH_PRIORITY", "idle", HASHING_PRIORITIES),
         jwt_secret=jwt_secret,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),

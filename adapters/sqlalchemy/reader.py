@@ -5,9 +5,10 @@ about 100 µs per statement and several µs per row on top of the driver (execut
 greenlet switches, result rows), which is most of a catalog page's server time. A read-only
 unit of work on Postgres runs in autocommit mode, so no transaction state lives in
 SQLAlchemy: there the compiled SQL goes straight to the asyncpg connection SQLAlchemy's pool
-handed out. A statement runs directly only when this dialect needs no type conversion for its
-parameters or columns; anything else (and every statement on SQLite or in a transaction)
-takes SQLAlchemy's path, which returns rows with the same keys and values.
+handed out, its parameters converted by SQLAlchemy's own bind processors. A statement whose
+columns SQLAlchemy would convert, or whose parameters expand per call, and every statement on
+SQLite or in a transaction, takes SQLAlchemy's path, which returns rows with the same keys
+and values.
 """
 
 from __future__ import annotations

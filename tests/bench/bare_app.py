@@ -94,13 +94,12 @@ async def me(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
 
 
 async def _keep_session(_connection: asyncpg.Connection) -> None:
-    """asyncpg's pool reset hook, doing nothing (see _lifespan)."""
+    """asyncpg's pool reset hook, doing nothing (see create_pool)."""
 
 
-@asynccontextmanager
-async def _lifespan(_: Litestar) -> AsyncIterator[None]:
-    global _pool
-    _pool = await asyncpg.create_pool(
+async def create_pool() -> asyncpg.Pool:
+    """The bare handlers' pool, on BENCH_DSN with the BENCH_POOL_MIN/MAX bounds."""
+    return await asyncpg.create_pool(
         os.environ["BENCH_DSN"],
         min_size=int(os.environ.get("BENCH_POOL_MIN", "5")),
         max_size=int(os.environ.get("BENCH_POOL_MAX", "15")),
@@ -108,6 +107,12 @@ async def _lifespan(_: Litestar) -> AsyncIterator[None]:
         # real server's pool (autocommit reads) skips it too.
         reset=_keep_session,
     )
+
+
+@asynccontextmanager
+async def _lifespan(_: Litestar) -> AsyncIterator[None]:
+    global _pool
+    _pool = await create_pool()
     try:
         yield
     finally:

@@ -35,9 +35,9 @@ from tests.bench.bare_app import (
     _SECRET,
     _TYP,
     _configure_logging,
-    _keep_session,
     _rfc3339,
     _unauthorized,
+    create_pool,
 )
 
 _CURRENCY = os.environ.get("BENCH_CURRENCY", "USD")
@@ -252,14 +252,7 @@ def _conflict(_: Request[Any, Any, Any], exc: _InsufficientStock) -> Response[di
 @asynccontextmanager
 async def _lifespan(_: Litestar) -> AsyncIterator[None]:
     global _pool
-    _pool = await asyncpg.create_pool(
-        os.environ["BENCH_DSN"],
-        min_size=int(os.environ.get("BENCH_POOL_MIN", "5")),
-        max_size=int(os.environ.get("BENCH_POOL_MAX", "15")),
-        # No reset round trip on release: these handlers change no session state, and the
-        # real server's pool (autocommit reads) skips it too.
-        reset=_keep_session,
-    )
+    _pool = await create_pool()
     try:
         yield
     finally:
