@@ -93,6 +93,7 @@ class Container(containers.DeclarativeContainer):
         Argon2PasswordHasher,
         max_concurrent=settings.provided.password_hash_threads,
         priority=settings.provided.password_hash_priority,
+        cpus=settings.provided.password_hash_cpus,
     )
     secrets = providers.Singleton(UrlSafeSecretTokens)
     access_tokens = providers.Singleton(

@@ -16,11 +16,17 @@ class SettingsError(Exception):
     """Configuration is missing or invalid; the message is one line naming the variable."""
 
 
-def _usable_cpus() -> int:
+def _allowed_cpus() -> frozenset[int] | None:
+    """The CPUs this process may run on; None where the platform can't say (not Linux)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        return frozenset(os.sched_getaffinity(0))
+    except AttributeError:
+        return None
+
+
+def _usable_cpus() -> int:
+    allowed = _allowed_cpus()
+    return len(allowed) if allowed is not None else os.cpu_count() or 1
 
 
 # Password hashes run on at most this many threads by default: all cores but one, which stays
@@ -38,6 +44,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     db_pool_size: int = 20
     password_hash_threads: int = DEFAULT_PASSWORD_HASH_THREADS
     password_hash_priority: str = "idle"
+    # None: hashing threads may run on any CPU.
+    password_hash_cpus: frozenset[int] | None = None
     jwt_secret: str = ""
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
@@ -127,6 +135,47 @@ def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str,
     return value
 
 
+_HASH_CPUS_FORMS = "auto, all or a CPU list such as 1-3,5"
+
+
+def _cpu_list(text: str) -> frozenset[int]:
+    """Parse a Linux CPU list ("0", "1-3,5"); ValueError when it is not one."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        low = int(first)
+        high = int(last) if dash else low
+        if low < 0 or high < low:
+            raise ValueError(part)
+        cpus.update(range(low, high + 1))
+    return frozenset(cpus)
+
+
+def _password_hash_cpus(env: Mapping[str, str]) -> frozenset[int] | None:
+    """PASSWORD_HASH_CPUS: `auto` keeps hashing off one CPU, for the event loop."""
+    raw = (env.get("PASSWORD_HASH_CPUS") or "auto").strip()
+    allowed = _allowed_cpus()
+    if raw == "all":
+        return None
+    if raw == "auto":
+        # The lowest-numbered CPU stays free; with one CPU there is nothing to keep apart.
+        if allowed is None or len(allowed) < 2:
+            return None
+        return allowed - {min(allowed)}
+    try:
+        cpus = _cpu_list(raw)
+    except ValueError:
+        raise SettingsError(f"PASSWORD_HASH_CPUS must be {_HASH_CPUS_FORMS}, got {raw!r}") from None
+    if allowed is None:
+        raise SettingsError("PASSWORD_HASH_CPUS can only name CPUs on Linux; use auto or all")
+    if not cpus <= allowed:
+        raise SettingsError(
+            f"PASSWORD_HASH_CPUS names CPUs this process may not use: {sorted(cpus - allowed)}"
+            f" (it may use {sorted(allowed)})"
+        )
+    return cpus
+
+
 def _dev_jwt_secret(var_dir: Path) -> str:
     """Generate a development signing key once and keep it under var/ across restarts."""
     path = var_dir / "jwt_secret"
@@ -170,16 +219,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if len(currency) != 3 or not currency.isalpha():
         raise SettingsError(f"STORE_CURRENCY must be a 3-letter ISO code, got {currency!r}")
     cors = tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip())
+    hash_cpus = _password_hash_cpus(env)
     return Settings(
         app_env=app_env,
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 8000, minimum=1),
         database_url=database_url,
         db_pool_size=_int(env, "DB_POOL_SIZE", 20, minimum=1),
+        # Unset, one hashing thread per CPU hashing may use: more would only queue there.
         password_hash_threads=_int(
-            env, "PASSWORD_HASH_THREADS", DEFAULT_PASSWORD_HASH_THREADS, minimum=1
+            env,
+            "PASSWORD_HASH_THREADS",
+            len(hash_cpus) if hash_cpus else DEFAULT_PASSWORD_HASH_THREADS,
+            minimum=1,
         ),
         password_hash_priority=_choice(env, "PASSWORD_HASH_PRIORITY", "idle", HASHING_PRIORITIES),
+        password_hash_cpus=hash_cpus,
         jwt_secret=jwt_secret,
         access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60, minimum=1),
         refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600, minimum=1),

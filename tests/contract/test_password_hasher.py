@@ -121,6 +121,23 @@ async def test_argon2_hashing_threads_yield_the_cpu_to_the_event_loop(
     assert os.sched_getscheduler(0) == os.SCHED_OTHER  # the caller's thread is untouched
 
 
+async def test_hashing_threads_keep_to_the_cpus_they_are_given() -> None:
+    allowed = os.sched_getaffinity(0)
+    chosen = {max(allowed)}
+    pinned = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, cpus=chosen)
+    free = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+    assert await pinned._run(lambda: os.sched_getaffinity(0)) == chosen
+    assert await free._run(lambda: os.sched_getaffinity(0)) == allowed
+    assert os.sched_getaffinity(0) == allowed  # the caller's thread is untouched
+    assert await pinned.verify(await pinned.hash(PASSWORD), PASSWORD)
+
+
+def test_an_empty_cpu_set_for_hashing_is_refused() -> None:
+    with pytest.raises(ValueError, match="cpus"):
+        Argon2PasswordHasher(cpus=set())
+
+
 def test_an_unknown_hashing_priority_is_refused() -> None:
     with pytest.raises(ValueError, match="priority"):
         Argon2PasswordHasher(priority="realtime")

@@ -1,6 +1,8 @@
-"""Settings: PASSWORD_HASH_THREADS is read, validated and reaches the password hasher."""
+"""Settings: the PASSWORD_HASH_* variables are read, validated and reach the password hasher."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -47,3 +49,58 @@ def test_password_hash_priority_is_read_with_idle_as_the_default(
 def test_an_unknown_password_hash_priority_stops_start_up() -> None:
     with pytest.raises(SettingsError, match="PASSWORD_HASH_PRIORITY"):
         load_settings({**_BASE, "PASSWORD_HASH_PRIORITY": "realtime"})
+
+
+@pytest.fixture
+def four_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process may run on CPUs 0-3."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+
+
+@pytest.mark.usefixtures("four_cpus")
+def test_by_default_hashing_keeps_off_one_cpu_with_a_thread_per_remaining_cpu() -> None:
+    container = create_container(load_settings(_BASE))
+
+    hasher = container.hasher()
+
+    assert isinstance(hasher, Argon2PasswordHasher)
+    assert hasher.cpus == {1, 2, 3}
+    assert hasher.max_concurrent == 3
+
+
+@pytest.mark.usefixtures("four_cpus")
+@pytest.mark.parametrize(
+    ("raw", "cpus", "threads"),
+    [
+        ("auto", {1, 2, 3}, 3),
+        ("all", None, DEFAULT_PASSWORD_HASH_THREADS),
+        ("2", {2}, 1),
+        ("3,0-1", {0, 1, 3}, 3),
+        (" 1-2 ", {1, 2}, 2),
+    ],
+)
+def test_password_hash_cpus_is_read(raw: str, cpus: set[int] | None, threads: int) -> None:
+    settings = load_settings({**_BASE, "PASSWORD_HASH_CPUS": raw})
+
+    assert settings.password_hash_cpus == cpus
+    assert settings.password_hash_threads == threads
+
+
+@pytest.mark.usefixtures("four_cpus")
+def test_an_explicit_thread_count_wins_over_the_cpu_count() -> None:
+    env = {**_BASE, "PASSWORD_HASH_CPUS": "1-3", "PASSWORD_HASH_THREADS": "1"}
+
+    assert load_settings(env).password_hash_threads == 1
+
+
+def test_with_one_cpu_hashing_may_run_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5})
+
+    assert load_settings(_BASE).password_hash_cpus is None
+
+
+@pytest.mark.usefixtures("four_cpus")
+@pytest.mark.parametrize("raw", ["any", "1-", "-1", "3-1", "1,,2", "one", "4", "0-7"])
+def test_a_bad_password_hash_cpu_list_stops_start_up_naming_the_variable(raw: str) -> None:
+    with pytest.raises(SettingsError, match="PASSWORD_HASH_CPUS"):
+        load_settings({**_BASE, "PASSWORD_HASH_CPUS": raw})
