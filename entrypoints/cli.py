@@ -12,6 +12,7 @@ from uuid import UUID
 
 import click
 import uvicorn
+from litestar import Litestar
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from application.accounts.actor import Actor
@@ -27,6 +28,7 @@ from domain.errors import DomainError, ValidationFailed
 from domain.ordering import OrderStatus
 from domain.payments import format_money
 from entrypoints.container import Container, close_container, create_container
+from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
 from entrypoints.seed import SeedReport, seed_demo
@@ -112,12 +114,8 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-@cli.command()
-def serve() -> None:
-    """Apply migrations, then serve the HTTP API (and the background worker, unless disabled)."""
-    settings = _settings()
-    configure_logging(settings.log_level)
-    upgrade_database(settings.database_url)
+def server_app(settings: Settings) -> Litestar:
+    """The app `serve` runs: the HTTP API and, unless disabled, the worker loops in process."""
     container = create_container(settings)
     on_startup: list[Hook] = []
     on_shutdown: list[Hook] = []
@@ -125,8 +123,19 @@ def serve() -> None:
         start_worker, stop_worker = start_in_process_worker(container)
         on_startup.append(start_worker)
         on_shutdown.append(stop_worker)
+    # Last: by then every object that lives as long as the process exists.
+    on_startup.append(freeze_startup_heap)
     # The app runs shutdown hooks in order, then closes the container: the worker stops first.
-    app = create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
+    return create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
+
+
+@cli.command()
+def serve() -> None:
+    """Apply migrations, then serve the HTTP API (and the background worker, unless disabled)."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+    upgrade_database(settings.database_url)
+    app = server_app(settings)
     # Uvicorn shuts down gracefully on SIGINT/SIGTERM, restores the handlers it found and
     # raises the signal again: let that end the process with 0, since the shutdown was clean.
     for sig in (signal.SIGINT, signal.SIGTERM):
