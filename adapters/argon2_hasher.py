@@ -43,31 +43,24 @@ PRIORITIES = ("idle", "low")
 # Hashing threads may also be kept to some CPUs (the service keeps one free by default). At a
 # low priority hashing yields the CPU, but not the caches: left free to run anywhere, a hash
 # follows idle time from core to core and streams its 64 MiB through each core's L2 in turn,
-# so the event loop keeps landing on a core argon2 has just flushed. Kept off one core, under
-# 20 concurrent logins `make bench` measured the /health p99 at 0.9-1.1x idle instead of
-# 1.4-2.0x.
+# so the event loop keeps landing on a core argon2 has just flushed. Kept off one core, the
+# /health p99 under 20 concurrent logins measured 1.0-1.15x idle in `make bench`, against
+# 1.0-2.9x (median about 1.9) before.
 
 T = TypeVar("T")
 
 
-def _lower_thread_priority(priority: str) -> None:
-    # On Linux, nice values and scheduling policies are per thread; elsewhere this is best
-    # effort and hashing runs at normal priority.
-    try:
+def _prepare_hashing_thread(priority: str, cpus: frozenset[int] | None) -> None:
+    # On Linux, nice values, scheduling policies and CPU affinity are per thread; elsewhere
+    # this is best effort and hashing runs at normal priority, anywhere. Settings checked the
+    # CPUs at start-up; if they went away since, hashing runs wherever it may.
+    with contextlib.suppress(AttributeError, OSError):
         thread = threading.get_native_id()
         current = os.getpriority(os.PRIO_PROCESS, thread)
         os.setpriority(os.PRIO_PROCESS, thread, min(19, current + HASHING_NICENESS))
         if priority == "idle":
             os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        pass
-
-
-def _prepare_hashing_thread(priority: str, cpus: frozenset[int] | None) -> None:
-    _lower_thread_priority(priority)
     if cpus is not None:
-        # Per thread on Linux, like the priority. Settings checked the CPUs at start-up; if
-        # they went away since, hashing runs wherever it may rather than not at all.
         with contextlib.suppress(AttributeError, OSError):
             os.sched_setaffinity(0, cpus)
 
