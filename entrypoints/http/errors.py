@@ -1,4 +1,4 @@
-"""Every failure becomes the API.md error body here, in one place.
+"""Every failure becomes the docs/api.md error body here, in one place.
 
 One handler is registered for `Exception`, so it sees domain errors, Litestar's own errors
 (malformed JSON, validation, unknown routes, wrong methods, oversized bodies) and crashes.
@@ -32,7 +32,7 @@ from entrypoints.http.schemas.common import ErrorBody, FieldErrorBody
 
 logger = structlog.get_logger("hexashop.http")
 
-# The `error` name of each status, exactly as API.md lists them.
+# The `error` name of each status, exactly as docs/api.md lists them.
 ERROR_NAMES: dict[int, str] = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -40,8 +40,10 @@ ERROR_NAMES: dict[int, str] = {
     404: "NotFound",
     405: "MethodNotAllowed",
     409: "Conflict",
+    412: "PreconditionFailed",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
+    416: "RangeNotSatisfiable",
     422: "UnprocessableEntity",
     429: "TooManyRequests",
     500: "InternalServerError",
@@ -92,7 +94,7 @@ def wire_name(field: str) -> str:
 
 
 def error_name(status: int) -> str:
-    """The API.md error name of a status (falls back to the HTTP reason phrase)."""
+    """The docs/api.md error name of a status (falls back to the HTTP reason phrase)."""
     try:
         return ERROR_NAMES[status]
     except KeyError:
@@ -106,7 +108,7 @@ def error_response(
     errors: list[FieldErrorBody] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[ErrorBody]:
-    """Build an error response in the API.md shape."""
+    """Build an error response in the docs/api.md shape."""
     headers = dict(headers or {})
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
@@ -193,7 +195,7 @@ def _crash_response(request: Request[Any, Any, Any], exc: BaseException) -> Resp
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
-    """Map any exception to the API.md error body and status."""
+    """Map any exception to the docs/api.md error body and status."""
     if isinstance(exc, DomainError):
         return _domain_response(request, exc)
     if isinstance(exc, ValidationException):

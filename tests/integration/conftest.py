@@ -165,7 +165,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def assert_error_body(response: Any, status: int, error: str) -> dict[str, Any]:
-    """Check the API.md error shape and return the body."""
+    """Check the docs/api.md error shape and return the body."""
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     assert body["error"] == error

@@ -1,4 +1,4 @@
-"""Every failure answers with the API.md error body and the right status."""
+"""Every failure answers with the docs/api.md error body and the right status."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
 
-# Every Accounts row of API.md: path under /api/v1 -> methods.
+# Every Accounts row of docs/api.md: path under /api/v1 -> methods.
 ACCOUNTS_OPERATIONS = {
     "/auth/register": {"post"},
     "/auth/verify-email": {"post"},
@@ -30,7 +30,7 @@ ACCOUNTS_OPERATIONS = {
     "/users/{id}": {"get", "put", "patch", "delete"},
 }
 
-# Every Catalog and Orders-and-payments row of API.md (sandbox provider configured).
+# Every Catalog and Orders-and-payments row of docs/api.md (sandbox provider configured).
 COMMERCE_OPERATIONS = {
     "/products": {"get", "post"},
     "/products/{id}": {"get", "patch", "delete"},

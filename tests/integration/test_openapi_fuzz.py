@@ -1,8 +1,8 @@
 """Property-based fuzzing of every operation, generated from the API's own OpenAPI schema.
 
 Schemathesis draws valid and invalid requests for each operation the app documents and checks
-the answers against the contract (API.md): no 5xx, only documented statuses, documented
-content types and bodies, and every error in the API.md error shape with the right `error`.
+the answers against the contract (docs/api.md): no 5xx, only documented statuses, documented
+content types and bodies, and every error in the docs/api.md error shape with the right `error`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ FUZZ_SETTINGS = hypothesis.settings(
 ANONYMOUS_SETTINGS = hypothesis.settings(FUZZ_SETTINGS, max_examples=8)
 
 ERROR_KEYS = {"error", "message", "statusCode", "requestId", "errors"}
-# API.md "Errors", written out here rather than imported, so the app can't grade itself.
+# docs/api.md "Errors", written out here rather than imported, so the app can't grade itself.
 ERROR_NAMES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -61,8 +61,10 @@ ERROR_NAMES = {
     404: "NotFound",
     405: "MethodNotAllowed",
     409: "Conflict",
+    412: "PreconditionFailed",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
+    416: "RangeNotSatisfiable",
     422: "UnprocessableEntity",
     429: "TooManyRequests",
     500: "InternalServerError",
@@ -182,7 +184,7 @@ def _aim_at_real_resource(case: Case, shop: Shop) -> None:
 
 
 def error_body_conformance(ctx: CheckContext, response: Response, case: Case) -> bool | None:
-    """Every 4xx/5xx of the API carries the API.md error body, `error` naming its status.
+    """Every 4xx/5xx of the API carries the docs/api.md error body, `error` naming its status.
 
     The probes at the root are outside the API: /health/ready's 503 is its own documented
     shape (the checks and their states), which `response_schema_conformance` covers.

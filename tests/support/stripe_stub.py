@@ -2,10 +2,10 @@
 
 A real HTTP server (stdlib, background thread, free 127.0.0.1 port) for the Stripe adapter's
 contract tests. It answers `POST /v1/payment_intents`, `POST /v1/refunds` and `GET /v1/balance`
-with the objects of `../shared/stripe/fixtures3.json` (the file stripe-mock serves), overriding
-the fields the request decides; records every request; replays the first answer for a repeated
-`Idempotency-Key` (and refuses the key with other parameters), like Stripe; and can be told to
-fail the next requests with Stripe's error shape.
+with the objects of `tests/fixtures/stripe/fixtures3.json` (the file stripe-mock serves),
+overriding the fields the request decides; records every request; replays the first answer for a
+repeated `Idempotency-Key` (and refuses the key with other parameters), like Stripe; and can be
+told to fail the next requests with Stripe's error shape.
 
 Import the fixture into a test module explicitly:
 
@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-FIXTURES_PATH = Path(__file__).resolve().parents[3] / "shared" / "stripe" / "fixtures3.json"
+FIXTURES_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "stripe" / "fixtures3.json"
 STUB_API_KEY = "sk_test_stub_4eC39HqLyjWDarjtT1zdp7dc"
 
 
@@ -40,7 +40,7 @@ def load_fixtures() -> dict[str, Any]:
     if not FIXTURES_PATH.is_file():
         pytest.fail(
             f"Stripe's fixture file is missing: expected {FIXTURES_PATH} "
-            "(../shared/stripe/fixtures3.json beside the repository)",
+            "(kept in the repository; see tests/fixtures/stripe/README.md)",
             pytrace=False,
         )
     fixtures: dict[str, Any] = json.loads(FIXTURES_PATH.read_text(encoding="utf-8"))

@@ -27,7 +27,7 @@ class FieldErrorBody(msgspec.Struct, rename="camel"):
 
 
 class ErrorBody(msgspec.Struct, rename="camel", omit_defaults=True):
-    """The body of every error response (API.md "Errors")."""
+    """The body of every error response (docs/api.md "Errors")."""
 
     error: str
     message: str
