@@ -141,7 +141,8 @@ def serve() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
     # log_config=None keeps our logging setup (JSON lines, no access log with query strings).
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None)
+    # No `server: uvicorn` banner (docs/api.md); the Date header stays, as HTTP asks of servers.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, server_header=False)
 
 
 @cli.command()

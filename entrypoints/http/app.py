@@ -27,18 +27,23 @@ from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
+from entrypoints.http.security_headers import SecurityHeaders
 
 API_PREFIX = "/api/v1"
 LifespanHook = Callable[..., Any]
 
 
 class HexashopApp(Litestar):
-    """Litestar with request tracking around everything, unmatched routes included."""
+    """Litestar with request ids, security headers and access logs on every response."""
+
+    security_headers = SecurityHeaders(production=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        """Give HTTP requests an id and an access-log line; pass anything else through."""
+        """Track HTTP requests and add their security headers; pass anything else through."""
         if scope["type"] == ScopeType.HTTP:
-            await track_request(scope, receive, send, super().__call__)  # type: ignore[arg-type]
+            app = super().__call__
+            add_headers = self.security_headers.add_to
+            await track_request(scope, receive, send, app, add_headers)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
 
@@ -83,7 +88,7 @@ def create_app(
         # Anyone could mark any order paid through these: they exist only without Stripe.
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
-    return HexashopApp(
+    app = HexashopApp(
         state=State({CONTAINER_KEY: container}),
         route_handlers=[api, build_health_controller(container), api_docs],
         dependencies=build_dependencies(container),
@@ -112,3 +117,5 @@ def create_app(
         ),
         debug=False,
     )
+    app.security_headers = SecurityHeaders(production=settings.is_production)
+    return app

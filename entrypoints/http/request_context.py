@@ -32,6 +32,7 @@ Message = dict[str, Any]
 Send = Callable[[Message], Awaitable[None]]
 Receive = Callable[[], Awaitable[Message]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+HeaderHook = Callable[[Scope, list[tuple[bytes, bytes]]], None]
 
 
 def _client_request_id(scope: Scope) -> str | None:
@@ -55,8 +56,13 @@ def remember_user(scope: Any, user_id: object) -> None:
     scope.setdefault("state", {})[_USER_KEY] = str(user_id) if user_id is not None else None
 
 
-async def track_request(scope: Scope, receive: Receive, send: Send, app: ASGIApp) -> None:
-    """Run one HTTP request through `app`, adding the request id header and logging it once."""
+async def track_request(
+    scope: Scope, receive: Receive, send: Send, app: ASGIApp, add_headers: HeaderHook | None = None
+) -> None:
+    """Run one HTTP request through `app`, adding the request id header and logging it once.
+
+    `add_headers` may append further headers to every response start (the security headers).
+    """
     request_id = request_id_of(scope)
     started = time.perf_counter()
     status = 500
@@ -69,6 +75,8 @@ async def track_request(scope: Scope, receive: Receive, send: Send, app: ASGIApp
                 (k, v) for k, v in message.get("headers") or () if k.lower() != b"x-request-id"
             ]
             headers.append((b"x-request-id", request_id.encode("latin-1")))
+            if add_headers is not None:
+                add_headers(scope, headers)
             message = {**message, "headers": headers}
         await send(message)
 
