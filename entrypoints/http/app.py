@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from litestar import Controller, Litestar, Router, get
+from litestar import Controller, Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import ResponseHeader, State
 from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.response import Redirect
 from litestar.types import Receive, Scope, Send
 
 from entrypoints.container import Container, close_container
@@ -24,6 +22,7 @@ from entrypoints.http.controllers.sandbox import SandboxController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.webhooks import WebhooksController
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
+from entrypoints.http.docs import OfflineSwaggerPlugin, api_docs
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
@@ -46,12 +45,6 @@ class HexashopApp(Litestar):
             await track_request(scope, receive, send, app, add_headers)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
-
-
-@get("/api-docs", include_in_schema=False)
-async def api_docs() -> Redirect:
-    """The interactive docs also live at /api-docs."""
-    return Redirect(path="/schema")
 
 
 def _cors(origins: Sequence[str]) -> CORSConfig | None:
@@ -111,7 +104,7 @@ def create_app(
             description="Accounts, catalog, orders and payments for a small online shop. "
             "Errors always use the `ErrorBody` shape.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/")],
+            render_plugins=[OfflineSwaggerPlugin(path="/")],
             components=COMPONENTS,
             use_handler_docstrings=False,
         ),

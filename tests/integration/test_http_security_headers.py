@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,12 @@ def assert_secured(response: Any, csp: str | None = API_CSP) -> None:
         assert response.headers.get_list("content-security-policy") == [csp]
     assert "server" not in response.headers
     assert "strict-transport-security" not in response.headers
+
+
+def docs_csp(response: Any) -> dict[str, str]:
+    """The docs page's CSP as directive -> sources."""
+    [policy] = response.headers.get_list("content-security-policy")
+    return dict(d.strip().split(" ", 1) for d in policy.split(";"))
 
 
 async def _explode(*args: object) -> None:
@@ -131,6 +138,16 @@ async def test_anonymous_public_responses_stay_cacheable(client: Client) -> None
     assert_secured(response)
 
 
+async def test_a_handlers_own_headers_are_kept_not_duplicated(
+    client: Client, customer_token: str
+) -> None:
+    # The docs assets set their own Cache-Control; a token on the request must not add another.
+    response = await client.get("/schema/assets/init.js", headers=bearer(customer_token))
+
+    assert response.status_code == 200
+    assert response.headers.get_list("cache-control") == ["public, max-age=3600"]
+
+
 def test_headers_already_set_in_any_case_are_not_added_again() -> None:
     headers = [(b"X-Frame-Options", b"SAMEORIGIN"), (b"Cache-Control", b"private")]
     scope = {"path": f"{API}/me", "headers": [(b"authorization", b"Bearer t")]}
@@ -191,3 +208,54 @@ async def test_cors_preflight_and_cors_responses_carry_the_security_headers(
         assert simple.headers["access-control-allow-origin"] == ORIGIN
         for response in (preflight, simple):
             assert_secured(response)
+
+
+# --- the docs ----------------------------------------------------------------------------------
+
+DOCS_PAGES = ("/schema", "/schema/", "/api-docs", "/schema/openapi.json")
+
+
+@pytest.mark.parametrize("path", DOCS_PAGES)
+async def test_docs_pages_carry_their_own_policy(client: Client, path: str) -> None:
+    response = await client.get(path, follow_redirects=False)
+
+    assert response.status_code in (200, 302)
+    assert_secured(response, csp=None)
+    policy = docs_csp(response)
+    assert policy["default-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    for directive in ("script-src", "style-src", "connect-src"):
+        assert policy[directive] == "'self'", directive
+    assert "unsafe" not in response.headers["content-security-policy"]
+
+
+async def test_docs_page_loads_everything_from_this_server(client: Client) -> None:
+    page = await client.get("/schema")
+
+    # No inline script or style (the CSP forbids them) and no address on another host.
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page.text)
+    assert "<style" not in page.text
+    assert "//" not in re.sub(r"<!DOCTYPE[^>]*>", "", page.text)
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert {u.rsplit("/", 1)[1] for u in urls} >= {
+        "swagger-ui-bundle.js",
+        "swagger-ui-standalone-preset.js",
+        "init.js",
+        "swagger-ui.css",
+    }
+    for url in urls:
+        asset = await client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.content, url
+        assert asset.headers["content-type"].split(";")[0] in (
+            "text/javascript",
+            "text/css",
+            "image/png",
+        )
+
+
+async def test_only_the_docs_own_assets_are_served(client: Client) -> None:
+    for name in ("swagger-editor-bundle.js", "LICENSE", "..%2Fdocs.py", "oauth2-redirect.html"):
+        response = await client.get(f"/schema/assets/{name}")
+
+        assert response.status_code == 404, name
