@@ -12,6 +12,7 @@ from typing import Any
 Headers = list[tuple[bytes, bytes]]
 
 DOCS_PREFIXES = ("/schema", "/api-docs")
+_DOCS_FOLDERS = tuple(prefix + "/" for prefix in DOCS_PREFIXES)
 # Routes whose bodies carry tokens (login, refresh) or the caller's own data (register, verify).
 TOKEN_PREFIX = "/api/v1/auth/"
 
@@ -35,7 +36,7 @@ _NO_STORE = (_CACHE_CONTROL, b"no-store")
 
 def is_docs_path(path: str) -> bool:
     """Whether `path` is one of the interactive docs' pages or assets."""
-    return any(path == p or path.startswith(p + "/") for p in DOCS_PREFIXES)
+    return path in DOCS_PREFIXES or path.startswith(_DOCS_FOLDERS)
 
 
 def _has_authorization(scope: dict[str, Any]) -> bool:
@@ -50,14 +51,17 @@ class SecurityHeaders:
         base = _ALWAYS + (((b"strict-transport-security", HSTS),) if production else ())
         self._api = (*base, (_CSP, API_CSP))
         self._docs = (*base, (_CSP, DOCS_CSP))
+        self._names = frozenset(name for name, _ in self._api) | {_CACHE_CONTROL}
 
     def add_to(self, scope: dict[str, Any], headers: Headers) -> None:
         """Append to `headers` (a response's, lowercase or not) the ones it still lacks."""
         path = scope.get("path") or ""
         present = {name.lower() for name, _ in headers}
-        for header in self._docs if is_docs_path(path) else self._api:
-            if header[0] not in present:
-                headers.append(header)
+        ours = self._docs if is_docs_path(path) else self._api
+        if present.isdisjoint(self._names):
+            headers.extend(ours)
+        else:
+            headers.extend(header for header in ours if header[0] not in present)
         if _CACHE_CONTROL not in present and (
             path.startswith(TOKEN_PREFIX) or _has_authorization(scope)
         ):
