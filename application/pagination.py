@@ -13,6 +13,9 @@ T = TypeVar("T")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+# docs/api.md: pages 1..100000. The bound keeps the offset ((page - 1) * limit, at most about
+# 10**7) inside a 32-bit integer, which SQLite's and Postgres's OFFSET need.
+MAX_PAGE = 100_000
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,8 @@ class PageRequest:
 
     def __post_init__(self) -> None:
         errors = []
-        if self.page < 1:
-            errors.append(FieldError("page", "page must be at least 1"))
+        if not 1 <= self.page <= MAX_PAGE:
+            errors.append(FieldError("page", f"page must be between 1 and {MAX_PAGE}"))
         if not 1 <= self.limit <= MAX_LIMIT:
             errors.append(FieldError("limit", f"limit must be between 1 and {MAX_LIMIT}"))
         if errors:
@@ -46,8 +49,8 @@ class Sort:
 
     @classmethod
     def parse(cls, raw: str | None, allowed: Sequence[str], default: Sort) -> Sort:
-        """Parse `field` / `-field`, refusing fields not in `allowed`."""
-        if raw is None or raw == "":
+        """Parse `field` / `-field`, refusing fields not in `allowed` (and an empty value)."""
+        if raw is None:
             return default
         descending = raw.startswith("-")
         name = raw[1:] if descending else raw
@@ -56,6 +59,11 @@ class Sort:
                 "sort", f"Unknown sort field '{name}'; allowed: {', '.join(allowed)}"
             )
         return cls(name, descending)
+
+
+def sort_values(fields: Sequence[str]) -> list[str]:
+    """Every value `Sort.parse` accepts for these fields: `field` and `-field`."""
+    return [value for name in fields for value in (name, f"-{name}")]
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ from typing import Any
 
 from litestar import Controller, Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import MutableScopeHeaders, ResponseHeader, State
 from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
-from litestar.types import Receive, Scope, Send
+from litestar.routes import HTTPRoute
+from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope, Send
+from litestar.utils import ensure_async_callable
 
 from entrypoints.container import Container, close_container
 from entrypoints.http.controllers.auth import AuthController
@@ -45,6 +47,30 @@ class HexashopApp(Litestar):
             await track_request(scope, receive, send, app, add_headers)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
+
+
+def _allow_every_method(app: Litestar) -> BeforeMessageSendHookHandler:
+    """Make each OPTIONS answer's `Allow` list every method of its path.
+
+    Litestar builds a path's OPTIONS handler with the first route of that path it sees and
+    keeps it when routes are merged, so `/products/{id}` answered `Allow: DELETE, OPTIONS`.
+    The merged route knows every method (the 405 answers already list them all).
+    """
+    allow: dict[int, str] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                if handler.http_methods == {"OPTIONS"}:
+                    allow[id(handler)] = ", ".join(sorted(route.methods))
+
+    async def hook(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
+            return
+        methods = allow.get(id(scope.get("route_handler")))
+        if methods is not None:
+            MutableScopeHeaders.from_message(message)["allow"] = methods
+
+    return hook
 
 
 def _cors(origins: Sequence[str]) -> CORSConfig | None:
@@ -111,4 +137,5 @@ def create_app(
         debug=False,
     )
     app.security_headers = SecurityHeaders(production=settings.is_production)
+    app.before_send.append(ensure_async_callable(_allow_every_method(app)))
     return app

@@ -46,7 +46,21 @@ def _field_error(exc: msgspec.ValidationError) -> FieldError:
     if missing:
         path = f"{path}.{missing[1]}" if path else missing[1]
         message = "This field is required"
+    elif message.startswith("Expected `str` matching regex"):
+        # The regex is in the OpenAPI schema; the client gets a sentence, as from the domain.
+        message = "Invalid email format" if path.lower().endswith("email") else "Invalid format"
     return FieldError(path or "body", message)
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """`644.0` read as `644`: JSON (and JSON Schema's `integer`) does not tell them apart."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral_floats_as_ints(item) for key, item in value.items()}
+    return value
 
 
 def _body_type(handler: HTTPRouteHandler) -> Any:
@@ -59,8 +73,10 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     against the handler's `data` type strictly.
 
     Litestar converts bodies leniently (`"5"` becomes 5); money, stock and quantities must be
-    real JSON integers, so the body is decoded strictly first and a wrong type is a 400 field
-    error. Malformed or missing bodies are left to Litestar, which reports them as usual.
+    JSON integers, so the body is checked strictly first and a wrong type is a 400 field
+    error. An integral number such as `644.0` is an integer, as in JSON Schema (Litestar reads
+    it as 644); `644.5` is not. Malformed or missing bodies are left to Litestar, which
+    reports them as usual.
     """
     await authenticate_if_required(request)
     await require_json_body(request)
@@ -71,8 +87,10 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     if not body.strip():
         return
     try:
-        msgspec.json.decode(body, type=body_type, strict=True)
-    except msgspec.ValidationError as exc:
-        raise ValidationFailed(_field_error(exc)) from None
+        value = _integral_floats_as_ints(msgspec.json.decode(body))
     except msgspec.DecodeError:
         return
+    try:
+        msgspec.convert(value, type=body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ValidationFailed(_field_error(exc)) from None

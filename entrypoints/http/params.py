@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar.params import PathParameter, QueryParameter
 
-from application.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_PAGE, sort_values
 from domain.errors import ValidationFailed
 
 # Ids are taken as strings and parsed by `parse_uuid`, so a malformed one is a 400 field
@@ -18,7 +18,11 @@ ResourceId = Annotated[str, PathParameter(description="The id.", schema_extra={"
 # The bounds are documented, not enforced by Litestar: the use case checks them, so that every
 # bad paging parameter is named in one 400 rather than only the first one.
 PageNumber = Annotated[
-    int, QueryParameter(description="Page number, from 1.", schema_extra={"minimum": 1})
+    int,
+    QueryParameter(
+        description=f"Page number, 1..{MAX_PAGE}.",
+        schema_extra={"minimum": 1, "maximum": MAX_PAGE},
+    ),
 ]
 PageLimit = Annotated[
     int,
@@ -39,6 +43,10 @@ def parse_uuid(raw: str, field: str = "id") -> UUID:
         raise ValidationFailed.of(field, "Must be a UUID") from None
 
 
-def sort_description(fields: Sequence[str]) -> str:
-    """How a list endpoint documents its `sort` parameter."""
-    return "`field` ascending or `-field` descending; fields: " + ", ".join(fields)
+def sort_parameter(fields: Sequence[str]) -> QueryParameter:
+    """A list endpoint's `sort`: `field` ascending or `-field` descending, listed as an enum
+    (the use case refuses anything else, the empty value included, by name)."""
+    return QueryParameter(
+        description="`field` ascending or `-field` descending; fields: " + ", ".join(fields),
+        schema_extra={"enum": sort_values(fields)},
+    )

@@ -29,7 +29,7 @@ from entrypoints.http.params import (
     PageNumber,
     ResourceId,
     parse_uuid,
-    sort_description,
+    sort_parameter,
 )
 from entrypoints.http.schemas.ordering import (
     OrderPage,
@@ -122,10 +122,7 @@ class OrdersController(Controller):
             ),
         ] = None,
         status: FromQuery[OrderStatus | None] = None,
-        sort: Annotated[
-            str | None,
-            QueryParameter(description=sort_description(ORDER_SORT_FIELDS), max_length=32),
-        ] = None,
+        sort: Annotated[str | None, sort_parameter(ORDER_SORT_FIELDS)] = None,
     ) -> OrderPage:
         """One page of orders."""
         query = ListOrdersQuery(

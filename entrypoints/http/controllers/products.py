@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 
@@ -40,7 +39,7 @@ from entrypoints.http.params import (
     PageNumber,
     ResourceId,
     parse_uuid,
-    sort_description,
+    sort_parameter,
 )
 from entrypoints.http.schemas.catalog import (
     MAX_CENTS,
@@ -104,10 +103,7 @@ class ProductsController(Controller):
             int | None, _price("maxPrice", "Highest price in cents, inclusive (at least 0).")
         ] = None,
         in_stock: Annotated[bool | None, QueryParameter(name="inStock")] = None,
-        sort: Annotated[
-            str | None,
-            QueryParameter(description=sort_description(PRODUCT_SORT_FIELDS), max_length=32),
-        ] = None,
+        sort: Annotated[str | None, sort_parameter(PRODUCT_SORT_FIELDS)] = None,
     ) -> ProductPage:
         """One page of products."""
         query = ListProductsQuery(
@@ -167,7 +163,7 @@ class ProductsController(Controller):
         "/{id:str}",
         summary="Change some of a product's fields",
         description="Admins and editors. Absent (or null) fields stay as they are. Stock is "
-        "not editable here (400): use POST /products/{id}/stock, which can't lose a "
+        "not editable here (a value is a 400): use POST /products/{id}/stock, which can't lose a "
         "concurrent reservation. Price changes never alter existing orders.",
         security=BEARER,
         responses=error_responses(*_STAFF, *JSON_BODY_ERRORS, 404, s403=_S403_STAFF, s404=_S404),
@@ -181,7 +177,7 @@ class ProductsController(Controller):
     ) -> ProductResponse:
         """Change the given fields."""
         product_id = parse_uuid(id)
-        if data.stock is not msgspec.UNSET:
+        if data.stock is not None:
             raise ValidationFailed.of("stock", "Change stock with POST /products/{id}/stock")
         command = UpdateProductCommand(
             product_id=product_id,

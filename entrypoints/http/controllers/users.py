@@ -22,7 +22,13 @@ from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
-from entrypoints.http.params import DEFAULT_PAGE, DEFAULT_PAGE_LIMIT, PageLimit, PageNumber
+from entrypoints.http.params import (
+    DEFAULT_PAGE,
+    DEFAULT_PAGE_LIMIT,
+    PageLimit,
+    PageNumber,
+    sort_parameter,
+)
 from entrypoints.http.schemas.accounts import (
     CreateUserRequest,
     PatchUserRequest,
@@ -77,13 +83,7 @@ class UsersController(Controller):
         search: Annotated[str | None, QueryParameter(max_length=254)] = None,
         role: FromQuery[Role | None] = None,
         active: FromQuery[bool | None] = None,
-        sort: Annotated[
-            str | None,
-            QueryParameter(
-                description="`field` or `-field`; fields: " + ", ".join(USER_SORT_FIELDS),
-                max_length=32,
-            ),
-        ] = None,
+        sort: Annotated[str | None, sort_parameter(USER_SORT_FIELDS)] = None,
     ) -> UserPage:
         """One page of users."""
         query = ListUsersQuery(

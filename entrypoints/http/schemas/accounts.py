@@ -13,17 +13,42 @@ from application.pagination import Page
 from domain.accounts import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
 from entrypoints.http.schemas.common import PageMeta, utc
 
-# Generous wire limits: the domain applies the real rules (and names the field when they fail);
-# these only stop absurd payloads before they reach a use case.
-Email = Annotated[str, msgspec.Meta(max_length=MAX_EMAIL_LENGTH, examples=["ana@example.com"])]
+# A bare `local@domain`, checked on the wire so that the schema's pattern is exactly what is
+# refused: dot-separated words of letters, digits and `_%+'-` before the `@`, and after it
+# dot-separated DNS labels, at least two. No display names, angle brackets, quotes, comments
+# or spaces. The domain's own check (normalize_email) accepts every address this matches.
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+'-]+(\.[A-Za-z0-9_%+'-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_EMAIL_LENGTH,
+        pattern=EMAIL_PATTERN,
+        description="A bare address, `local@domain`; stored lower-cased.",
+        examples=["ana@example.com"],
+    ),
+]
+# Login takes any string: a malformed email is one that matches no account (401).
+LoginEmail = Annotated[str, msgspec.Meta(max_length=MAX_EMAIL_LENGTH, examples=["ana@example.com"])]
 Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME_LENGTH, examples=["Ana"])]
-Password = Annotated[
+# The password policy (domain.accounts.password_problems) as JSON Schema: the length, and one
+# lowercase letter, one uppercase letter and one digit as lookaheads. The policy is applied
+# by the domain, which names the broken rule; `[\s\S]` because passwords may hold newlines.
+# Not expressible here: the password must not equal the email (also a 400).
+PASSWORD_PATTERN = r"^(?=[\s\S]*[a-z])(?=[\s\S]*[A-Z])(?=[\s\S]*\d)"
+NewPassword = Annotated[
     str,
     msgspec.Meta(
         max_length=128,
-        description="8-128 characters with a lowercase letter, an uppercase letter and a digit",
+        description="8-128 characters with a lowercase letter, an uppercase letter and a "
+        "digit; not the email.",
+        extra_json_schema={"extra": {"min_length": 8, "pattern": PASSWORD_PATTERN}},
     ),
 ]
+# An existing password (login, the current one): any string up to the policy's maximum.
+Password = Annotated[str, msgspec.Meta(max_length=128)]
 OpaqueToken = Annotated[str, msgspec.Meta(max_length=512)]
 
 
@@ -34,7 +59,7 @@ class RegisterRequest(msgspec.Struct, rename="camel"):
     """Sign up."""
 
     email: Email
-    password: Password
+    password: NewPassword
     name: Name | None = None
 
 
@@ -53,7 +78,7 @@ class EmailRequest(msgspec.Struct, rename="camel"):
 class LoginRequest(msgspec.Struct, rename="camel"):
     """Credentials."""
 
-    email: Email
+    email: LoginEmail
     password: Password
 
 
@@ -67,7 +92,7 @@ class ResetPasswordRequest(msgspec.Struct, rename="camel"):
     """A reset token and the new password."""
 
     token: OpaqueToken
-    password: Password
+    password: NewPassword
 
 
 class UpdateProfileRequest(msgspec.Struct, rename="camel"):
@@ -80,14 +105,14 @@ class ChangePasswordRequest(msgspec.Struct, rename="camel"):
     """The current password and the new one."""
 
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class CreateUserRequest(msgspec.Struct, rename="camel"):
     """An admin creates an account (its email counts as verified)."""
 
     email: Email
-    password: Password
+    password: NewPassword
     name: Name | None = None
     role: Role = Role.CUSTOMER
     tier: Tier = Tier.STANDARD

@@ -65,10 +65,27 @@ class CreateProductRequest(msgspec.Struct, rename="camel"):
     image_ids: ImageIds = msgspec.field(default_factory=list)
 
 
+# Decoded as any integer so that the controller can refuse a value with a pointer to the stock
+# endpoint; documented as what the endpoint accepts: null (or absent), like every other field.
+StockNotEditable = Annotated[
+    int | None,
+    msgspec.Meta(
+        extra_json_schema={
+            "extra": {
+                "one_of": None,
+                "type": "null",
+                "description": "Not editable here: any value but null is a 400. "
+                "Use POST /products/{id}/stock.",
+            }
+        }
+    ),
+]
+
+
 class PatchProductRequest(msgspec.Struct, rename="camel"):
     """Any subset of a product's editable fields; absent (or null) fields stay as they are.
 
-    `stock` is accepted only to refuse it with a pointer to the stock endpoint, so a client
+    `stock` other than null is refused with a pointer to the stock endpoint, so a client
     that sends it learns why nothing changed instead of being silently ignored.
     """
 
@@ -77,7 +94,7 @@ class PatchProductRequest(msgspec.Struct, rename="camel"):
     price_cents: PriceCents | None = None
     active: bool | None = None
     image_ids: ImageIds | None = None
-    stock: int | msgspec.UnsetType | None = msgspec.field(default=msgspec.UNSET)
+    stock: StockNotEditable = None
 
 
 class AdjustStockRequest(msgspec.Struct, rename="camel"):

@@ -23,6 +23,9 @@ Quantity = Annotated[
         le=2**31 - 1,
         description=f"Units of the product, 1..{MAX_QUANTITY}.",
         examples=[2],
+        # The domain applies 1..MAX_QUANTITY and names the item; the wire bound only stops
+        # integers no column holds.
+        extra_json_schema={"extra": {"minimum": 1, "maximum": MAX_QUANTITY}},
     ),
 ]
 
@@ -45,6 +48,7 @@ class PlaceOrderRequest(msgspec.Struct, rename="camel"):
         msgspec.Meta(
             max_length=MAX_WIRE_ITEMS,
             description=f"1 to {MAX_DISTINCT_PRODUCTS} distinct products.",
+            extra_json_schema={"extra": {"min_items": 1, "max_items": MAX_DISTINCT_PRODUCTS}},
         ),
     ]
 
