@@ -65,6 +65,10 @@ def _seconds(value: int) -> timedelta:
     return timedelta(seconds=value)
 
 
+def _float_seconds(value: float) -> timedelta:
+    return timedelta(seconds=value)
+
+
 def _minutes(value: int) -> timedelta:
     return timedelta(minutes=value)
 
@@ -128,6 +132,7 @@ class Container(containers.DeclarativeContainer):
     order_emails = providers.Singleton(OrderEmails, app_url=settings.provided.app_url)
     currency = providers.Callable(str, settings.provided.store_currency)
     order_ttl = providers.Callable(_minutes, settings.provided.order_ttl_minutes)
+    outbox_lease = providers.Callable(_float_seconds, settings.provided.outbox_lease_seconds)
 
     # --- accounts ------------------------------------------------------------------------
     register_user = providers.Factory(
@@ -210,6 +215,7 @@ class Container(containers.DeclarativeContainer):
         mailer=mailer,
         clock=clock,
         max_attempts=settings.provided.outbox_max_attempts,
+        lease=outbox_lease,
     )
 
 
