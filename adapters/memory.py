@@ -26,6 +26,7 @@ from application.ports import (
     OrderQuery,
     OrderRepository,
     Outbox,
+    OutboxCounts,
     PaymentRepository,
     ProcessedEvents,
     ProductQuery,
@@ -51,6 +52,8 @@ class MemoryStore:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     login_failures: dict[str, list[datetime]] = field(default_factory=dict)
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
+    # message id -> (claim token, lease end), the SQL table's claim_token and lease_until.
+    outbox_leases: dict[UUID, tuple[UUID, datetime]] = field(default_factory=dict)
     products: dict[UUID, Product] = field(default_factory=dict)
     orders: dict[UUID, Order] = field(default_factory=dict)
     payments: dict[UUID, Payment] = field(default_factory=dict)
@@ -63,6 +66,7 @@ class MemoryStore:
         "refresh_tokens",
         "login_failures",
         "outbox",
+        "outbox_leases",
         "products",
         "orders",
         "payments",
@@ -251,15 +255,42 @@ class MemoryOutbox:
         """Queue."""
         self._store.outbox[message.id] = replace(message)
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Due pending messages, oldest first."""
+    async def claim_due(
+        self, now: datetime, limit: int, claim_token: UUID, lease_until: datetime
+    ) -> list[OutboxMessage]:
+        """Lease the due pending messages with a free or expired lease, oldest first."""
+        leases = self._store.outbox_leases
         due = [
             m
             for m in self._store.outbox.values()
-            if m.status is OutboxStatus.PENDING and m.next_attempt_at <= now
+            if m.status is OutboxStatus.PENDING
+            and m.next_attempt_at <= now
+            and (m.id not in leases or leases[m.id][1] <= now)
         ]
         due.sort(key=lambda m: (m.created_at, str(m.id)))
-        return [replace(m) for m in due[:limit]]
+        claimed = due[:limit]
+        for m in claimed:
+            leases[m.id] = (claim_token, lease_until)
+        return [replace(m) for m in claimed]
+
+    async def record(self, message: OutboxMessage, claim_token: UUID) -> bool:
+        """Overwrite the bookkeeping and free the lease, if the lease is still this claim's."""
+        lease = self._store.outbox_leases.get(message.id)
+        if lease is None or lease[0] != claim_token:
+            return False
+        del self._store.outbox_leases[message.id]
+        self._store.outbox[message.id] = replace(message)
+        return True
+
+    async def counts(self, now: datetime) -> OutboxCounts:
+        """Due and dead messages."""
+        messages = self._store.outbox.values()
+        return OutboxCounts(
+            due=sum(
+                m.status is OutboxStatus.PENDING and m.next_attempt_at <= now for m in messages
+            ),
+            dead=sum(m.status is OutboxStatus.DEAD for m in messages),
+        )
 
     async def update(self, message: OutboxMessage) -> None:
         """Overwrite the bookkeeping."""

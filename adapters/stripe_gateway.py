@@ -12,6 +12,7 @@ from uuid import UUID
 import httpx
 import stripe
 
+from adapters.circuit_breaker import CircuitBreaker
 from application.ports import CreatedIntent, PaymentGatewayError
 from domain.payments import InvalidWebhookSignature, PaymentEvent, PaymentEventType
 
@@ -32,6 +33,7 @@ class StripePaymentGateway:
         timeout: float = 10.0,
         max_network_retries: int = 1,
         webhook_tolerance: int = stripe.Webhook.DEFAULT_TOLERANCE,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self._api_key = api_key
         self._webhook_secret = webhook_secret
@@ -41,6 +43,7 @@ class StripePaymentGateway:
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
         self._max_network_retries = max_network_retries
         self._webhook_tolerance = webhook_tolerance
+        self._breaker = breaker or CircuitBreaker("Stripe")
         self._client: stripe.StripeClient | None = None
         self._http_client: stripe.HTTPXClient | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
@@ -55,14 +58,17 @@ class StripePaymentGateway:
     ) -> CreatedIntent:
         """Create a PaymentIntent; Stripe replays the first answer for a repeated key."""
         try:
-            intent = await self._stripe().v1.payment_intents.create_async(
-                params={
-                    "amount": amount_cents,
-                    "currency": currency.lower(),
-                    "metadata": {"order_id": str(order_id)},
-                    "automatic_payment_methods": {"enabled": True},
-                },
-                options={"idempotency_key": idempotency_key},
+            intent = await self._breaker.call(
+                lambda: self._stripe().v1.payment_intents.create_async(
+                    params={
+                        "amount": amount_cents,
+                        "currency": currency.lower(),
+                        "metadata": {"order_id": str(order_id)},
+                        "automatic_payment_methods": {"enabled": True},
+                    },
+                    options={"idempotency_key": idempotency_key},
+                ),
+                is_provider_failure,
             )
         except (stripe.StripeError, httpx.HTTPError, OSError) as exc:
             raise PaymentGatewayError(self._describe("create a payment intent", exc)) from exc
@@ -78,9 +84,12 @@ class StripePaymentGateway:
     async def refund(self, intent_id: str, amount_cents: int, idempotency_key: str) -> str:
         """Refund the intent's charge; returns Stripe's refund id."""
         try:
-            refund = await self._stripe().v1.refunds.create_async(
-                params={"payment_intent": intent_id, "amount": amount_cents},
-                options={"idempotency_key": idempotency_key},
+            refund = await self._breaker.call(
+                lambda: self._stripe().v1.refunds.create_async(
+                    params={"payment_intent": intent_id, "amount": amount_cents},
+                    options={"idempotency_key": idempotency_key},
+                ),
+                is_provider_failure,
             )
         except (stripe.StripeError, httpx.HTTPError, OSError) as exc:
             raise PaymentGatewayError(self._describe("refund a payment", exc)) from exc
@@ -112,6 +121,11 @@ class StripePaymentGateway:
         if self._http_client is not None:
             await self._http_client.close_async()  # type: ignore[no-untyped-call]
         self._client = self._http_client = self._client_loop = None
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """The breaker guarding calls to Stripe (for readiness and metrics)."""
+        return self._breaker
 
     def _stripe(self) -> stripe.StripeClient:
         # httpx's pooled connections belong to the event loop that opened them, so a gateway
@@ -147,6 +161,16 @@ class StripePaymentGateway:
         if self._api_key:
             message = message.replace(self._api_key, "***")
         return _KEY_PATTERN.sub("***", message)
+
+
+def is_provider_failure(exc: Exception) -> bool:
+    """True when Stripe is down or unreachable (network, timeout, 5xx, 429), not when it
+    answered and refused the request (a declined card, a bad parameter)."""
+    if isinstance(exc, stripe.APIConnectionError | httpx.HTTPError | OSError):
+        return True
+    if isinstance(exc, stripe.StripeError):
+        return exc.http_status is None or exc.http_status >= 500 or exc.http_status == 429
+    return True
 
 
 class _HTTPXClient(stripe.HTTPXClient):

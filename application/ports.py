@@ -127,6 +127,14 @@ class LoginAttemptLog(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox at a glance, for metrics."""
+
+    due: int
+    dead: int
+
+
 class Outbox(Protocol):
     """Emails waiting to be delivered; written in the same transaction as their cause."""
 
@@ -134,9 +142,21 @@ class Outbox(Protocol):
         """Queue a message."""
         ...
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first. On Postgres the rows are
-        locked with SKIP LOCKED so concurrent dispatchers never send one twice."""
+    async def claim_due(
+        self, now: datetime, limit: int, claim_token: UUID, lease_until: datetime
+    ) -> list[OutboxMessage]:
+        """Lease up to `limit` pending due messages to `claim_token` until `lease_until`,
+        oldest first. A message leased to another claim is skipped until its lease expires;
+        on Postgres locked rows are skipped (SKIP LOCKED), so concurrent claims never overlap."""
+        ...
+
+    async def record(self, message: OutboxMessage, claim_token: UUID) -> bool:
+        """Persist the delivery bookkeeping and free the lease, only while the message is still
+        leased to `claim_token`; whether it was (False: the lease expired and was re-claimed)."""
+        ...
+
+    async def counts(self, now: datetime) -> OutboxCounts:
+        """How many messages are due now (the backlog) and how many are dead."""
         ...
 
     async def update(self, message: OutboxMessage) -> None:

@@ -83,6 +83,11 @@ class ServiceUnavailable(DomainError):
 
     message = "A required service is unavailable"
 
+    def __init__(self, message: str | None = None, retry_after_seconds: int | None = None) -> None:
+        super().__init__(message)
+        # Set when we know when it is worth trying again (an open circuit breaker).
+        self.retry_after_seconds = retry_after_seconds
+
 
 # --- accounts -------------------------------------------------------------------------------
 

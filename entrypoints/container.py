@@ -7,6 +7,7 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.argon2_hasher import Argon2PasswordHasher
+from adapters.circuit_breaker import CircuitBreaker, GuardedMailer
 from adapters.clock import SystemClock
 from adapters.folder_mailer import FolderMailer
 from adapters.jwt_tokens import JwtAccessTokens
@@ -65,6 +66,10 @@ def _seconds(value: int) -> timedelta:
     return timedelta(seconds=value)
 
 
+def _float_seconds(value: float) -> timedelta:
+    return timedelta(seconds=value)
+
+
 def _minutes(value: int) -> timedelta:
     return timedelta(minutes=value)
 
@@ -101,7 +106,19 @@ class Container(containers.DeclarativeContainer):
         secret=settings.provided.jwt_secret,
         ttl_seconds=settings.provided.access_token_ttl_seconds,
     )
-    mailer = providers.Selector(
+    mail_breaker = providers.Singleton(
+        CircuitBreaker,
+        name="Mail",
+        failure_threshold=settings.provided.circuit_failure_threshold,
+        cooldown_seconds=settings.provided.circuit_cooldown_seconds,
+    )
+    stripe_breaker = providers.Singleton(
+        CircuitBreaker,
+        name="Stripe",
+        failure_threshold=settings.provided.circuit_failure_threshold,
+        cooldown_seconds=settings.provided.circuit_cooldown_seconds,
+    )
+    mail_transport = providers.Selector(
         settings.provided.mail_backend,
         folder=providers.Singleton(
             FolderMailer, folder=settings.provided.mail_folder, sender=settings.provided.mail_from
@@ -111,8 +128,10 @@ class Container(containers.DeclarativeContainer):
             sender=settings.provided.mail_from,
             region=settings.provided.aws_region,
             endpoint_url=settings.provided.aws_endpoint_url,
+            read_timeout=settings.provided.provider_timeout_seconds,
         ),
     )
+    mailer = providers.Singleton(GuardedMailer, mailer=mail_transport, breaker=mail_breaker)
     account_emails = providers.Singleton(AccountEmails, app_url=settings.provided.app_url)
     refresh_ttl = providers.Callable(_seconds, settings.provided.refresh_token_ttl_seconds)
     payment_gateway = providers.Selector(
@@ -123,11 +142,14 @@ class Container(containers.DeclarativeContainer):
             api_key=settings.provided.stripe_api_key,
             webhook_secret=settings.provided.stripe_webhook_secret,
             api_base=settings.provided.stripe_api_base,
+            timeout=settings.provided.provider_timeout_seconds,
+            breaker=stripe_breaker,
         ),
     )
     order_emails = providers.Singleton(OrderEmails, app_url=settings.provided.app_url)
     currency = providers.Callable(str, settings.provided.store_currency)
     order_ttl = providers.Callable(_minutes, settings.provided.order_ttl_minutes)
+    outbox_lease = providers.Callable(_float_seconds, settings.provided.outbox_lease_seconds)
 
     # --- accounts ------------------------------------------------------------------------
     register_user = providers.Factory(
@@ -210,7 +232,16 @@ class Container(containers.DeclarativeContainer):
         mailer=mailer,
         clock=clock,
         max_attempts=settings.provided.outbox_max_attempts,
+        lease=outbox_lease,
     )
+
+
+def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:
+    """The breakers in use, by provider name: mail always, Stripe when it is the provider."""
+    breakers = {"mail": container.mail_breaker()}
+    if container.settings().payment_provider == "stripe":
+        breakers["stripe"] = container.stripe_breaker()
+    return breakers
 
 
 def create_container(settings: Settings) -> Container:

@@ -59,6 +59,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     outbox_poll_seconds: float = 1.0
     outbox_max_attempts: int = 8
+    outbox_lease_seconds: float = 120.0
+    provider_timeout_seconds: float = 10.0
+    circuit_failure_threshold: int = 5
+    circuit_cooldown_seconds: float = 30.0
+    metrics_token: str = ""
     run_worker_in_process: bool = True
     var_dir: str = "var"
     store_currency: str = "USD"
@@ -248,6 +253,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=_choice(env, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
         outbox_poll_seconds=_float(env, "OUTBOX_POLL_SECONDS", 1.0),
         outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+        outbox_lease_seconds=_float(env, "OUTBOX_LEASE_SECONDS", 120.0),
+        provider_timeout_seconds=_float(env, "PROVIDER_TIMEOUT_SECONDS", 10.0),
+        circuit_failure_threshold=_int(env, "CIRCUIT_FAILURE_THRESHOLD", 5, minimum=1),
+        circuit_cooldown_seconds=_float(env, "CIRCUIT_COOLDOWN_SECONDS", 30.0),
+        metrics_token=env.get("METRICS_TOKEN") or "",
         run_worker_in_process=_bool(env, "RUN_WORKER_IN_PROCESS", True),
         var_dir=var_dir,
         store_currency=currency,

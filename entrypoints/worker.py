@@ -61,10 +61,14 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
             logger.debug("outbox_dispatch_failure_detail", exc_info=True)
         else:
             failures = 0
-            if report.attempted:
+            if report.attempted or report.released:
                 # Counts only: message bodies carry single-use tokens.
                 logger.info(
-                    "outbox_dispatched", sent=report.sent, failed=report.failed, dead=report.dead
+                    "outbox_dispatched",
+                    sent=report.sent,
+                    failed=report.failed,
+                    dead=report.dead,
+                    released=report.released,
                 )
         await _sleep_unless_stopped(stop, backoff_seconds(poll_seconds, failures))
     logger.info("outbox_worker_stopped")

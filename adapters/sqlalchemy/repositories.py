@@ -32,7 +32,7 @@ from adapters.sqlalchemy.tables import (
     users,
 )
 from application.pagination import Page
-from application.ports import UserQuery
+from application.ports import OutboxCounts, UserQuery
 from domain.accounts import OneTimeToken, RefreshToken, Role, Tier, TokenPurpose, User
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
@@ -353,6 +353,17 @@ class SqlLoginAttemptLog:
 # --- outbox ----------------------------------------------------------------------------------
 
 
+def _bookkeeping(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at,
+        "sent_at": message.sent_at,
+        "provider_message_id": message.provider_message_id,
+        "last_error": message.last_error,
+    }
+
+
 def _outbox_message(row: Row[Any]) -> OutboxMessage:
     return OutboxMessage(
         id=row.id,
@@ -395,31 +406,58 @@ class SqlOutbox:
             )
         )
 
-    async def claim_due(self, now: datetime, limit: int) -> builtins.list[OutboxMessage]:
-        """Due pending messages, oldest first; locked with SKIP LOCKED on Postgres."""
+    async def claim_due(
+        self, now: datetime, limit: int, claim_token: UUID, lease_until: datetime
+    ) -> builtins.list[OutboxMessage]:
+        """Lease due pending messages with a free or expired lease, oldest first.
+
+        Postgres skips rows another claimer has locked (SKIP LOCKED); on SQLite the unit of
+        work holds the write lock, which serialises claimers. Commit promptly: the lease, not
+        the transaction, is what keeps other dispatchers away while the messages are sent.
+        """
         stmt = (
             select(outbox)
-            .where(outbox.c.status == OutboxStatus.PENDING.value, outbox.c.next_attempt_at <= now)
+            .where(
+                outbox.c.status == OutboxStatus.PENDING.value,
+                outbox.c.next_attempt_at <= now,
+                or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+            )
             .order_by(outbox.c.created_at, outbox.c.id)
             .limit(limit)
         )
         if self._dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        return [_outbox_message(r) for r in (await self._session.execute(stmt)).all()]
+        claimed = [_outbox_message(r) for r in (await self._session.execute(stmt)).all()]
+        if claimed:
+            await self._session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([m.id for m in claimed]))
+                .values(claim_token=claim_token, lease_until=lease_until)
+            )
+        return claimed
+
+    async def record(self, message: OutboxMessage, claim_token: UUID) -> bool:
+        """Persist the bookkeeping and free the lease, if the lease is still this claim's."""
+        result = await self._session.execute(
+            update(outbox)
+            .where(outbox.c.id == message.id, outbox.c.claim_token == claim_token)
+            .values(**_bookkeeping(message), claim_token=None, lease_until=None)
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    async def counts(self, now: datetime) -> OutboxCounts:
+        """Due and dead messages, in one scan of the status index."""
+        due = func.count().filter(
+            outbox.c.status == OutboxStatus.PENDING.value, outbox.c.next_attempt_at <= now
+        )
+        dead = func.count().filter(outbox.c.status == OutboxStatus.DEAD.value)
+        row = (await self._session.execute(select(due, dead))).one()
+        return OutboxCounts(due=int(row[0]), dead=int(row[1]))
 
     async def update(self, message: OutboxMessage) -> None:
         """Persist the delivery bookkeeping."""
         await self._session.execute(
-            update(outbox)
-            .where(outbox.c.id == message.id)
-            .values(
-                status=message.status.value,
-                attempts=message.attempts,
-                next_attempt_at=message.next_attempt_at,
-                sent_at=message.sent_at,
-                provider_message_id=message.provider_message_id,
-                last_error=message.last_error,
-            )
+            update(outbox).where(outbox.c.id == message.id).values(**_bookkeeping(message))
         )
 
     async def get(self, message_id: UUID) -> OutboxMessage | None:

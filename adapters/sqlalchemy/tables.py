@@ -158,6 +158,10 @@ outbox = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("provider_message_id", String(255), nullable=True),
     Column("last_error", Text(), nullable=True),
+    # The dispatcher that holds the message while it sends it, and until when: a dispatcher
+    # killed mid-send leaves a lease that simply expires, and the message is claimed again.
+    Column("claim_token", Uuid(), nullable=True),
+    Column("lease_until", UTCDateTime(), nullable=True),
     # The dispatcher asks for "pending and due"; status leads, so it also serves status alone.
     Index(None, "status", "next_attempt_at"),
 )

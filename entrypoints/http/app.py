@@ -18,6 +18,7 @@ from entrypoints.container import Container, close_container
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import build_health_controller
 from entrypoints.http.controllers.me import MeController
+from entrypoints.http.controllers.metrics import build_metrics_handler
 from entrypoints.http.controllers.orders import OrdersController
 from entrypoints.http.controllers.products import ProductsController
 from entrypoints.http.controllers.sandbox import SandboxController
@@ -109,7 +110,12 @@ def create_app(
     api = Router(path=API_PREFIX, route_handlers=controllers)
     app = HexashopApp(
         state=State({CONTAINER_KEY: container}),
-        route_handlers=[api, build_health_controller(container), api_docs],
+        route_handlers=[
+            api,
+            build_health_controller(container),
+            build_metrics_handler(container),
+            api_docs,
+        ],
         dependencies=build_dependencies(container),
         exception_handlers={Exception: handle_exception},
         cors_config=_cors(settings.cors_origins),

@@ -132,6 +132,9 @@ def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Respo
         errors = [FieldErrorBody(field=wire_name(e.field), message=e.message) for e in exc.errors]
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
+    if isinstance(exc, ServiceUnavailable) and exc.retry_after_seconds is not None:
+        # An open circuit breaker knows when its next probe is due.
+        headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
     return error_response(request, status, exc.message, errors, headers)
 
 

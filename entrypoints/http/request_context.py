@@ -16,6 +16,8 @@ from typing import Any
 
 import structlog
 
+from entrypoints.metrics import record_request
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _STATE_KEY = "request_id"
 _USER_KEY = "user_id"
@@ -84,6 +86,13 @@ async def track_request(
         try:
             await app(scope, receive, send_with_id)
         finally:
+            # Litestar puts the matched route's template in the scope; unmatched paths have none.
+            record_request(
+                scope.get("method") or "",
+                scope.get("path_template"),
+                status,
+                time.perf_counter() - started,
+            )
             if _access_level.isEnabledFor(logging.INFO):
                 _log_access(scope, status, started)
 

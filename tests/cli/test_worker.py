@@ -68,7 +68,14 @@ async def test_worker_logs_counts_but_never_the_error_text_or_content():
     dispatched = [entry for entry in logs if entry["event"] == "outbox_dispatched"]
     failed = [entry for entry in logs if entry["event"] == "outbox_dispatch_failed"]
     assert dispatched == [
-        {"event": "outbox_dispatched", "log_level": "info", "sent": 2, "failed": 0, "dead": 1}
+        {
+            "event": "outbox_dispatched",
+            "log_level": "info",
+            "sent": 2,
+            "failed": 0,
+            "dead": 1,
+            "released": 0,
+        }
     ]
     assert failed[0]["error_type"] == "MailDeliveryError"
     assert "ana@example.com" not in repr(logs)

@@ -117,7 +117,11 @@ async def test_readiness_is_ok_when_database_and_mail_answer(client: Client) -> 
     response = await client.get("/health/ready")
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "mail": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "mail": "ok"},
+        "circuits": {"mail": "closed"},
+    }
 
 
 async def test_readiness_is_503_naming_mail_when_mail_is_down(

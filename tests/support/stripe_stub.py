@@ -5,7 +5,8 @@ contract tests. It answers `POST /v1/payment_intents`, `POST /v1/refunds` and `G
 with the objects of `tests/fixtures/stripe/fixtures3.json` (the file stripe-mock serves),
 overriding the fields the request decides; records every request; replays the first answer for a
 repeated `Idempotency-Key` (and refuses the key with other parameters), like Stripe; and can be
-told to fail the next requests with Stripe's error shape.
+told to fail the next requests with Stripe's error shape, or to hang before answering them
+(longer than any client timeout under test).
 
 Import the fixture into a test module explicitly:
 
@@ -99,6 +100,10 @@ class StripeStub:
         self._requests: list[RecordedRequest] = []
         self._replays: dict[str, _Replay] = {}
         self._failures: list[_Failure] = []
+        self._hangs = 0
+        self._hang_seconds = 0.0
+        # Set on shutdown, so a hanging handler thread lets the server stop at once.
+        self.stopping = threading.Event()
         self._lock = threading.Lock()
 
     @property
@@ -128,6 +133,11 @@ class StripeStub:
         with self._lock:
             self._failures.append(_Failure(status, {"error": error}, should_retry, times))
 
+    def hang_next(self, seconds: float = 30.0, *, times: int = 1) -> None:
+        """Hold the next `times` API requests for `seconds` before answering them normally."""
+        with self._lock:
+            self._hangs, self._hang_seconds = times, seconds
+
     def decline_next(self) -> None:
         """Answer the next request with a 402 card_error, as Stripe does for a declined card."""
         self.fail_next(
@@ -144,6 +154,11 @@ class StripeStub:
         request = RecordedRequest(method, path, form, headers)
         with self._lock:
             self._requests.append(request)
+            hang = self._hang_seconds if self._hangs > 0 else 0.0
+            self._hangs = max(0, self._hangs - 1)
+        if hang:
+            self.stopping.wait(hang)
+        with self._lock:
             failure = self._take_failure()
             if failure is not None:
                 return failure
@@ -337,6 +352,7 @@ def running_stripe_stub(api_key: str = STUB_API_KEY) -> Iterator[StripeStub]:
     try:
         yield stub
     finally:
+        stub.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join()

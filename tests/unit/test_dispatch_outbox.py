@@ -1,5 +1,6 @@
 """Delivering queued emails: success, retries with backoff during an outage, dead letters."""
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from use_case_kit import Kit
 
 from application.accounts.commands import RegisterUserCommand
 from application.messaging.dispatch_outbox import DispatchReport
+from domain.errors import ServiceUnavailable
 from domain.messages import OutboxStatus
 
 
@@ -121,3 +123,98 @@ async def test_a_pass_handles_at_most_one_batch(kit: Kit):
     assert (first.sent, second.sent) == (2, 1)
     # Oldest first, so no message starves behind newer ones.
     assert [m.to for m in kit.mailer.sent] == [f"user{i}@example.com" for i in range(3)]
+
+
+class _MailerAssertingNoTransaction:
+    """Fails the test if any unit of work (the store lock) is held while it sends."""
+
+    def __init__(self, kit: Kit) -> None:
+        self._kit = kit
+        self.sent: list[str] = []
+
+    async def send(self, message):
+        assert not self._kit.store.lock.locked(), "a transaction is open during a send"
+        self.sent.append(message.to)
+        return f"checked-{len(self.sent)}"
+
+    async def check(self):
+        return None
+
+
+async def test_no_transaction_is_open_while_the_mailer_sends(kit: Kit):
+    for i in range(3):
+        await queue_verification_email(kit, f"user{i}@example.com")
+    mailer = _MailerAssertingNoTransaction(kit)
+
+    report = await kit.dispatch_outbox(mailer=mailer)()
+
+    assert report == DispatchReport(sent=3)
+    assert len(mailer.sent) == 3
+    assert [m.status for m in kit.outbox()] == [OutboxStatus.SENT] * 3
+
+
+async def test_a_batch_left_by_a_dead_dispatcher_is_sent_once_its_lease_expires(kit: Kit):
+    for i in range(2):
+        await queue_verification_email(kit, f"user{i}@example.com")
+
+    class DiesMidBatch:
+        async def send(self, message):
+            raise SystemExit  # stands for kill -9: nothing after this runs
+
+        async def check(self):
+            return None
+
+    lease = timedelta(seconds=30)
+    with contextlib.suppress(SystemExit):
+        await kit.dispatch_outbox(mailer=DiesMidBatch(), lease=lease)()
+    still_leased = await kit.dispatch_outbox(lease=lease)()
+    kit.clock.advance(lease)
+    after_expiry = await kit.dispatch_outbox(lease=lease)()
+
+    assert still_leased == DispatchReport()
+    assert after_expiry == DispatchReport(sent=2)
+    assert sorted(m.to for m in kit.mailer.sent) == ["user0@example.com", "user1@example.com"]
+
+
+async def test_no_send_starts_once_half_the_lease_is_gone(kit: Kit):
+    for i in range(3):
+        await queue_verification_email(kit, f"user{i}@example.com")
+        kit.clock.advance(timedelta(seconds=1))  # a definite oldest-first order
+    lease = timedelta(seconds=60)
+    real_send = kit.mailer.send
+
+    async def slow_send(message):
+        kit.clock.advance(timedelta(seconds=20))
+        return await real_send(message)
+
+    kit.mailer.send = slow_send
+
+    report = await kit.dispatch_outbox(lease=lease)()
+
+    # 0 s and 20 s are in the first half; at 40 s the last message is handed back unsent.
+    assert report == DispatchReport(sent=2, released=1)
+    assert [m.status for m in kit.outbox()] == [
+        OutboxStatus.SENT,
+        OutboxStatus.SENT,
+        OutboxStatus.PENDING,
+    ]
+    assert kit.outbox()[2].attempts == 0
+    assert (await kit.dispatch_outbox(lease=lease)()).sent == 1
+
+
+async def test_an_open_mail_breaker_leaves_the_messages_due_and_unattempted(kit: Kit):
+    for i in range(2):
+        await queue_verification_email(kit, f"user{i}@example.com")
+
+    class OpenBreaker:
+        async def send(self, message):
+            raise ServiceUnavailable("Mail is unavailable", retry_after_seconds=30)
+
+        async def check(self):
+            return None
+
+    report = await kit.dispatch_outbox(mailer=OpenBreaker())()
+
+    assert report == DispatchReport(released=2)
+    assert [(m.status, m.attempts) for m in kit.outbox()] == [(OutboxStatus.PENDING, 0)] * 2
+    assert (await kit.dispatch_outbox()()).sent == 2

@@ -104,3 +104,35 @@ def test_with_one_cpu_hashing_may_run_on_it(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_bad_password_hash_cpu_list_stops_start_up_naming_the_variable(raw: str) -> None:
     with pytest.raises(SettingsError, match="PASSWORD_HASH_CPUS"):
         load_settings({**_BASE, "PASSWORD_HASH_CPUS": raw})
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("OUTBOX_LEASE_SECONDS", "0"),
+        ("OUTBOX_LEASE_SECONDS", "soon"),
+        ("PROVIDER_TIMEOUT_SECONDS", "-1"),
+        ("CIRCUIT_FAILURE_THRESHOLD", "0"),
+        ("CIRCUIT_COOLDOWN_SECONDS", "x"),
+    ],
+)
+def test_a_bad_resilience_setting_stops_start_up_naming_the_variable(name: str, raw: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({**_BASE, name: raw})
+
+
+def test_resilience_settings_are_read() -> None:
+    settings = load_settings(
+        {
+            **_BASE,
+            "OUTBOX_LEASE_SECONDS": "30",
+            "PROVIDER_TIMEOUT_SECONDS": "4.5",
+            "CIRCUIT_FAILURE_THRESHOLD": "3",
+            "CIRCUIT_COOLDOWN_SECONDS": "10",
+            "METRICS_TOKEN": "scrape-secret",
+        }
+    )
+
+    assert (settings.outbox_lease_seconds, settings.provider_timeout_seconds) == (30.0, 4.5)
+    assert (settings.circuit_failure_threshold, settings.circuit_cooldown_seconds) == (3, 10.0)
+    assert settings.metrics_token == "scrape-secret"

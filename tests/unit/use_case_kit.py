@@ -30,8 +30,8 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.update_profile import UpdateProfile
 from application.accounts.update_user import UpdateUser
 from application.accounts.verify_email import VerifyEmail
-from application.messaging.dispatch_outbox import DispatchOutbox
-from application.ports import AccessTokens
+from application.messaging.dispatch_outbox import DEFAULT_LEASE, DispatchOutbox
+from application.ports import AccessTokens, Mailer
 from domain.accounts import AccessClaims, Role, Tier, User
 from domain.errors import InvalidAccessToken
 from domain.messages import OutboxMessage
@@ -215,14 +215,21 @@ class Kit:
         """DeleteUser."""
         return DeleteUser(uow=self.uow(), clock=self.clock)
 
-    def dispatch_outbox(self, max_attempts: int = 3, batch_size: int = 50) -> DispatchOutbox:
+    def dispatch_outbox(
+        self,
+        max_attempts: int = 3,
+        batch_size: int = 50,
+        mailer: Mailer | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> DispatchOutbox:
         """DispatchOutbox."""
         return DispatchOutbox(
             uow=self.uow(),
-            mailer=self.mailer,
+            mailer=mailer or self.mailer,
             clock=self.clock,
             max_attempts=max_attempts,
             batch_size=batch_size,
+            lease=lease,
         )
 
     # --- inspecting committed state --------------------------------------------------------

@@ -13,7 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from entrypoints.container import Container
+from entrypoints.container import Container, circuit_breakers
 from entrypoints.http.errors import DEFAULT_MESSAGES, error_name
 from entrypoints.http.request_context import request_id_of
 
@@ -34,6 +34,9 @@ class ReadyResponse(msgspec.Struct, rename="camel", omit_defaults=True):
 
     status: str
     checks: dict[str, str]
+    # Each provider's circuit breaker: closed, open or half_open. An open one is named here
+    # without failing readiness: a payment outage should not take the catalog out of rotation.
+    circuits: dict[str, str] = msgspec.field(default_factory=dict)
     error: str | None = None
     message: str | None = None
     status_code: int | None = None
@@ -84,7 +87,8 @@ def build_health_controller(container: Container) -> type[Controller]:
             "/ready",
             summary="Readiness",
             description="200 when the database and mail transport can be reached; else 503 "
-            "with the failing check named in `checks`.",
+            "with the failing check named in `checks`. `circuits` gives each provider's "
+            "circuit breaker; an open one makes the status `degraded` (still 200).",
             responses={
                 503: ResponseSpec(
                     data_container=ReadyResponse,
@@ -98,12 +102,18 @@ def build_health_controller(container: Container) -> type[Controller]:
             checks = _readiness_checks(container)
             results = await asyncio.gather(*(_run_check(n, c) for n, c in checks.items()))
             states = dict(zip(checks, results, strict=True))
+            circuits = {name: b.state.value for name, b in circuit_breakers(container).items()}
             failing = [name for name, state in states.items() if state != "ok"]
             if not failing:
-                return Response(ReadyResponse(status="ok", checks=states), status_code=200)
+                degraded = any(state != "closed" for state in circuits.values())
+                body = ReadyResponse(
+                    status="degraded" if degraded else "ok", checks=states, circuits=circuits
+                )
+                return Response(body, status_code=200)
             body = ReadyResponse(
                 status="unavailable",
                 checks=states,
+                circuits=circuits,
                 error=error_name(503),
                 message=f"{DEFAULT_MESSAGES[503]}: {', '.join(failing)}",
                 status_code=503,
