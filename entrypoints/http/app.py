@@ -26,6 +26,7 @@ from entrypoints.http.controllers.webhooks import WebhooksController
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
+from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 
 API_PREFIX = "/api/v1"
@@ -33,12 +34,19 @@ LifespanHook = Callable[..., Any]
 
 
 class HexashopApp(Litestar):
-    """Litestar with request tracking around everything, unmatched routes included."""
+    """Litestar with request tracking around everything, unmatched routes included, and the
+    rate limiter inside it (so a 429 carries a request id and is logged too)."""
+
+    def __init__(self, *, rate_limiter: RateLimiter | None = None, **config: Any) -> None:
+        super().__init__(**config)
+        self.rate_limiter = rate_limiter
+        serve: Any = super().__call__
+        self._serve_http = rate_limiter.wrap(serve) if rate_limiter else serve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         """Give HTTP requests an id and an access-log line; pass anything else through."""
         if scope["type"] == ScopeType.HTTP:
-            await track_request(scope, receive, send, super().__call__)  # type: ignore[arg-type]
+            await track_request(scope, receive, send, self._serve_http)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
 
@@ -56,7 +64,13 @@ def _cors(origins: Sequence[str]) -> CORSConfig | None:
         allow_origins=list(origins),
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER, "Idempotency-Key"],
-        expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+        expose_headers=[
+            REQUEST_ID_HEADER,
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+        ],
     )
 
 
@@ -83,7 +97,13 @@ def create_app(
         # Anyone could mark any order paid through these: they exist only without Stripe.
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
+    limiter = (
+        build_rate_limiter(settings, container.access_tokens(), container.clock())
+        if settings.rate_limit_enabled
+        else None
+    )
     return HexashopApp(
+        rate_limiter=limiter,
         state=State({CONTAINER_KEY: container}),
         route_handlers=[api, build_health_controller(container), api_docs],
         dependencies=build_dependencies(container),
