@@ -49,5 +49,5 @@ def record_request(method: str, route: str | None, status: int, seconds: float) 
 
 
 def record_rate_limit_refusal(policy: str) -> None:
-    """Count one request a rate-limit `policy` (e.g. "auth", "api") refused."""
+    """Count one request a rate-limit `policy` (e.g. "auth", "default") refused."""
     RATE_LIMIT_REFUSALS.labels(policy).inc()

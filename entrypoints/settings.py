@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
+from limits import parse as parse_rate_limit
 
 from adapters.argon2_hasher import PRIORITIES as HASHING_PRIORITIES
 
@@ -73,6 +74,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     stripe_api_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str | None = None
+    rate_limit_enabled: bool = True
+    # The `limits` syntax ("300/minute"), validated by load_settings.
+    rate_limit_default: str = "300/minute"
+    rate_limit_auth: str = "20/minute"
+    rate_limit_key_prefix: str = "hexashop-rate-limit"
+    # redis:// or rediss://; None keeps rate-limit counters in process memory.
+    redis_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -181,6 +189,25 @@ def _password_hash_cpus(env: Mapping[str, str]) -> frozenset[int] | None:
     return cpus
 
 
+def _rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate in the `limits` syntax such as `300/minute`: one positive amount per period."""
+    raw = (env.get(name) or default).strip()
+    try:
+        amount = parse_rate_limit(raw).amount
+    except ValueError:
+        amount = 0
+    if amount < 1 or ";" in raw or "," in raw:
+        raise SettingsError(f"{name} must be a rate such as 300/minute or 20/second, got {raw!r}")
+    return raw
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("REDIS_URL") or "").strip()
+    if raw and not raw.startswith(("redis://", "rediss://")):
+        raise SettingsError(f"REDIS_URL must start with redis:// or rediss://, got {raw!r}")
+    return raw or None
+
+
 def _dev_jwt_secret(var_dir: Path) -> str:
     """Generate a development signing key once and keep it under var/ across restarts."""
     path = var_dir / "jwt_secret"
@@ -267,4 +294,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_api_key=stripe_api_key,
         stripe_webhook_secret=stripe_webhook_secret,
         stripe_api_base=env.get("STRIPE_API_BASE") or None,
+        rate_limit_enabled=_bool(env, "RATE_LIMIT_ENABLED", True),
+        rate_limit_default=_rate_limit(env, "RATE_LIMIT_DEFAULT", "300/minute"),
+        rate_limit_auth=_rate_limit(env, "RATE_LIMIT_AUTH", "20/minute"),
+        rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "hexashop-rate-limit",
+        redis_url=_redis_url(env),
     )

@@ -10,6 +10,7 @@ import pytest
 from adapters.sqlalchemy.migrate import upgrade_database, upgrade_database_async
 from tests.support.databases import sqlite_url
 from tests.support.postgres import run_in_fresh_loop, throwaway_database_sync
+from tests.support.redis import delete_prefix, redis_url, unique_prefix
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,17 @@ def migrated_postgres_url() -> Iterator[str]:
     with throwaway_database_sync("hexashop_test") as url:
         run_in_fresh_loop(lambda: upgrade_database_async(url))
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    """The test Redis; fails (never skips) when it is unreachable."""
+    return redis_url()
+
+
+@pytest.fixture
+def redis_prefix(redis_server_url: str) -> Iterator[str]:
+    """A key prefix of this test's own on the test Redis, emptied afterwards."""
+    prefix = unique_prefix()
+    yield prefix
+    delete_prefix(redis_server_url, prefix)

@@ -28,6 +28,7 @@ from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.docs import OfflineSwaggerPlugin, api_docs
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
+from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 from entrypoints.http.security_headers import SecurityHeaders
 
@@ -36,16 +37,27 @@ LifespanHook = Callable[..., Any]
 
 
 class HexashopApp(Litestar):
-    """Litestar with request ids, security headers and access logs on every response."""
+    """Litestar with request ids, security headers and access logs on every response, unmatched
+    routes included, and the rate limiter inside them (so a 429 carries them too)."""
 
-    security_headers = SecurityHeaders(production=False)
+    def __init__(
+        self,
+        *,
+        rate_limiter: RateLimiter | None = None,
+        security_headers: SecurityHeaders | None = None,
+        **config: Any,
+    ) -> None:
+        super().__init__(**config)
+        self.rate_limiter = rate_limiter
+        self.security_headers = security_headers or SecurityHeaders(production=False)
+        serve: Any = super().__call__
+        self._serve_http = rate_limiter.wrap(serve) if rate_limiter else serve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         """Track HTTP requests and add their security headers; pass anything else through."""
         if scope["type"] == ScopeType.HTTP:
-            app = super().__call__
             add_headers = self.security_headers.add_to
-            await track_request(scope, receive, send, app, add_headers)  # type: ignore[arg-type]
+            await track_request(scope, receive, send, self._serve_http, add_headers)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
 
@@ -81,7 +93,13 @@ def _cors(origins: Sequence[str]) -> CORSConfig | None:
         allow_origins=list(origins),
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER, "Idempotency-Key"],
-        expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
+        expose_headers=[
+            REQUEST_ID_HEADER,
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+        ],
     )
 
 
@@ -108,7 +126,14 @@ def create_app(
         # Anyone could mark any order paid through these: they exist only without Stripe.
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
+    limiter = (
+        build_rate_limiter(settings, container.access_tokens(), container.clock())
+        if settings.rate_limit_enabled
+        else None
+    )
     app = HexashopApp(
+        rate_limiter=limiter,
+        security_headers=SecurityHeaders(production=settings.is_production),
         state=State({CONTAINER_KEY: container}),
         route_handlers=[
             api,
@@ -142,6 +167,5 @@ def create_app(
         ),
         debug=False,
     )
-    app.security_headers = SecurityHeaders(production=settings.is_production)
     app.before_send.append(ensure_async_callable(_allow_every_method(app)))
     return app

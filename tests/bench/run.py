@@ -43,6 +43,7 @@ import httpx
 
 if TYPE_CHECKING:
     from tests.bench.shop import ShopReport
+    from tests.bench.switches import SwitchReport
 
 # Under `python -m` this module is __main__: register it under its name too, so tests.bench.shop
 # (which imports from it) shares its classes instead of loading a second copy.
@@ -347,6 +348,7 @@ class Report:
     # p99 of every health round, idle and under logins, in the order they ran.
     health_rounds: list[dict[str, float]] = field(default_factory=list)
     shop: ShopReport | None = None  # catalog and orders, see tests/bench/shop.py
+    switches: list[SwitchReport] = field(default_factory=list)  # see tests/bench/switches.py
     targets: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -543,6 +545,8 @@ def server_env(dsn: str, port: int, var_dir: Path) -> dict[str, str]:
         "VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
         "RUN_WORKER_IN_PROCESS": "true",
+        # Off, so /me at -c32 is not refused; tests/bench/switches.py measures it on vs off.
+        "RATE_LIMIT_ENABLED": "false",
     }
 
 
@@ -590,7 +594,7 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
-    from tests.bench import shop
+    from tests.bench import shop, switches
 
     rows = [
         (
@@ -614,6 +618,7 @@ def evaluate(report: Report) -> None:
             TARGET_HEALTH_RATIO,
         ),
         *shop.target_rows(report.shop),
+        *switches.target_rows(report.switches),
     ]
     report.targets = []
     for name, value, op, target in rows:
@@ -634,7 +639,7 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 def render(report: Report) -> str:
     """The human-readable report."""
-    from tests.bench import shop
+    from tests.bench import shop, switches
 
     lines = [
         "",
@@ -654,6 +659,7 @@ def render(report: Report) -> str:
         ),
         (f"POST /auth/login background (-c{LOGIN_LOAD_CONNECTIONS})", report.login_under_load),
         *shop.scenario_rows(report.shop),
+        *switches.scenario_rows(report.switches),
     ]
     for label, res in scenarios:
         if res is None:
@@ -681,6 +687,7 @@ def render(report: Report) -> str:
             f"{r['idle_p99_ms']:.2f} / {r['loaded_p99_ms']:.2f} ms" for r in report.health_rounds
         ),
         *shop.summary_lines(report.shop),
+        *switches.summary_lines(report.switches),
         "",
         f"{'target':<44}{'value':>8}{'goal':>10}   result",
     ]
@@ -721,7 +728,9 @@ def check_results(report: Report) -> None:
 
 
 def run(report: Report) -> None:
-    """Set everything up, measure, tear everything down."""
+    """Set everything up, measure, tear everything down (BENCH_ONLY=switches: only the
+    on/off measurements of tests/bench/switches.py)."""
+    only_switches = os.environ.get("BENCH_ONLY") == "switches"
     wrk = ensure_wrk()
     report.machine["wrk"] = (
         subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
@@ -764,18 +773,21 @@ def run(report: Report) -> None:
         base_bare = f"http://127.0.0.1:{bare_port}"
         _wait_bare(bare, base_bare, token)
 
-        print("measuring GET /me ...", flush=True)
-        measure_me(wrk, base_real, base_bare, token, report)
-        if os.environ.get("BENCH_PROFILE"):
-            profile_me(wrk, real, base_real, token)
-        bare.stop()  # it must not share the CPU with the remaining measurements
-        print("measuring login ...", flush=True)
-        measure_login(base_real, dsn, email, report)
-        print("measuring /health/live ...", flush=True)
-        measure_health(wrk, base_real, health_path, email, report)
-        from tests.bench import shop
+        from tests.bench import shop, switches
 
-        shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
+        if not only_switches:
+            print("measuring GET /me ...", flush=True)
+            measure_me(wrk, base_real, base_bare, token, report)
+            if os.environ.get("BENCH_PROFILE"):
+                profile_me(wrk, real, base_real, token)
+        bare.stop()  # it must not share the CPU with the remaining measurements
+        if not only_switches:
+            print("measuring login ...", flush=True)
+            measure_login(base_real, dsn, email, report)
+            print("measuring /health/live ...", flush=True)
+            measure_health(wrk, base_real, health_path, email, report)
+            shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
+        switches.measure(wrk, tmp, server_cmd, env, token, report)
         check_results(report)
         print("stopping processes and dropping the database ...", flush=True)
 

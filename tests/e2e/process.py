@@ -38,6 +38,11 @@ CONFIG_VARS = (
     "METRICS_TOKEN",
     "ORDER_TTL_MINUTES",
     "ORDER_EXPIRY_INTERVAL_SECONDS",
+    "RATE_LIMIT_ENABLED",
+    "RATE_LIMIT_DEFAULT",
+    "RATE_LIMIT_AUTH",
+    "RATE_LIMIT_KEY_PREFIX",
+    "REDIS_URL",
 )
 
 
@@ -49,8 +54,10 @@ def free_port() -> int:
 
 
 def process_env(**overrides: str) -> dict[str, str]:
-    """This environment minus the shop's settings, plus `overrides`."""
+    """This environment minus the shop's settings, plus `overrides` (the rate limit is off
+    unless they switch it on: the flows log in more often than a client would)."""
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    env["RATE_LIMIT_ENABLED"] = "false"
     # Import the code under test wherever the process runs from, installed or not.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return {**env, **overrides}

@@ -136,3 +136,46 @@ def test_resilience_settings_are_read() -> None:
     assert (settings.outbox_lease_seconds, settings.provider_timeout_seconds) == (30.0, 4.5)
     assert (settings.circuit_failure_threshold, settings.circuit_cooldown_seconds) == (3, 10.0)
     assert settings.metrics_token == "scrape-secret"
+def test_rate_limits_default_to_the_contract_and_memory() -> None:
+    settings = load_settings(_BASE)
+
+    assert settings.rate_limit_enabled is True
+    assert (settings.rate_limit_default, settings.rate_limit_auth) == ("300/minute", "20/minute")
+    assert settings.redis_url is None
+
+
+def test_rate_limit_settings_are_read() -> None:
+    env = {
+        **_BASE,
+        "RATE_LIMIT_ENABLED": "false",
+        "RATE_LIMIT_DEFAULT": "1000/hour",
+        "RATE_LIMIT_AUTH": "5 per minute",
+        "RATE_LIMIT_KEY_PREFIX": "shop-a",
+        "REDIS_URL": "redis://127.0.0.1:6379/2",
+    }
+    settings = load_settings(env)
+
+    assert settings.rate_limit_enabled is False
+    assert (settings.rate_limit_default, settings.rate_limit_auth) == ("1000/hour", "5 per minute")
+    assert (settings.rate_limit_key_prefix, settings.redis_url) == (
+        "shop-a",
+        "redis://127.0.0.1:6379/2",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("RATE_LIMIT_DEFAULT", "lots"),
+        ("RATE_LIMIT_DEFAULT", "0/minute"),
+        ("RATE_LIMIT_AUTH", "20/fortnight"),
+        ("RATE_LIMIT_AUTH", "5/minute;1/second"),
+        ("RATE_LIMIT_ENABLED", "maybe"),
+        ("REDIS_URL", "127.0.0.1:6379"),
+    ],
+)
+def test_bad_rate_limit_settings_stop_startup_naming_the_variable(name: str, raw: str) -> None:
+    with pytest.raises(SettingsError, match=name) as caught:
+        load_settings({**_BASE, name: raw})
+
+    assert "\n" not in str(caught.value)

@@ -136,6 +136,8 @@ def spec_settings(**overrides: Any) -> Settings:
         "app_url": "http://shop.test",
         "run_worker_in_process": False,
         "database_url": "sqlite+aiosqlite:///:memory:",
+        # Scenarios log in many times from one address; the HTTP rate limit has its own tests.
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(**values)

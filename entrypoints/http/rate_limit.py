@@ -1,0 +1,256 @@
+"""Per-caller rate limits on /api/v1 (docs/api.md "Limits and headers on every route").
+
+An ASGI wrapper rather than Litestar middleware, so unknown /api/v1 paths are counted too and a
+refusal never reaches routing. Counting is `limits`' sliding window counter: a constant amount
+of state per caller, and in Redis one Lua script per hit, atomic across every replica.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import msgspec
+import structlog
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+
+from application.ports import AccessTokens, Clock
+from domain.errors import AuthenticationFailed
+from entrypoints.http.dependencies import bearer_token
+from entrypoints.http.errors import DEFAULT_MESSAGES, error_name
+from entrypoints.http.request_context import ASGIApp, Message, Receive, Scope, Send, request_id_of
+from entrypoints.http.schemas.common import ErrorBody
+from entrypoints.metrics import record_rate_limit_refusal
+from entrypoints.settings import Settings
+
+logger = structlog.get_logger("hexashop.rate_limit")
+
+API_PREFIX = "/api/v1"
+_API_PATHS = API_PREFIX + "/"
+_AUTH_PREFIX = API_PREFIX + "/auth/"
+_SLASHES = re.compile(r"//+")
+# While the storage is unreachable requests pass uncounted; it is tried again this often, so
+# an outage costs one failed round trip a second rather than one per request.
+_RETRY_STORAGE_SECONDS = 1.0
+# A hung Redis must not hang requests: its calls give up after this long.
+_REDIS_TIMEOUT_SECONDS = 0.5
+# Verified tokens remembered (token -> user id, expiry) so a caller's JWT is checked once, not
+# on every request; cleared when full, which only costs re-verifying.
+_MAX_KNOWN_TOKENS = 4096
+# How often expired in-memory counters are dropped; each sweep visits every caller's counters.
+_SWEEP_SECONDS = 10.0
+_ERRORS = (StorageError, OSError, TimeoutError)
+
+Headers = list[tuple[bytes, bytes]]
+
+
+def memory_storage() -> MemoryStorage:
+    """limits' memory storage, dropping expired counters every few seconds: the library starts
+    a sweep of every caller's counters after each hit, which made a request cost O(callers)
+    (5 ms each with 10,000 callers). Patched on the instance, because a subclass would wrap
+    every storage method in one more error-translating layer."""
+    storage = MemoryStorage(wrap_exceptions=True)
+    sweep = storage._MemoryStorage__schedule_expiry  # type: ignore[attr-defined]
+    next_sweep = 0.0
+
+    async def schedule_sweep() -> None:
+        nonlocal next_sweep
+        now = time.monotonic()
+        if now >= next_sweep:
+            next_sweep = now + _SWEEP_SECONDS
+            await sweep()
+
+    # Shadows the name-mangled private method `MemoryStorage.__schedule_expiry`.
+    storage._MemoryStorage__schedule_expiry = schedule_sweep  # type: ignore[attr-defined]
+    return storage
+
+
+class Policy(NamedTuple):
+    """A named limit, e.g. `auth`: 20 requests a minute."""
+
+    name: str
+    rate: RateLimitItem
+
+
+def build_storage(settings: Settings) -> Storage:
+    """Redis when REDIS_URL is set (shared by every replica), else this process's memory."""
+    if settings.redis_url:
+        return RedisStorage(
+            f"async+{settings.redis_url}",
+            implementation="redispy",  # limits defaults to coredis; redis-py is what we ship
+            key_prefix=settings.rate_limit_key_prefix,
+            wrap_exceptions=True,
+            socket_timeout=_REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+        )
+    return memory_storage()
+
+
+class CallerKeys:
+    """Who a request counts against: its user when the bearer token verifies, else its
+    address. Only the signature and expiry are checked (no database read): a forged or expired
+    token falls back to the address, so no one can spend another user's allowance."""
+
+    def __init__(self, access_tokens: AccessTokens, clock: Clock) -> None:
+        self._access_tokens = access_tokens
+        self._clock = clock
+        self._known: dict[str, tuple[str, float]] = {}
+
+    def __call__(self, scope: Scope) -> str:
+        """`user:<id>` or `ip:<address>`."""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                user = self._user(value.decode("latin-1"))
+                if user is not None:
+                    return user
+                break
+        client = scope.get("client")
+        return f"ip:{client[0] if client else 'unknown'}"
+
+    def _user(self, authorization: str) -> str | None:
+        try:
+            token = bearer_token(authorization)
+        except AuthenticationFailed:
+            return None
+        now = self._clock.now()
+        known = self._known.get(token)
+        if known is not None and now.timestamp() < known[1]:
+            return known[0]
+        try:
+            claims = self._access_tokens.decode(token, now)
+        except AuthenticationFailed:
+            return None
+        if len(self._known) >= _MAX_KNOWN_TOKENS:
+            self._known.clear()
+        user = f"user:{claims.user_id}"
+        self._known[token] = (user, claims.expires_at.timestamp())
+        return user
+
+
+class RateLimiter:
+    """Wraps the app: counts each /api/v1 request against its policy, adds the RateLimit
+    headers, and answers 429 itself when the caller is over the limit."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        caller: Callable[[Scope], str],
+        default: str = "300/minute",
+        auth: str = "20/minute",
+    ) -> None:
+        self._storage = storage
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
+        self._caller = caller
+        self._default = Policy("default", parse(default))
+        self._auth = Policy("auth", parse(auth))
+        self._refusals = {self._default.name: 0, self._auth.name: 0}
+        self._storage_back_at = 0.0
+
+    def refusals(self) -> dict[str, int]:
+        """Requests refused so far, per policy name (for metrics)."""
+        return dict(self._refusals)
+
+    def policy_for(self, path: str) -> Policy | None:
+        """The policy limiting `path`; None for routes outside /api/v1 (health, docs...)."""
+        if "//" in path:  # so "/api/v1//auth/login" cannot dodge the auth policy
+            path = _SLASHES.sub("/", path)
+        if path.startswith(_AUTH_PREFIX):
+            return self._auth
+        if path.startswith(_API_PATHS) or path == API_PREFIX:
+            return self._default
+        return None
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        """`app` behind this limiter."""
+
+        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
+            policy = self.policy_for(scope["path"])
+            counted = None if policy is None else await self._count(policy, scope)
+            if counted is None:  # not limited, or the storage is unreachable (fail open)
+                await app(scope, receive, send)
+                return
+            allowed, headers = counted
+            if allowed:
+                await app(scope, receive, _with_headers(send, headers))
+                return
+            assert policy is not None
+            self._refusals[policy.name] += 1
+            record_rate_limit_refusal(policy.name)
+            await _refuse(scope, send, headers)
+
+        return limited
+
+    async def _count(self, policy: Policy, scope: Scope) -> tuple[bool, Headers] | None:
+        if self._storage_back_at and time.monotonic() < self._storage_back_at:
+            return None
+        caller = self._caller(scope)
+        try:
+            allowed = await self._strategy.hit(policy.rate, policy.name, caller)
+            stats = await self._strategy.get_window_stats(policy.rate, policy.name, caller)
+        except _ERRORS as exc:
+            if not self._storage_back_at:
+                # Fail open: a Redis outage must not take the API down; the log says why.
+                logger.warning("rate_limit_storage_unavailable", error=repr(exc))
+            self._storage_back_at = time.monotonic() + _RETRY_STORAGE_SECONDS
+            return None
+        if self._storage_back_at:
+            logger.info("rate_limit_storage_available")
+            self._storage_back_at = 0.0
+        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        headers = [
+            (b"ratelimit-limit", str(policy.rate.amount).encode()),
+            (b"ratelimit-remaining", str(stats.remaining if allowed else 0).encode()),
+            (b"ratelimit-reset", str(reset).encode()),
+        ]
+        if not allowed:
+            headers.append((b"retry-after", str(max(1, reset)).encode()))
+        return allowed, headers
+
+
+def _with_headers(send: Send, headers: Headers) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), *headers]}
+        await send(message)
+
+    return send_with_headers
+
+
+async def _refuse(scope: Scope, send: Send, headers: Headers) -> None:
+    body = msgspec.json.encode(
+        ErrorBody(
+            error=error_name(429),
+            message=DEFAULT_MESSAGES[429],
+            status_code=429,
+            request_id=request_id_of(scope),
+        )
+    )
+    start: dict[str, Any] = {
+        "type": "http.response.start",
+        "status": 429,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *headers,
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": body})
+
+
+def build_rate_limiter(
+    settings: Settings, access_tokens: AccessTokens, clock: Clock
+) -> RateLimiter:
+    """The limiter these settings describe."""
+    return RateLimiter(
+        build_storage(settings),
+        CallerKeys(access_tokens, clock),
+        default=settings.rate_limit_default,
+        auth=settings.rate_limit_auth,
+    )
