@@ -79,8 +79,9 @@ def create_app(
         OrdersController,
         WebhooksController,
     ]
-    if settings.payment_provider == "sandbox":
-        # Anyone could mark any order paid through these: they exist only without Stripe.
+    if settings.payment_provider == "sandbox" and not settings.is_production:
+        # Anyone could mark any order paid through these: they exist only without Stripe,
+        # and never in production (load_settings refuses it; this holds for any Settings).
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
     return HexashopApp(

@@ -104,3 +104,47 @@ def test_with_one_cpu_hashing_may_run_on_it(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_bad_password_hash_cpu_list_stops_start_up_naming_the_variable(raw: str) -> None:
     with pytest.raises(SettingsError, match="PASSWORD_HASH_CPUS"):
         load_settings({**_BASE, "PASSWORD_HASH_CPUS": raw})
+
+
+_PRODUCTION = {
+    **_BASE,
+    "APP_ENV": "production",
+    "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_API_KEY": "sk_test_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "MAIL_BACKEND": "ses",
+}
+
+
+def test_production_with_stripe_and_an_explicit_mail_backend_starts() -> None:
+    settings = load_settings(_PRODUCTION)
+
+    assert (settings.payment_provider, settings.mail_backend) == ("stripe", "ses")
+
+
+@pytest.mark.parametrize("provider", ["", "sandbox"])
+def test_production_refuses_the_sandbox_payment_provider(provider: str) -> None:
+    # Unset (the development default) or named: the sandbox lets anyone mark an order paid.
+    with pytest.raises(SettingsError, match=r"^PAYMENT_PROVIDER=stripe is required") as raised:
+        load_settings({**_PRODUCTION, "PAYMENT_PROVIDER": provider})
+
+    assert "\n" not in str(raised.value)
+
+
+def test_production_refuses_to_default_the_mail_backend() -> None:
+    env = {k: v for k, v in _PRODUCTION.items() if k != "MAIL_BACKEND"}
+
+    with pytest.raises(SettingsError, match=r"^MAIL_BACKEND must be set") as raised:
+        load_settings(env)
+
+    assert "\n" not in str(raised.value)
+
+
+def test_an_explicit_folder_mail_backend_is_accepted_in_production() -> None:
+    assert load_settings({**_PRODUCTION, "MAIL_BACKEND": "folder"}).mail_backend == "folder"
+
+
+def test_development_keeps_the_sandbox_and_folder_defaults() -> None:
+    settings = load_settings(_BASE)
+
+    assert (settings.payment_provider, settings.mail_backend) == ("sandbox", "folder")
