@@ -27,6 +27,7 @@ from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
+from entrypoints.http.storable import refuse_unstorable_input
 
 API_PREFIX = "/api/v1"
 LifespanHook = Callable[..., Any]
@@ -89,6 +90,8 @@ def create_app(
         route_handlers=[api, build_health_controller(container), api_docs],
         dependencies=build_dependencies(container),
         exception_handlers={Exception: handle_exception},
+        # For routes whose controller sets no hook of its own; those call it themselves.
+        before_request=refuse_unstorable_input,
         cors_config=_cors(settings.cors_origins),
         on_startup=list(on_startup),
         on_shutdown=[*on_shutdown, close],

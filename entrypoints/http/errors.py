@@ -7,6 +7,7 @@ One handler is registered for `Exception`, so it sees domain errors, Litestar's 
 from __future__ import annotations
 
 import re
+import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -183,13 +184,34 @@ def _http_response(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
     return error_response(request, status, message, headers=headers)
 
 
+def exception_type(exc: BaseException) -> str:
+    """The exception's qualified type name, e.g. `sqlalchemy.exc.DataError`."""
+    cls = type(exc)
+    return (
+        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    )
+
+
+def exception_frames(exc: BaseException) -> list[str]:
+    """Where the exception passed, as `file:line in function`, innermost last.
+
+    Never its message, arguments or any frame's locals: a message may quote a bound parameter,
+    a password hash or a token, and what a log line holds is read by more people than the
+    database is."""
+    return [
+        f"{frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+    ]
+
+
 def _crash_response(request: Request[Any, Any, Any], exc: BaseException) -> Response[ErrorBody]:
-    # The traceback goes to the server log only; the client learns nothing internal.
+    # The client learns nothing internal; the log learns what broke and where, not the data.
     logger.error(
         "unhandled_exception",
         method=request.method,
         path=request.url.path,
-        exc_info=exc,
+        error=exception_type(exc),
+        frames=exception_frames(exc),
     )
     return error_response(request, 500, DEFAULT_MESSAGES[500])
 

@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 
 from domain.errors import FieldError, ValidationFailed
 from entrypoints.http.dependencies import authenticate_if_required
+from entrypoints.http.storable import check_json_body, refuse_unstorable_input
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -61,8 +62,11 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     Litestar converts bodies leniently (`"5"` becomes 5); money, stock and quantities must be
     real JSON integers, so the body is decoded strictly first and a wrong type is a 400 field
     error. Malformed or missing bodies are left to Litestar, which reports them as usual.
+    Text the database can't store (NUL, lone surrogates) anywhere in the request is a 400
+    field error too (`storable.py`).
     """
     await authenticate_if_required(request)
+    await refuse_unstorable_input(request)
     await require_json_body(request)
     body_type = _body_type(request.route_handler)
     if body_type is None or request.method not in _BODY_METHODS:
@@ -70,6 +74,7 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if not body.strip():
         return
+    check_json_body(body)
     try:
         msgspec.json.decode(body, type=body_type, strict=True)
     except msgspec.ValidationError as exc:

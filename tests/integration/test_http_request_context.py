@@ -108,18 +108,33 @@ async def test_no_access_line_when_the_level_is_above_info(
     assert [line for line in log_lines(log_output) if line.get("event") == "request"] == []
 
 
-async def test_crash_is_logged_with_traceback_server_side(
+async def test_crash_log_names_the_type_and_request_id_but_never_the_message(
     client: Client, container: Container, log_output: io.StringIO
 ) -> None:
+    secret = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0$leaked-hash"
+
     async def explode(*args: object) -> None:
-        raise RuntimeError("secret detail")
+        try:
+            raise ValueError(f"cause holds {secret}")
+        except ValueError as cause:
+            raise RuntimeError(f"parameters: ('ana@example.com', '{secret}')", secret) from cause
 
     container.forgot_password.override(providers.Object(explode))
 
-    response = await client.post(f"{API}/auth/forgot-password", json={"email": "a@example.com"})
+    response = await client.post(
+        f"{API}/auth/forgot-password",
+        json={"email": "a@example.com"},
+        headers={"X-Request-ID": "crash-1"},
+    )
 
-    assert "secret detail" not in response.text
+    assert response.status_code == 500
+    assert secret not in response.text
+    text = log_output.getvalue()
+    assert secret not in text and "leaked-hash" not in text and "parameters:" not in text
     crash = [line for line in log_lines(log_output) if line.get("event") == "unhandled_exception"]
     assert len(crash) == 1
-    assert "RuntimeError: secret detail" in crash[0]["exception"]
-    assert crash[0]["request_id"] == response.headers["X-Request-ID"]
+    assert crash[0]["error"] == "RuntimeError"
+    assert crash[0]["request_id"] == "crash-1"
+    assert crash[0]["level"] == "error"
+    # Where it broke stays visible: file, line and function of each frame.
+    assert any(frame.endswith(" in explode") for frame in crash[0]["frames"])
