@@ -14,7 +14,12 @@ from typing import Any
 import msgspec
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    InternalServerException,
+    SerializationException,
+    ValidationException,
+)
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from domain.errors import (
@@ -28,7 +33,7 @@ from domain.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from entrypoints.http.request_context import request_id_of
+from entrypoints.http.request_context import client_disconnected, request_id_of
 from entrypoints.http.schemas.common import ErrorBody, FieldErrorBody
 
 logger = structlog.get_logger("hexashop.http")
@@ -47,6 +52,8 @@ ERROR_NAMES: dict[int, str] = {
     416: "RangeNotSatisfiable",
     422: "UnprocessableEntity",
     429: "TooManyRequests",
+    # nginx's code for a client that closed the request; only the access log ever sees it.
+    499: "ClientClosedRequest",
     500: "InternalServerError",
     503: "ServiceUnavailable",
 }
@@ -81,11 +88,14 @@ DEFAULT_MESSAGES: dict[int, str] = {
     413: "Request body is too large",
     415: "Unsupported media type; send application/json",
     429: "Too many requests, try again later",
+    499: "The client closed the request",
     500: "An unexpected error occurred",
     503: "A required service is unavailable",
 }
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+CLIENT_CLOSED_REQUEST = 499
 
 
 def wire_name(field: str) -> str:
@@ -218,6 +228,9 @@ def _crash_response(request: Request[Any, Any, Any], exc: BaseException) -> Resp
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
     """Map any exception to the docs/api.md error body and status."""
+    if isinstance(exc, InternalServerException) and client_disconnected(request.scope):
+        # Litestar's "client disconnected prematurely": the client's doing, not a crash.
+        return error_response(request, CLIENT_CLOSED_REQUEST, DEFAULT_MESSAGES[499])
     if isinstance(exc, DomainError):
         return _domain_response(request, exc)
     if isinstance(exc, ValidationException):

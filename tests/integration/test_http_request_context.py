@@ -14,6 +14,7 @@ import structlog
 from dependency_injector import providers
 
 from entrypoints.container import Container
+from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
 from tests.integration.conftest import API, PASSWORD, Client, UserMaker, bearer
 
@@ -138,3 +139,50 @@ async def test_crash_log_names_the_type_and_request_id_but_never_the_message(
     assert crash[0]["level"] == "error"
     # Where it broke stays visible: file, line and function of each frame.
     assert any(frame.endswith(" in explode") for frame in crash[0]["frames"])
+
+
+async def test_a_client_hanging_up_mid_body_is_logged_as_an_abort_not_a_crash(
+    container: Container, log_output: io.StringIO
+) -> None:
+    app = create_app(container)
+    incoming = [
+        {"type": "http.request", "body": b'{"email": "ana@exa', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"{API}/auth/register",
+        "raw_path": f"{API}/auth/register".encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"200"),
+            (b"x-request-id", b"gone-1"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    await app(scope, receive, send)  # type: ignore[arg-type]
+
+    lines = log_lines(log_output)
+    assert [line for line in lines if line["level"] in ("error", "critical")] == []
+    access = [line for line in lines if line.get("event") == "request"]
+    assert [(a["status"], a.get("outcome"), a["request_id"]) for a in access] == [
+        (499, "client_disconnected", "gone-1")
+    ]
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]
