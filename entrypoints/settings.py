@@ -220,6 +220,15 @@ def _dev_jwt_secret(var_dir: Path) -> str:
     return secret
 
 
+def _require_production_choices(env: Mapping[str, str], payment_provider: str) -> None:
+    """Production never falls back to a development default that would open a hole: the
+    sandbox provider lets anyone mark an order paid, and mail must go somewhere on purpose."""
+    if payment_provider != "stripe":
+        raise SettingsError("PAYMENT_PROVIDER=stripe is required when APP_ENV=production")
+    if not env.get("MAIL_BACKEND"):
+        raise SettingsError("MAIL_BACKEND must be set (folder or ses) when APP_ENV=production")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the environment; raise SettingsError with a one-line message."""
     env = os.environ if env is None else env
@@ -238,6 +247,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     elif len(jwt_secret) < 32:
         raise SettingsError("JWT_SECRET must be at least 32 characters")
     payment_provider = _choice(env, "PAYMENT_PROVIDER", "sandbox", ("sandbox", "stripe"))
+    if app_env == "production":
+        _require_production_choices(env, payment_provider)
     stripe_api_key = env.get("STRIPE_API_KEY") or ""
     stripe_webhook_secret = env.get("STRIPE_WEBHOOK_SECRET") or ""
     if payment_provider == "stripe":

@@ -21,6 +21,11 @@ SQLITE_PRAGMAS = (
 )
 
 
+# Every engine: SQLAlchemy's error text then never carries bound parameters (password hashes,
+# emails, tokens), so no str(exc) of a database error can leak them into a log.
+_SAFE_ERRORS: dict[str, Any] = {"hide_parameters": True}
+
+
 def _encode_json(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
@@ -99,12 +104,13 @@ def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
             # Writers are serialized by the file lock anyway; the pool only needs room for
             # requests waiting on it. pool_timeout is generous so queued writers don't fail.
             kwargs = {"pool_size": 5, "max_overflow": 20, "pool_timeout": 30}
-        engine = _create_async_engine(url, **kwargs, **_JSON_CODEC)
+        engine = _create_async_engine(url, **kwargs, **_JSON_CODEC, **_SAFE_ERRORS)
         install_sqlite_hooks(engine)
         return engine
     return _create_async_engine(
         url,
         **_JSON_CODEC,
+        **_SAFE_ERRORS,
         pool_size=pool_size,
         max_overflow=10,
         pool_timeout=10,

@@ -31,6 +31,7 @@ from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 from entrypoints.http.security_headers import SecurityHeaders
+from entrypoints.http.storable import refuse_unstorable_input
 
 API_PREFIX = "/api/v1"
 LifespanHook = Callable[..., Any]
@@ -122,8 +123,9 @@ def create_app(
         OrdersController,
         WebhooksController,
     ]
-    if settings.payment_provider == "sandbox":
-        # Anyone could mark any order paid through these: they exist only without Stripe.
+    if settings.payment_provider == "sandbox" and not settings.is_production:
+        # Anyone could mark any order paid through these: they exist only without Stripe,
+        # and never in production (load_settings refuses it; this holds for any Settings).
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
     limiter = (
@@ -143,6 +145,8 @@ def create_app(
         ],
         dependencies=build_dependencies(container),
         exception_handlers={Exception: handle_exception},
+        # For routes whose controller sets no hook of its own; those call it themselves.
+        before_request=refuse_unstorable_input,
         cors_config=_cors(settings.cors_origins),
         on_startup=list(on_startup),
         on_shutdown=[*on_shutdown, close],

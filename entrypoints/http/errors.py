@@ -7,13 +7,19 @@ One handler is registered for `Exception`, so it sees domain errors, Litestar's 
 from __future__ import annotations
 
 import re
+import traceback
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    InternalServerException,
+    SerializationException,
+    ValidationException,
+)
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from domain.errors import (
@@ -27,7 +33,7 @@ from domain.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
-from entrypoints.http.request_context import request_id_of
+from entrypoints.http.request_context import client_disconnected, request_id_of
 from entrypoints.http.schemas.common import ErrorBody, FieldErrorBody
 
 logger = structlog.get_logger("hexashop.http")
@@ -46,6 +52,8 @@ ERROR_NAMES: dict[int, str] = {
     416: "RangeNotSatisfiable",
     422: "UnprocessableEntity",
     429: "TooManyRequests",
+    # nginx's code for a client that closed the request; only the access log ever sees it.
+    499: "ClientClosedRequest",
     500: "InternalServerError",
     503: "ServiceUnavailable",
 }
@@ -80,11 +88,14 @@ DEFAULT_MESSAGES: dict[int, str] = {
     413: "Request body is too large",
     415: "Unsupported media type; send application/json",
     429: "Too many requests, try again later",
+    499: "The client closed the request",
     500: "An unexpected error occurred",
     503: "A required service is unavailable",
 }
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+
+CLIENT_CLOSED_REQUEST = 499
 
 
 def wire_name(field: str) -> str:
@@ -186,19 +197,43 @@ def _http_response(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
     return error_response(request, status, message, headers=headers)
 
 
+def exception_type(exc: BaseException) -> str:
+    """The exception's qualified type name, e.g. `sqlalchemy.exc.DataError`."""
+    cls = type(exc)
+    return (
+        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    )
+
+
+def exception_frames(exc: BaseException) -> list[str]:
+    """Where the exception passed, as `file:line in function`, innermost last.
+
+    Never its message, arguments or any frame's locals: a message may quote a bound parameter,
+    a password hash or a token, and what a log line holds is read by more people than the
+    database is."""
+    return [
+        f"{frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+    ]
+
+
 def _crash_response(request: Request[Any, Any, Any], exc: BaseException) -> Response[ErrorBody]:
-    # The traceback goes to the server log only; the client learns nothing internal.
+    # The client learns nothing internal; the log learns what broke and where, not the data.
     logger.error(
         "unhandled_exception",
         method=request.method,
         path=request.url.path,
-        exc_info=exc,
+        error=exception_type(exc),
+        frames=exception_frames(exc),
     )
     return error_response(request, 500, DEFAULT_MESSAGES[500])
 
 
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
     """Map any exception to the docs/api.md error body and status."""
+    if isinstance(exc, InternalServerException) and client_disconnected(request.scope):
+        # Litestar's "client disconnected prematurely": the client's doing, not a crash.
+        return error_response(request, CLIENT_CLOSED_REQUEST, DEFAULT_MESSAGES[499])
     if isinstance(exc, DomainError):
         return _domain_response(request, exc)
     if isinstance(exc, ValidationException):

@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 
 from domain.errors import FieldError, ValidationFailed
 from entrypoints.http.dependencies import authenticate_if_required
+from entrypoints.http.storable import check_json_body, refuse_unstorable_input
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -76,9 +77,11 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     JSON integers, so the body is checked strictly first and a wrong type is a 400 field
     error. An integral number such as `644.0` is an integer, as in JSON Schema (Litestar reads
     it as 644); `644.5` is not. Malformed or missing bodies are left to Litestar, which
-    reports them as usual.
+    reports them as usual. Text the database can't store (NUL, lone surrogates) anywhere in
+    the request is a 400 field error too (`storable.py`).
     """
     await authenticate_if_required(request)
+    await refuse_unstorable_input(request)
     await require_json_body(request)
     body_type = _body_type(request.route_handler)
     if body_type is None or request.method not in _BODY_METHODS:
@@ -86,6 +89,7 @@ async def require_strict_json_body(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if not body.strip():
         return
+    check_json_body(body)
     try:
         value = _integral_floats_as_ints(msgspec.json.decode(body))
     except msgspec.DecodeError:

@@ -21,6 +21,7 @@ from entrypoints.metrics import record_request
 REQUEST_ID_HEADER = "X-Request-ID"
 _STATE_KEY = "request_id"
 _USER_KEY = "user_id"
+_DISCONNECTED_KEY = "client_disconnected"
 # Echo only ids that are safe to put in headers and logs.
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -58,6 +59,11 @@ def remember_user(scope: Any, user_id: object) -> None:
     scope.setdefault("state", {})[_USER_KEY] = str(user_id) if user_id is not None else None
 
 
+def client_disconnected(scope: Any) -> bool:
+    """True once the client hung up before its request body had arrived."""
+    return bool(scope.get("state", {}).get(_DISCONNECTED_KEY))
+
+
 async def track_request(
     scope: Scope, receive: Receive, send: Send, app: ASGIApp, add_headers: HeaderHook | None = None
 ) -> None:
@@ -82,9 +88,16 @@ async def track_request(
             message = {**message, "headers": headers}
         await send(message)
 
+    async def receive_watching() -> Message:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            # Litestar reports it as a 500 (InternalServerException); errors.py tells it apart.
+            scope["state"][_DISCONNECTED_KEY] = True
+        return message
+
     with structlog.contextvars.bound_contextvars(request_id=request_id):
         try:
-            await app(scope, receive, send_with_id)
+            await app(scope, receive_watching, send_with_id)
         finally:
             # Litestar puts the matched route's template in the scope; unmatched paths have none.
             record_request(
@@ -99,11 +112,14 @@ async def track_request(
 
 def _log_access(scope: Scope, status: int, started: float) -> None:
     # The path only: query strings may carry tokens. Never bodies or headers.
+    state = scope.get("state", {})
+    extra = {"outcome": "client_disconnected"} if state.get(_DISCONNECTED_KEY) else {}
     access_logger.info(
         "request",
         method=scope.get("method"),
         path=scope.get("path"),
         status=status,
         duration_ms=round((time.perf_counter() - started) * 1000, 2),
-        user_id=scope.get("state", {}).get(_USER_KEY),
+        user_id=state.get(_USER_KEY),
+        **extra,
     )

@@ -80,6 +80,22 @@ def test_production_without_jwt_secret_refuses_to_start(tmp_path):
     ]
 
 
+def test_production_on_the_sandbox_payment_provider_refuses_to_start(tmp_path):
+    # Everything else production needs is there; only PAYMENT_PROVIDER is left at its default.
+    log = tmp_path / "server.log"
+    env = {"APP_ENV": "production", "JWT_SECRET": "x" * 40, "MAIL_BACKEND": "folder"}
+    process = start(tmp_path, log, "serve", PORT=str(free_port()), **env)
+    try:
+        process.wait(timeout=30)
+    finally:
+        process.kill()  # a server that did start must not outlive the test
+
+    assert process.returncode == 2
+    assert log.read_text().strip().splitlines() == [
+        "error: PAYMENT_PROVIDER=stripe is required when APP_ENV=production"
+    ]
+
+
 def test_standalone_worker_delivers_queued_mail_and_stops_cleanly_on_sigterm(tmp_path):
     env = {"VAR_DIR": str(tmp_path / "var"), "OUTBOX_POLL_SECONDS": "0.2"}
     settings = load_settings({**env, "JWT_SECRET": "x" * 40})

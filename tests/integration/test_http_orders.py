@@ -6,11 +6,14 @@ import re
 import uuid
 from typing import Any
 
+import msgspec
 import pytest
+from litestar.testing import AsyncTestClient
 
 from adapters.memory import RecordingMailer
 from domain.accounts import Tier
 from entrypoints.container import Container
+from entrypoints.http.app import create_app
 from tests.integration.conftest import (
     API,
     Client,
@@ -561,3 +564,14 @@ async def test_unknown_sandbox_intent_is_404(client: Client) -> None:
     response = await client.post(f"{API}/sandbox/payments/pi_sandbox_nope/succeed")
 
     assert_error_body(response, 404, "NotFound")
+
+
+async def test_sandbox_routes_never_exist_in_production(container: Container) -> None:
+    # Even Settings built past load_settings (which refuses it) never mount the sandbox.
+    settings = msgspec.structs.replace(container.settings(), app_env="production")
+    container.settings.override(settings)
+
+    async with AsyncTestClient(app=create_app(container)) as client:
+        schema = (await client.get("/schema/openapi.json")).json()
+
+    assert not [path for path in schema["paths"] if "/sandbox/" in path]

@@ -14,6 +14,7 @@ import structlog
 from dependency_injector import providers
 
 from entrypoints.container import Container
+from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
 from tests.integration.conftest import API, PASSWORD, Client, UserMaker, bearer
 
@@ -108,18 +109,80 @@ async def test_no_access_line_when_the_level_is_above_info(
     assert [line for line in log_lines(log_output) if line.get("event") == "request"] == []
 
 
-async def test_crash_is_logged_with_traceback_server_side(
+async def test_crash_log_names_the_type_and_request_id_but_never_the_message(
     client: Client, container: Container, log_output: io.StringIO
 ) -> None:
+    secret = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0$leaked-hash"
+
     async def explode(*args: object) -> None:
-        raise RuntimeError("secret detail")
+        try:
+            raise ValueError(f"cause holds {secret}")
+        except ValueError as cause:
+            raise RuntimeError(f"parameters: ('ana@example.com', '{secret}')", secret) from cause
 
     container.forgot_password.override(providers.Object(explode))
 
-    response = await client.post(f"{API}/auth/forgot-password", json={"email": "a@example.com"})
+    response = await client.post(
+        f"{API}/auth/forgot-password",
+        json={"email": "a@example.com"},
+        headers={"X-Request-ID": "crash-1"},
+    )
 
-    assert "secret detail" not in response.text
+    assert response.status_code == 500
+    assert secret not in response.text
+    text = log_output.getvalue()
+    assert secret not in text and "leaked-hash" not in text and "parameters:" not in text
     crash = [line for line in log_lines(log_output) if line.get("event") == "unhandled_exception"]
     assert len(crash) == 1
-    assert "RuntimeError: secret detail" in crash[0]["exception"]
-    assert crash[0]["request_id"] == response.headers["X-Request-ID"]
+    assert crash[0]["error"] == "RuntimeError"
+    assert crash[0]["request_id"] == "crash-1"
+    assert crash[0]["level"] == "error"
+    # Where it broke stays visible: file, line and function of each frame.
+    assert any(frame.endswith(" in explode") for frame in crash[0]["frames"])
+
+
+async def test_a_client_hanging_up_mid_body_is_logged_as_an_abort_not_a_crash(
+    container: Container, log_output: io.StringIO
+) -> None:
+    app = create_app(container)
+    incoming = [
+        {"type": "http.request", "body": b'{"email": "ana@exa', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"{API}/auth/register",
+        "raw_path": f"{API}/auth/register".encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"200"),
+            (b"x-request-id", b"gone-1"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    await app(scope, receive, send)  # type: ignore[arg-type]
+
+    lines = log_lines(log_output)
+    assert [line for line in lines if line["level"] in ("error", "critical")] == []
+    access = [line for line in lines if line.get("event") == "request"]
+    assert [(a["status"], a.get("outcome"), a["request_id"]) for a in access] == [
+        (499, "client_disconnected", "gone-1")
+    ]
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [499]

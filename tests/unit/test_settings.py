@@ -136,6 +136,8 @@ def test_resilience_settings_are_read() -> None:
     assert (settings.outbox_lease_seconds, settings.provider_timeout_seconds) == (30.0, 4.5)
     assert (settings.circuit_failure_threshold, settings.circuit_cooldown_seconds) == (3, 10.0)
     assert settings.metrics_token == "scrape-secret"
+
+
 def test_rate_limits_default_to_the_contract_and_memory() -> None:
     settings = load_settings(_BASE)
 
@@ -179,3 +181,47 @@ def test_bad_rate_limit_settings_stop_startup_naming_the_variable(name: str, raw
         load_settings({**_BASE, name: raw})
 
     assert "\n" not in str(caught.value)
+
+
+_PRODUCTION = {
+    **_BASE,
+    "APP_ENV": "production",
+    "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_API_KEY": "sk_test_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "MAIL_BACKEND": "ses",
+}
+
+
+def test_production_with_stripe_and_an_explicit_mail_backend_starts() -> None:
+    settings = load_settings(_PRODUCTION)
+
+    assert (settings.payment_provider, settings.mail_backend) == ("stripe", "ses")
+
+
+@pytest.mark.parametrize("provider", ["", "sandbox"])
+def test_production_refuses_the_sandbox_payment_provider(provider: str) -> None:
+    # Unset (the development default) or named: the sandbox lets anyone mark an order paid.
+    with pytest.raises(SettingsError, match=r"^PAYMENT_PROVIDER=stripe is required") as raised:
+        load_settings({**_PRODUCTION, "PAYMENT_PROVIDER": provider})
+
+    assert "\n" not in str(raised.value)
+
+
+def test_production_refuses_to_default_the_mail_backend() -> None:
+    env = {k: v for k, v in _PRODUCTION.items() if k != "MAIL_BACKEND"}
+
+    with pytest.raises(SettingsError, match=r"^MAIL_BACKEND must be set") as raised:
+        load_settings(env)
+
+    assert "\n" not in str(raised.value)
+
+
+def test_an_explicit_folder_mail_backend_is_accepted_in_production() -> None:
+    assert load_settings({**_PRODUCTION, "MAIL_BACKEND": "folder"}).mail_backend == "folder"
+
+
+def test_development_keeps_the_sandbox_and_folder_defaults() -> None:
+    settings = load_settings(_BASE)
+
+    assert (settings.payment_provider, settings.mail_backend) == ("sandbox", "folder")
