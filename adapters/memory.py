@@ -34,7 +34,7 @@ from application.ports import (
     UserQuery,
     UserRepository,
 )
-from domain.accounts import OneTimeToken, RefreshToken, User
+from domain.accounts import OneTimeToken, RefreshToken, User, is_bare_email
 from domain.catalog import Product
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
@@ -548,6 +548,9 @@ class RecordingMailer:
         """Record the message or fail while down."""
         if self.down:
             raise MailDeliveryError("recording mailer is down")
+        # The same recipient rule as the real transports.
+        if not is_bare_email(message.to):
+            raise MailDeliveryError("refusing a recipient that is not a bare email address")
         self.sent.append(message)
         self._counter += 1
         return f"recorded-{self._counter}"

@@ -47,17 +47,27 @@ ONE_TIME_TOKEN_TTL = {
     TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
 }
 
-# Pragmatic address check: one @, a dot in the domain, no spaces. Deliverability is proven
-# by the verification email, not by a regex.
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A bare addr-spec and nothing else: the local part in RFC 5322 atext with single dots, the
+# domain as dot-separated DNS labels. Anything a mail library could read as a display name,
+# a group or a second address (`<`, `>`, `,`, `;`, `:`, quotes, parentheses, spaces) is
+# refused, so a stored address can never be re-parsed into another recipient. Deliverability
+# is proven by the verification email, not by a regex.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_EMAIL_RE = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})*\.[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 100
+
+
+def is_bare_email(address: str) -> bool:
+    """True for a lower-case `local@domain` with no display name, brackets or whitespace."""
+    return len(address) <= MAX_EMAIL_LENGTH and _EMAIL_RE.fullmatch(address) is not None
 
 
 def normalize_email(raw: str, field_name: str = "email") -> str:
     """Return the email lower-cased and trimmed, or raise a field error if it is not one."""
     email = raw.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if not is_bare_email(email):
         raise ValidationFailed.of(field_name, "Invalid email format")
     return email
 
