@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.memory import RecordingMailer
+from domain.accounts import Role
 from entrypoints.container import Container
 from tests.integration.conftest import (
     API,
@@ -64,3 +65,32 @@ async def test_admins_cannot_store_a_bracketed_address(
             method, f"{API}/users/{ana['id']}", json=body, headers=bearer(admin_token)
         )
         _email_problem(response)
+
+
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [
+        ("PATCH", {"role": "customer"}),
+        ("PATCH", {"active": False}),
+        (
+            "PUT",
+            {"email": "admin@example.com", "role": "editor", "tier": "standard", "active": True},
+        ),
+        ("DELETE", None),
+    ],
+    ids=["demote", "deactivate", "put-demote", "delete"],
+)
+async def test_an_admin_cannot_remove_their_own_admin_account_through_users(
+    client: Client, make_user: UserMaker, admin_token: str, method: str, body: dict | None
+) -> None:
+    # Another admin exists, so the last-admin rule is not what refuses this.
+    await make_user("second@example.com", role=Role.ADMIN)
+    me = (await client.get(f"{API}/me", headers=bearer(admin_token))).json()
+
+    response = await client.request(
+        method, f"{API}/users/{me['id']}", json=body, headers=bearer(admin_token)
+    )
+
+    assert "/me" in assert_error_body(response, 409, "Conflict")["message"]
+    after = await client.get(f"{API}/me", headers=bearer(admin_token))
+    assert after.status_code == 200 and after.json()["role"] == "admin" and after.json()["active"]
