@@ -74,7 +74,13 @@ async def test_admins_cannot_store_a_bracketed_address(
         ("PATCH", {"active": False}),
         (
             "PUT",
-            {"email": "admin@example.com", "role": "editor", "tier": "standard", "active": True},
+            {
+                "email": "admin@example.com",
+                "name": "Admin",
+                "role": "editor",
+                "tier": "standard",
+                "active": True,
+            },
         ),
         ("DELETE", None),
     ],
