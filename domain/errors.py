@@ -146,8 +146,7 @@ class OwnAccountProtected(Conflict):
     """An admin tried to delete, deactivate or demote their own account through user admin."""
 
     message = (
-        "You can't delete, deactivate or demote your own account here; "
-        "use /me or ask another admin"
+        "You can't delete, deactivate or demote your own account here; use /me or ask another admin"
     )
 
 
