@@ -68,3 +68,21 @@ Feature: Password reset
       | newsecret456    |
       | NEWSECRET456    |
       | NewSecretPass   |
+
+  Scenario: At most three reset emails are sent per hour, however often one asks
+    Given a verified customer "bob@example.com"
+    When "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    Then the request succeeds
+    And 3 emails "Reset your password" have been sent to "bob@example.com"
+
+  Scenario: Reset emails can be asked for again an hour later
+    Given a verified customer "bob@example.com"
+    And "bob@example.com" has asked to reset her password
+    And "bob@example.com" has asked to reset her password
+    And "bob@example.com" has asked to reset her password
+    And 1 hours pass
+    When "bob@example.com" asks to reset her password
+    Then 4 emails "Reset your password" have been sent to "bob@example.com"

@@ -1,4 +1,4 @@
-"""Login bursts over HTTP, on SQLite and on Postgres: the limit holds however many arrive at once.
+"""Login, password-change and email bursts over HTTP on SQLite and Postgres: limits hold.
 
 Each test counts the password verifications its hasher was asked for; a verification is what
 a password-guessing attacker wants, so no burst may get more than the limit allows.
@@ -45,7 +45,7 @@ class CountingHasher(FastPasswordHasher):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def app(
-    request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite: Path
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite: Path, mailer: RecordingMailer
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Container, CountingHasher]]:
     """The app on each database, with the counting hasher and a verified customer."""
     if request.param == "sqlite":
@@ -53,7 +53,7 @@ async def app(
     else:
         url = request.getfixturevalue("migrated_postgres_url")
         await truncate_all(url)
-    container = make_container(make_settings(tmp_path, url), RecordingMailer())
+    container = make_container(make_settings(tmp_path, url), mailer)
     hasher = CountingHasher()
     container.hasher.override(providers.Object(hasher))
     await container.create_user()(
@@ -125,3 +125,63 @@ async def test_one_client_trying_many_emails_is_limited_across_emails(
     before = hasher.verifications
     assert (await _log_in(client, PASSWORD)).status_code == 429
     assert hasher.verifications == before
+
+
+async def test_a_burst_of_wrong_current_passwords_gets_at_most_five_verified(
+    app: tuple[httpx.AsyncClient, Container, CountingHasher],
+) -> None:
+    client, _, hasher = app
+    token = (await _log_in(client, PASSWORD)).json()["accessToken"]
+    hasher.verifications = 0
+    body = {"currentPassword": WRONG, "newPassword": "NewSecret456"}
+
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"{API}/me/password", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            for _ in range(20)
+        )
+    )
+
+    statuses = sorted(r.status_code for r in responses)
+    assert hasher.verifications <= LOGIN_MAX_FAILURES
+    assert statuses == [401] * hasher.verifications + [429] * (20 - hasher.verifications)
+    right = {"currentPassword": PASSWORD, "newPassword": "NewSecret456"}
+    refused = await client.post(
+        f"{API}/me/password", json=right, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "verified"),
+    [
+        ("/auth/forgot-password", "reset_password", True),
+        ("/auth/resend-verification", "verify_email", False),
+    ],
+)
+async def test_thirty_mail_requests_at_once_send_three_emails(
+    app: tuple[httpx.AsyncClient, Container, CountingHasher],
+    mailer: RecordingMailer,
+    path: str,
+    kind: str,
+    verified: bool,
+) -> None:
+    client, container, _ = app
+    email = "ana@example.com" if verified else "bob@example.com"
+    if not verified:
+        registered = await client.post(
+            f"{API}/auth/register", json={"email": email, "password": PASSWORD}
+        )
+        assert registered.status_code == 201
+
+    responses = await asyncio.gather(
+        *(client.post(f"{API}{path}", json={"email": email}) for _ in range(30))
+    )
+
+    assert [r.status_code for r in responses] == [202] * 30
+    await container.dispatch_outbox()()
+    sent = [m for m in mailer.sent if m.kind == kind and m.to == email]
+    # Registering sent one verification email of its own; the 30 requests add three.
+    assert len(sent) == (3 if verified else 1 + 3)
