@@ -34,7 +34,7 @@ from application.ports import (
     UserQuery,
     UserRepository,
 )
-from domain.accounts import OneTimeToken, RefreshToken, User, is_bare_email
+from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose, User, is_bare_email
 from domain.catalog import Product
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
@@ -179,6 +179,12 @@ class MemoryOneTimeTokenRepository:
             return False
         token.used_at = now
         return True
+
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark the user's unused tokens for the purpose used."""
+        for token in self._store.one_time_tokens.values():
+            if token.user_id == user_id and token.purpose is purpose and token.used_at is None:
+                token.used_at = now
 
 
 class MemoryRefreshTokenRepository:

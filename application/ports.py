@@ -10,7 +10,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from application.pagination import Page, PageRequest, Sort
-from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, User
+from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, TokenPurpose, User
 from domain.catalog import Product
 from domain.messages import EmailMessage, OutboxMessage
 from domain.ordering import Order, OrderStatus
@@ -81,6 +81,10 @@ class OneTimeTokenRepository(Protocol):
 
     async def mark_used(self, token_id: UUID, now: datetime) -> bool:
         """Atomically mark an unused token used; False if it was already used (a race lost)."""
+        ...
+
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark every still unused token of the user for this purpose used."""
         ...
 
 

@@ -237,6 +237,18 @@ class SqlOneTimeTokenRepository:
         )
         return _rowcount(await self._session.execute(stmt)) == 1
 
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark every unused token of the user for the purpose used."""
+        await self._session.execute(
+            update(one_time_tokens)
+            .where(
+                one_time_tokens.c.user_id == user_id,
+                one_time_tokens.c.purpose == purpose.value,
+                one_time_tokens.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+
 
 def _refresh_token(row: Row[Any]) -> RefreshToken:
     return RefreshToken(

@@ -86,3 +86,12 @@ Feature: Password reset
     And 1 hours pass
     When "bob@example.com" asks to reset her password
     Then 4 emails "Reset your password" have been sent to "bob@example.com"
+
+  Scenario: A successful reset makes every other reset link useless
+    Given a verified customer "carl@example.com"
+    And "carl@example.com" has asked to reset her password
+    And "carl@example.com" has asked to reset her password
+    And she has reset her password to "NewSecret456" with the link from her email
+    When she resets her password to "Other7890" with the link from her first reset email
+    Then the request is refused as invalid with a problem on "token"
+    And "carl@example.com" can log in with password "NewSecret456"
