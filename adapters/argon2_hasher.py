@@ -18,6 +18,8 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import VerificationError
 from argon2.low_level import ARGON2_VERSION, core, ffi
 
+from domain.errors import RateLimited
+
 # argon2-cffi's defaults are RFC 9106's "low memory" profile: 3 passes over 64 MiB, 4 lanes.
 DEFAULT_TIME_COST = 3
 DEFAULT_MEMORY_COST = 64 * 1024  # KiB
@@ -46,6 +48,13 @@ PRIORITIES = ("idle", "low")
 # so the event loop keeps landing on a core argon2 has just flushed. Kept off one core, the
 # /health p99 under 20 concurrent logins measured 1.0-1.15x idle in `make bench`, against
 # 1.0-2.9x (median about 1.9) before.
+
+# Hashes admitted at once (running or waiting for a thread), per hashing thread, unless set
+# (PASSWORD_HASH_QUEUE). Beyond it a hash is refused at once with RateLimited (429 with
+# Retry-After) rather than queued: a queue without bound lets 30 logins for unknown emails
+# make a real customer's login wait for seconds.
+DEFAULT_QUEUE_PER_THREAD = 4
+QUEUE_FULL_RETRY_AFTER_SECONDS = 1
 
 T = TypeVar("T")
 
@@ -178,7 +187,11 @@ class Argon2PasswordHasher:
         max_concurrent: int = DEFAULT_MAX_CONCURRENT_HASHES,
         priority: str = "idle",
         cpus: Collection[int] | None = None,
+        max_queued: int | None = None,
     ) -> None:
+        max_queued = max_concurrent * DEFAULT_QUEUE_PER_THREAD if max_queued is None else max_queued
+        if max_queued < max_concurrent:
+            raise ValueError("max_queued must be at least max_concurrent")
         if priority not in PRIORITIES:
             raise ValueError(f"priority must be one of {PRIORITIES}, got {priority!r}")
         if cpus is not None and not cpus:
@@ -200,6 +213,9 @@ class Argon2PasswordHasher:
             initargs=(priority, self._cpus),
         )
         self._max_concurrent = max_concurrent
+        self._max_queued = max_queued
+        self._admitted = 0
+        self._admitted_lock = threading.Lock()
         self._priority = priority
         self._dummy_hash: str | None = None
         self._dummy_lock = threading.Lock()
@@ -219,8 +235,31 @@ class Argon2PasswordHasher:
         """How many hashes run at once at most (the size of the hashing thread pool)."""
         return self._max_concurrent
 
+    @property
+    def max_queued(self) -> int:
+        """How many hashes may be running or waiting at once before new ones are refused."""
+        return self._max_queued
+
     async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.wrap_future(self._executor.submit(work))
+        # Counted under a lock: one hasher may serve several event loops (threads).
+        with self._admitted_lock:
+            if self._admitted >= self._max_queued:
+                raise RateLimited(
+                    QUEUE_FULL_RETRY_AFTER_SECONDS, "Too many sign-in attempts at once, retry soon"
+                )
+            self._admitted += 1
+        try:
+            future = self._executor.submit(work)
+        except BaseException:
+            self._release_slot()
+            raise
+        # Released when the hash really ends, even if the awaiting request is cancelled.
+        future.add_done_callback(lambda _: self._release_slot())
+        return await asyncio.wrap_future(future)
+
+    def _release_slot(self) -> None:
+        with self._admitted_lock:
+            self._admitted -= 1
 
     async def hash(self, password: str) -> str:
         """Hash a password for storage (argon2id, random salt)."""

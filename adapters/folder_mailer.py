@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import partial
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from adapters.mail_address import ensure_bare_recipient
 from application.ports import MailDeliveryError
 from domain.messages import EmailMessage
 
@@ -37,6 +39,7 @@ class FolderMailer:
         await anyio.to_thread.run_sync(self._probe)
 
     def _write(self, message: EmailMessage) -> str:
+        ensure_bare_recipient(message.to)
         now = datetime.now(UTC)
         try:
             mime = self._render(message, now)
@@ -52,7 +55,9 @@ class FolderMailer:
     def _render(self, message: EmailMessage, now: datetime) -> MimeMessage:
         mime = MimeMessage()
         mime["From"] = self._sender
-        mime["To"] = message.to
+        # Built from its parts, so the header holds exactly this one mailbox.
+        local, _, domain = message.to.rpartition("@")
+        mime["To"] = Address(username=local, domain=domain)
         mime["Subject"] = message.subject
         mime["Date"] = format_datetime(now)
         mime["Message-ID"] = make_msgid(domain=self._msgid_domain)

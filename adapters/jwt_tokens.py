@@ -16,6 +16,9 @@ from domain.errors import InvalidAccessToken
 _ALGORITHM = "HS256"
 _TOKEN_TYPE = "access"
 _REQUIRED_CLAIMS = ["sub", "role", "sid", "typ", "iat", "exp", "iss", "jti"]
+# How far `iat` and `nbf` may lie in the future: room for clock skew between the instances
+# that issue and verify, not enough to mint a token that outlives its lifetime noticeably.
+CLOCK_LEEWAY_SECONDS = 10
 
 
 class _PreparedHmac(HMACAlgorithm):
@@ -79,7 +82,7 @@ class JwtAccessTokens:
         return self._signer.encode(msgspec.json.encode(payload), self._secret, _ALGORITHM)
 
     def decode(self, token: str, now: datetime) -> AccessClaims:
-        """Verify signature, algorithm, issuer, type and expiry at `now`, or raise."""
+        """Verify signature, algorithm, issuer, type, expiry, `iat` and `nbf` at `now`, or raise."""
         try:
             signed = self._signer.decode_complete(token, self._secret, algorithms=[_ALGORITHM])
             return self._claims(msgspec.json.decode(signed["payload"]), now)
@@ -102,6 +105,13 @@ class JwtAccessTokens:
             raise ValueError("time claims must be numbers")
         if now.timestamp() >= expires_at:
             raise ValueError("expired")
+        # A token "issued" in the future was not issued by us at that time: with a leaked
+        # key it would otherwise survive every revocation (tokens_valid_after) until then.
+        not_before = payload.get("nbf", issued_at)
+        if not _is_number(not_before):
+            raise ValueError("nbf must be a number")
+        if max(issued_at, not_before) > now.timestamp() + CLOCK_LEEWAY_SECONDS:
+            raise ValueError("issued in the future or not yet valid")
         return AccessClaims(
             user_id=UUID(payload["sub"]),
             role=Role(payload["role"]),

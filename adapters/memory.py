@@ -35,7 +35,7 @@ from application.ports import (
     UserQuery,
     UserRepository,
 )
-from domain.accounts import OneTimeToken, RefreshToken, User
+from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose, User, is_bare_email
 from domain.catalog import Product
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus
@@ -50,7 +50,9 @@ class MemoryStore:
     users: dict[UUID, User] = field(default_factory=dict)
     one_time_tokens: dict[UUID, OneTimeToken] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
-    login_failures: dict[str, list[datetime]] = field(default_factory=dict)
+    # key -> attempt id -> when
+    login_failures: dict[str, dict[int, datetime]] = field(default_factory=dict)
+    next_attempt_id: list[int] = field(default_factory=lambda: [0])
     outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
     # message id -> (claim token, lease end), the SQL table's claim_token and lease_until.
     outbox_leases: dict[UUID, tuple[UUID, datetime]] = field(default_factory=dict)
@@ -65,6 +67,7 @@ class MemoryStore:
         "one_time_tokens",
         "refresh_tokens",
         "login_failures",
+        "next_attempt_id",
         "outbox",
         "outbox_leases",
         "products",
@@ -181,6 +184,12 @@ class MemoryOneTimeTokenRepository:
         token.used_at = now
         return True
 
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark the user's unused tokens for the purpose used."""
+        for token in self._store.one_time_tokens.values():
+            if token.user_id == user_id and token.purpose is purpose and token.used_at is None:
+                token.used_at = now
+
 
 class MemoryRefreshTokenRepository:
     """Refresh tokens in a dict."""
@@ -227,22 +236,45 @@ class MemoryRefreshTokenRepository:
 
 
 class MemoryLoginAttemptLog:
-    """Failed logins in a dict of lists."""
+    """Attempts in a dict per key (the unit of work serializes, so reserving is atomic)."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
 
+    def _add(self, key: str, at: datetime) -> int:
+        self._store.next_attempt_id[0] += 1
+        attempt_id = self._store.next_attempt_id[0]
+        self._store.login_failures.setdefault(key, {})[attempt_id] = at
+        return attempt_id
+
     async def record_failure(self, key: str, at: datetime) -> None:
         """Append a failure."""
-        self._store.login_failures.setdefault(key, []).append(at)
+        self._add(key, at)
+
+    async def try_reserve(self, key: str, at: datetime, since: datetime, limit: int) -> int | None:
+        """Count, then add, under the store lock the unit of work holds."""
+        attempts = self._store.login_failures.get(key, {})
+        if sum(1 for when in attempts.values() if when > since) >= limit:
+            return None
+        return self._add(key, at)
+
+    async def release(self, attempt_id: int) -> None:
+        """Forget one attempt."""
+        for attempts in self._store.login_failures.values():
+            attempts.pop(attempt_id, None)
 
     async def failures_since(self, key: str, since: datetime) -> list[datetime]:
         """Failures after `since`, oldest first."""
-        return sorted(at for at in self._store.login_failures.get(key, []) if at > since)
+        return sorted(at for at in self._store.login_failures.get(key, {}).values() if at > since)
 
-    async def clear(self, key: str) -> None:
-        """Forget the key."""
-        self._store.login_failures.pop(key, None)
+    async def clear(self, key: str, up_to: int | None = None) -> None:
+        """Forget the key's attempts, or those up to an id."""
+        if up_to is None:
+            self._store.login_failures.pop(key, None)
+            return
+        attempts = self._store.login_failures.get(key, {})
+        for attempt_id in [i for i in attempts if i <= up_to]:
+            del attempts[attempt_id]
 
 
 class MemoryOutbox:
@@ -579,6 +611,9 @@ class RecordingMailer:
         """Record the message or fail while down."""
         if self.down:
             raise MailDeliveryError("recording mailer is down")
+        # The same recipient rule as the real transports.
+        if not is_bare_email(message.to):
+            raise MailDeliveryError("refusing a recipient that is not a bare email address")
         self.sent.append(message)
         self._counter += 1
         return f"recorded-{self._counter}"

@@ -11,6 +11,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from adapters.mail_address import ensure_bare_recipient
 from application.ports import MailDeliveryError
 from domain.messages import EmailMessage
 
@@ -62,6 +63,8 @@ class SesMailer:
             return self._client
 
     def _send_blocking(self, message: EmailMessage) -> str:
+        # SES parses ToAddresses as RFC 5322 mailboxes, display names included.
+        ensure_bare_recipient(message.to)
         try:
             response = self._client_instance().send_email(
                 FromEmailAddress=self._sender,

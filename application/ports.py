@@ -10,7 +10,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from application.pagination import Page, PageRequest, Sort
-from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, User
+from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, TokenPurpose, User
 from domain.catalog import Product
 from domain.messages import EmailMessage, OutboxMessage
 from domain.ordering import Order, OrderStatus
@@ -83,6 +83,10 @@ class OneTimeTokenRepository(Protocol):
         """Atomically mark an unused token used; False if it was already used (a race lost)."""
         ...
 
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark every still unused token of the user for this purpose used."""
+        ...
+
 
 class RefreshTokenRepository(Protocol):
     """Stores hashed refresh tokens grouped into login families."""
@@ -112,7 +116,27 @@ class RefreshTokenRepository(Protocol):
 
 
 class LoginAttemptLog(Protocol):
-    """Remembers failed logins per throttle key, for the login rate limit."""
+    """Remembers attempts per throttle key, for the login, password and email rate limits.
+
+    An attempt is reserved (`try_reserve`) before the slow or costly work it guards, so that
+    concurrent requests can't all pass one count; a reserved attempt that turns out to be a
+    failure simply stays, one that succeeds is released or its key cleared.
+    """
+
+    async def try_reserve(self, key: str, at: datetime, since: datetime, limit: int) -> int | None:
+        """Record an attempt at `at` and return its id, unless `limit` attempts under the key
+        are already counted after `since`: then record nothing and return None.
+
+        Atomic per key: concurrent reservations of one key are serialized (the write lock on
+        SQLite, a transaction-scoped lock on the key on Postgres) until the transaction
+        ends, so of any burst at most `limit` succeed. Attempts older than `since` may be
+        forgotten on the way.
+        """
+        ...
+
+    async def release(self, attempt_id: int) -> None:
+        """Forget one reserved attempt (the work it guarded succeeded or never ran)."""
+        ...
 
     async def record_failure(self, key: str, at: datetime) -> None:
         """Remember one failed attempt."""
@@ -122,8 +146,9 @@ class LoginAttemptLog(Protocol):
         """When the failures under this key since `since` happened, oldest first."""
         ...
 
-    async def clear(self, key: str) -> None:
-        """Forget the failures under this key (after a successful login)."""
+    async def clear(self, key: str, up_to: int | None = None) -> None:
+        """Forget the attempts under this key (after a successful login): all of them, or
+        with `up_to` those recorded up to that attempt id, so attempts made meanwhile stay."""
         ...
 
 

@@ -47,17 +47,27 @@ ONE_TIME_TOKEN_TTL = {
     TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
 }
 
-# Pragmatic address check: one @, a dot in the domain, no spaces. Deliverability is proven
-# by the verification email, not by a regex.
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A bare addr-spec and nothing else: the local part in RFC 5322 atext with single dots, the
+# domain as dot-separated DNS labels. Anything a mail library could read as a display name,
+# a group or a second address (`<`, `>`, `,`, `;`, `:`, quotes, parentheses, spaces) is
+# refused, so a stored address can never be re-parsed into another recipient. Deliverability
+# is proven by the verification email, not by a regex.
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_EMAIL_RE = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})*\.[a-z][a-z0-9-]*[a-z0-9]$")
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 100
+
+
+def is_bare_email(address: str) -> bool:
+    """True for a lower-case `local@domain` with no display name, brackets or whitespace."""
+    return len(address) <= MAX_EMAIL_LENGTH and _EMAIL_RE.fullmatch(address) is not None
 
 
 def normalize_email(raw: str, field_name: str = "email") -> str:
     """Return the email lower-cased and trimmed, or raise a field error if it is not one."""
     email = raw.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL_RE.match(email):
+    if not is_bare_email(email):
         raise ValidationFailed.of(field_name, "Invalid email format")
     return email
 
@@ -286,25 +296,64 @@ class RefreshToken:
         return self.rotated_at is None and self.revoked_at is None and now < self.expires_at
 
 
+@dataclass(frozen=True)
+class AttemptLimit:
+    """At most `max_attempts` attempts under one key within a sliding `window`."""
+
+    max_attempts: int
+    window: timedelta
+
+    def retry_after(self, attempts: list[datetime], now: datetime) -> int:
+        """Whole seconds until the oldest counted attempt leaves the window (at least 1)."""
+        recent = sorted(at for at in attempts if at > now - self.window)
+        if len(recent) < self.max_attempts:
+            return 1
+        # The window frees a slot when the oldest counted attempt expires.
+        wait = recent[-self.max_attempts] + self.window - now
+        return max(1, int(wait.total_seconds()) + 1)
+
+
 # Login throttling: after this many failures for one email and client within the window,
-# further attempts are refused until the oldest failure leaves the window.
+# further attempts are refused until the oldest failure leaves the window. Attempts are
+# reserved before the password is checked, so a burst cannot get more checks than this.
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+LOGIN_LIMIT = AttemptLimit(LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW)
+# One client address trying many emails (credential stuffing, or exhausting the hashing
+# queue with unknown emails): 20 failures across all emails per 15 minutes. Large enough
+# for an office behind one NAT address mistyping now and then.
+LOGIN_ADDRESS_LIMIT = AttemptLimit(20, timedelta(minutes=15))
+# Wrong current passwords given to POST /me/password, per user.
+PASSWORD_CHANGE_LIMIT = AttemptLimit(5, timedelta(minutes=15))
+# Verification and reset emails per account and kind: the endpoints answer 202 regardless.
+ACCOUNT_EMAIL_LIMIT = AttemptLimit(3, timedelta(hours=1))
 
 
 def ensure_login_allowed(failures: list[datetime], now: datetime) -> None:
     """Raise RateLimited when recent failures reach the limit."""
-    recent = sorted(at for at in failures if at > now - LOGIN_FAILURE_WINDOW)
+    recent = [at for at in failures if at > now - LOGIN_FAILURE_WINDOW]
     if len(recent) >= LOGIN_MAX_FAILURES:
-        # The window frees a slot when the oldest counted failure expires.
-        oldest_counted = recent[-LOGIN_MAX_FAILURES]
-        wait = oldest_counted + LOGIN_FAILURE_WINDOW - now
-        raise RateLimited(max(1, int(wait.total_seconds()) + 1))
+        raise RateLimited(LOGIN_LIMIT.retry_after(recent, now))
 
 
 def login_throttle_key(email: str, client_ip: str | None) -> str:
     """The key failures are counted under: the normalized email and the client address."""
     return f"{email.strip().lower()}|{client_ip or '-'}"
+
+
+def login_address_key(client_ip: str | None) -> str:
+    """The key one client address's failures across every email are counted under."""
+    return f"address|{client_ip or '-'}"
+
+
+def password_change_key(user_id: UUID) -> str:
+    """The key wrong current passwords of one user are counted under."""
+    return f"password|{user_id}"
+
+
+def account_email_key(user_id: UUID, purpose: TokenPurpose) -> str:
+    """The key mailed tokens of one kind for one account are counted under."""
+    return f"mail:{purpose.value}|{user_id}"
 
 
 @dataclass(frozen=True)

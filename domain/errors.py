@@ -147,6 +147,14 @@ class InvalidOneTimeToken(ValidationFailed):
         super().__init__(FieldError("token", "Token is invalid or expired"))
 
 
+class OwnAccountProtected(Conflict):
+    """An admin tried to delete, deactivate or demote their own account through user admin."""
+
+    message = (
+        "You can't delete, deactivate or demote your own account here; use /me or ask another admin"
+    )
+
+
 class LastAdminProtected(Conflict):
     """The last active admin cannot be demoted, deactivated or deleted."""
 

@@ -68,6 +68,12 @@ class MinimumOrderAmount(BusinessRuleViolated):
     message = "Minimum order amount is $10"
 
 
+class IdempotencyKeyReused(BusinessRuleViolated):
+    """An Idempotency-Key already placed an order for other items."""
+
+    message = "Idempotency-Key was used with a different request"
+
+
 @dataclass(frozen=True)
 class RequestedItem:
     """A product and quantity a customer asks for."""
@@ -149,6 +155,12 @@ class Order:
     expires_at: datetime
     idempotency_key: str | None = None
     payment_intent_id: str | None = field(default=None)
+
+    def was_placed_for(self, items: Sequence[RequestedItem]) -> bool:
+        """True when the order's lines are exactly these products and quantities, in any
+        order: the request a repeated Idempotency-Key must repeat."""
+        placed = sorted((line.product_id, line.quantity) for line in self.lines)
+        return placed == sorted((item.product_id, item.quantity) for item in items)
 
     @classmethod
     def place(

@@ -97,6 +97,7 @@ class Container(containers.DeclarativeContainer):
     hasher = providers.Singleton(
         Argon2PasswordHasher,
         max_concurrent=settings.provided.password_hash_threads,
+        max_queued=settings.provided.password_hash_queue,
         priority=settings.provided.password_hash_priority,
         cpus=settings.provided.password_hash_cpus,
     )

@@ -44,6 +44,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str = "sqlite+aiosqlite:///var/hexashop.db"
     db_pool_size: int = 20
     password_hash_threads: int = DEFAULT_PASSWORD_HASH_THREADS
+    # Hashes running or waiting at once; beyond it hashing use cases answer 429 at once.
+    password_hash_queue: int = DEFAULT_PASSWORD_HASH_THREADS * 4
     password_hash_priority: str = "idle"
     # None: hashing threads may run on any CPU.
     password_hash_cpus: frozenset[int] | None = None
@@ -263,18 +265,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"STORE_CURRENCY must be a 3-letter ISO code, got {currency!r}")
     cors = tuple(o.strip() for o in (env.get("CORS_ORIGINS") or "").split(",") if o.strip())
     hash_cpus = _password_hash_cpus(env)
+    hash_threads = _int(
+        env,
+        "PASSWORD_HASH_THREADS",
+        # Unset, one hashing thread per CPU hashing may use: more would only queue there.
+        len(hash_cpus) if hash_cpus else DEFAULT_PASSWORD_HASH_THREADS,
+        minimum=1,
+    )
     return Settings(
         app_env=app_env,
         host=env.get("HOST") or "127.0.0.1",
         port=_int(env, "PORT", 8000, minimum=1),
         database_url=database_url,
         db_pool_size=_int(env, "DB_POOL_SIZE", 20, minimum=1),
-        # Unset, one hashing thread per CPU hashing may use: more would only queue there.
-        password_hash_threads=_int(
-            env,
-            "PASSWORD_HASH_THREADS",
-            len(hash_cpus) if hash_cpus else DEFAULT_PASSWORD_HASH_THREADS,
-            minimum=1,
+        password_hash_threads=hash_threads,
+        password_hash_queue=_int(
+            env, "PASSWORD_HASH_QUEUE", hash_threads * 4, minimum=hash_threads
         ),
         password_hash_priority=_choice(env, "PASSWORD_HASH_PRIORITY", "idle", HASHING_PRIORITIES),
         password_hash_cpus=hash_cpus,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -236,6 +237,18 @@ class SqlOneTimeTokenRepository:
         )
         return _rowcount(await self._session.execute(stmt)) == 1
 
+    async def spend_all(self, user_id: UUID, purpose: TokenPurpose, now: datetime) -> None:
+        """Mark every unused token of the user for the purpose used."""
+        await self._session.execute(
+            update(one_time_tokens)
+            .where(
+                one_time_tokens.c.user_id == user_id,
+                one_time_tokens.c.purpose == purpose.value,
+                one_time_tokens.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+
 
 def _refresh_token(row: Row[Any]) -> RefreshToken:
     return RefreshToken(
@@ -319,35 +332,68 @@ class SqlRefreshTokenRepository:
 # --- login throttling ------------------------------------------------------------------------
 
 
-# Built once: every login runs failures_since, and clear or record_failure.
+# Built once: every login runs failures_since, try_reserve, and clear or release.
 _RECORD_FAILURE = insert(login_failures)
+_RESERVE = insert(login_failures).returning(login_failures.c.id)
 _FAILURES_SINCE = (
     select(login_failures.c.at)
     .where(login_failures.c.key == bindparam("key"), login_failures.c.at > bindparam("since"))
     .order_by(login_failures.c.at, login_failures.c.id)
 )
+_COUNT_SINCE = select(func.count()).where(
+    login_failures.c.key == bindparam("key"), login_failures.c.at > bindparam("since")
+)
+_FORGET_OLD = delete(login_failures).where(
+    login_failures.c.key == bindparam("key"), login_failures.c.at <= bindparam("since")
+)
 _CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("key"))
+_CLEAR_UP_TO = _CLEAR_FAILURES.where(login_failures.c.id <= bindparam("up_to"))
+_RELEASE = delete(login_failures).where(login_failures.c.id == bindparam("attempt_id"))
+# A transaction-scoped lock on the key's hash: every reservation of one key queues here
+# until the reserving transaction ends, so counting and inserting can't interleave. (A
+# hash collision only makes two keys wait for each other.)
+_LOCK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 class SqlLoginAttemptLog:
-    """Failed logins in `login_failures`."""
+    """Attempts (failed or in progress) in `login_failures`."""
 
-    def __init__(self, session: AsyncConnection, reader: Reader) -> None:
+    def __init__(self, session: AsyncConnection, reader: Reader, dialect: str) -> None:
         self._session = session
         self._reader = reader
+        self._dialect = dialect
 
     async def record_failure(self, key: str, at: datetime) -> None:
         """Remember one failure."""
         await self._session.execute(_RECORD_FAILURE, {"key": key, "at": at})
+
+    async def try_reserve(self, key: str, at: datetime, since: datetime, limit: int) -> int | None:
+        """Lock the key (SQLite: writers already hold the database lock), then count and add."""
+        if self._dialect == "postgresql":
+            await self._session.execute(_LOCK_KEY, {"key": key})
+        # Keeps the table at about `limit` rows per active key.
+        await self._session.execute(_FORGET_OLD, {"key": key, "since": since})
+        counted = (await self._session.execute(_COUNT_SINCE, {"key": key, "since": since})).scalar()
+        if (counted or 0) >= limit:
+            return None
+        row = (await self._session.execute(_RESERVE, {"key": key, "at": at})).one()
+        return int(row[0])
+
+    async def release(self, attempt_id: int) -> None:
+        """Forget one attempt."""
+        await self._session.execute(_RELEASE, {"attempt_id": attempt_id})
 
     async def failures_since(self, key: str, since: datetime) -> builtins.list[datetime]:
         """Failures under the key strictly after `since`, oldest first."""
         rows = await self._reader.all(_FAILURES_SINCE, {"key": key, "since": since})
         return [row["at"] for row in rows]
 
-    async def clear(self, key: str) -> None:
-        """Forget the key's failures."""
-        await self._session.execute(_CLEAR_FAILURES, {"key": key})
+    async def clear(self, key: str, up_to: int | None = None) -> None:
+        """Forget the key's attempts, or those up to an id."""
+        if up_to is None:
+            await self._session.execute(_CLEAR_FAILURES, {"key": key})
+        else:
+            await self._session.execute(_CLEAR_UP_TO, {"key": key, "up_to": up_to})
 
 
 # --- outbox ----------------------------------------------------------------------------------

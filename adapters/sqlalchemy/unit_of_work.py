@@ -123,7 +123,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(connection, dialect, reader)
         self.one_time_tokens = SqlOneTimeTokenRepository(connection)
         self.refresh_tokens = SqlRefreshTokenRepository(connection)
-        self.login_attempts = SqlLoginAttemptLog(connection, reader)
+        self.login_attempts = SqlLoginAttemptLog(connection, reader, dialect)
         self.outbox = SqlOutbox(connection, dialect)
         self.products = SqlProductRepository(connection, dialect, reader)
         self.orders = SqlOrderRepository(connection, dialect)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from application.accounts.actor import Actor
 from application.accounts.commands import ChangePasswordCommand
+from application.accounts.throttling import release_attempts, reserve_attempts
 from application.ports import Clock, PasswordHasher, UnitOfWork
-from domain.accounts import check_password_policy
+from domain.accounts import PASSWORD_CHANGE_LIMIT, check_password_policy, password_change_key
 from domain.errors import UserNotFound, WrongPassword
 
 
@@ -18,18 +19,36 @@ class ChangePassword:
         self._clock = clock
 
     async def __call__(self, actor: Actor, cmd: ChangePasswordCommand) -> None:
-        """Change, or raise WrongPassword / ValidationFailed (field "newPassword")."""
+        """Change, or raise WrongPassword / RateLimited / ValidationFailed (field
+        "newPassword")."""
         if actor.user_id is None:
             raise UserNotFound()
-        # Argon2 runs between two short transactions, never inside one.
+        key = password_change_key(actor.user_id)
+        # Argon2 runs between two short transactions, never inside one. The attempt is
+        # reserved first, atomically, so a burst of guesses gets at most the limit verified.
         async with self._uow as uow:
             user = await uow.users.get(actor.user_id)
-        if user is None:
-            raise UserNotFound()
-        if not await self._hasher.verify(user.password_hash, cmd.current_password):
-            raise WrongPassword()
-        check_password_policy(cmd.new_password, user.email, field_name="newPassword")
-        new_hash = await self._hasher.hash(cmd.new_password)
+            if user is None:
+                raise UserNotFound()
+            reserved = await reserve_attempts(
+                uow, [(key, PASSWORD_CHANGE_LIMIT)], self._clock.now()
+            )
+            await uow.commit()
+        try:
+            if not await self._hasher.verify(user.password_hash, cmd.current_password):
+                raise WrongPassword()
+        except WrongPassword:
+            raise  # the reserved attempt stays, as a failure
+        except BaseException:
+            await self._release(reserved)
+            raise
+        try:
+            check_password_policy(cmd.new_password, user.email, field_name="newPassword")
+            new_hash = await self._hasher.hash(cmd.new_password)
+        except BaseException:
+            # The current password was right: a weak new one or a busy hasher is no guess.
+            await self._release(reserved)
+            raise
 
         async with self._uow as uow:
             now = self._clock.now()
@@ -46,4 +65,10 @@ class ChangePassword:
             await uow.refresh_tokens.revoke_all_for_user(
                 current.id, now, except_family=actor.session_id
             )
+            await uow.login_attempts.clear(key, up_to=reserved[0])
+            await uow.commit()
+
+    async def _release(self, reserved: list[int]) -> None:
+        async with self._uow as uow:
+            await release_attempts(uow, reserved)
             await uow.commit()

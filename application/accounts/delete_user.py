@@ -7,7 +7,7 @@ from uuid import UUID
 from application.accounts.actor import Actor
 from application.ports import Clock, UnitOfWork
 from domain.accounts import Role, ensure_admin_remains
-from domain.errors import UserNotFound
+from domain.errors import OwnAccountProtected, UserNotFound
 
 
 class DeleteUser:
@@ -18,8 +18,11 @@ class DeleteUser:
         self._clock = clock
 
     async def __call__(self, actor: Actor, user_id: UUID) -> None:
-        """Delete, or raise PermissionDenied / UserNotFound / LastAdminProtected."""
+        """Delete, or raise PermissionDenied / OwnAccountProtected / UserNotFound /
+        LastAdminProtected."""
         actor.require(Role.ADMIN)
+        if user_id == actor.user_id:
+            raise OwnAccountProtected()
         async with self._uow as uow:
             user = await uow.users.get(user_id)
             if user is None:

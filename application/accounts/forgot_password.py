@@ -6,7 +6,12 @@ from application.accounts.commands import ForgotPasswordCommand
 from application.accounts.emails import AccountEmails
 from application.accounts.mailed_tokens import mail_one_time_token
 from application.ports import Clock, SecretTokens, UnitOfWork
-from domain.accounts import TokenPurpose, normalize_email
+from domain.accounts import (
+    ACCOUNT_EMAIL_LIMIT,
+    TokenPurpose,
+    account_email_key,
+    normalize_email,
+)
 
 
 class ForgotPassword:
@@ -28,6 +33,17 @@ class ForgotPassword:
             if user is None or not user.active:
                 return
             now = self._clock.now()
+            # At most a few emails per account and hour, counted atomically with the email
+            # itself, so a burst of requests can't flood the inbox. Still no sign outside.
+            key = account_email_key(user.id, TokenPurpose.RESET_PASSWORD)
+            limit = ACCOUNT_EMAIL_LIMIT
+            if (
+                await uow.login_attempts.try_reserve(
+                    key, now, now - limit.window, limit.max_attempts
+                )
+                is None
+            ):
+                return
             await mail_one_time_token(
                 uow,
                 self._secrets,

@@ -34,6 +34,9 @@ class ResetPassword:
             # mark_used is the atomic guard against two concurrent redemptions.
             if not await uow.one_time_tokens.mark_used(token.id, now):
                 raise InvalidOneTimeToken()
+            # Other reset links mailed earlier die with it: one of them may sit in a mailbox
+            # that is the very reason for this reset.
+            await uow.one_time_tokens.spend_all(user.id, TokenPurpose.RESET_PASSWORD, now)
             user.change_password_hash(password_hash, now)
             await uow.users.update(user)
             await uow.refresh_tokens.revoke_all_for_user(user.id, now)

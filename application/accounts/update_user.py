@@ -7,7 +7,7 @@ from application.accounts.commands import UpdateUserCommand
 from application.accounts.views import UserView
 from application.ports import Clock, UnitOfWork
 from domain.accounts import Role, ensure_admin_remains, normalize_email, normalize_name
-from domain.errors import EmailAlreadyRegistered, UserNotFound
+from domain.errors import EmailAlreadyRegistered, OwnAccountProtected, UserNotFound
 
 
 class UpdateUser:
@@ -19,7 +19,7 @@ class UpdateUser:
 
     async def __call__(self, actor: Actor, cmd: UpdateUserCommand) -> UserView:
         """The updated user, or PermissionDenied / ValidationFailed / UserNotFound /
-        EmailAlreadyRegistered / LastAdminProtected."""
+        EmailAlreadyRegistered / OwnAccountProtected / LastAdminProtected."""
         actor.require(Role.ADMIN)
         email = normalize_email(cmd.email) if cmd.email is not None else None
         name = normalize_name(cmd.name)
@@ -48,6 +48,9 @@ class UpdateUser:
                 user.deactivate(now)
             if user == before:
                 return UserView.from_user(user)
+            # An admin locking themselves out by a slip is hard to undo: it takes another admin.
+            if user.id == actor.user_id and (user.role is not before.role or not user.active):
+                raise OwnAccountProtected()
             if before.is_active_admin and not user.is_active_admin:
                 # Counted only when an admin loses the role: the count locks admin rows.
                 ensure_admin_remains(before, user, await uow.users.count_active_admins())

@@ -13,6 +13,7 @@ from application.ports import Clock, IdempotencyKeyTaken, UnitOfWork
 from domain.catalog import InsufficientStock
 from domain.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from domain.ordering import (
+    IdempotencyKeyReused,
     Order,
     OrderLine,
     check_requested_items,
@@ -31,7 +32,7 @@ class PlaceOrder:
 
     async def __call__(self, actor: Actor, cmd: PlaceOrderCommand) -> OrderView:
         """The new order (or the one placed earlier with the same key), or PermissionDenied /
-        ValidationFailed / MinimumOrderAmount / InsufficientStock."""
+        ValidationFailed / MinimumOrderAmount / InsufficientStock / IdempotencyKeyReused."""
         user_id = require_user(actor)
         key = normalize_idempotency_key(cmd.idempotency_key)
         check_requested_items(cmd.items)
@@ -40,13 +41,13 @@ class PlaceOrder:
                 if key is not None:
                     earlier = await uow.orders.get_by_idempotency_key(user_id, key)
                     if earlier is not None:
-                        return OrderView.from_order(earlier)
+                        return self._replayed(earlier, cmd)
                 order = await self._place(uow, user_id, cmd, key)
                 await uow.orders.add(order)
                 await uow.commit()
         except IdempotencyKeyTaken:
             # A concurrent request with the same key won; our reservations were rolled back.
-            return await self._existing(user_id, key)
+            return await self._existing(user_id, key, cmd)
         return OrderView.from_order(order)
 
     async def _place(
@@ -79,11 +80,18 @@ class PlaceOrder:
                 raise InsufficientStock(line.name)
         return order
 
-    async def _existing(self, user_id: UUID, key: str | None) -> OrderView:
+    async def _existing(self, user_id: UUID, key: str | None, cmd: PlaceOrderCommand) -> OrderView:
         async with self._uow as uow:
             order = (
                 await uow.orders.get_by_idempotency_key(user_id, key) if key is not None else None
             )
         if order is None:  # the winner rolled back after all; the client may simply retry
             raise Conflict("An order with this Idempotency-Key is being placed; try again")
+        return self._replayed(order, cmd)
+
+    @staticmethod
+    def _replayed(order: Order, cmd: PlaceOrderCommand) -> OrderView:
+        # The key names one request: other items under it are a client bug, never a repeat.
+        if not order.was_placed_for(cmd.items):
+            raise IdempotencyKeyReused()
         return OrderView.from_order(order)

@@ -53,3 +53,11 @@ Feature: Email verification
     When "ana@example.com" asks for a new verification email
     Then the request succeeds
     And 1 email "Confirm your email address" has been sent to "ana@example.com"
+
+  Scenario: At most three new verification emails are sent per hour
+    When "ana@example.com" asks for a new verification email
+    And "ana@example.com" asks for a new verification email
+    And "ana@example.com" asks for a new verification email
+    And "ana@example.com" asks for a new verification email
+    Then the request succeeds
+    And 4 emails "Confirm your email address" have been sent to "ana@example.com"

@@ -78,3 +78,28 @@ Feature: Logging in
     And "ana@example.com" failed to log in 4 times
     When "ana@example.com" logs in with password "Secret123"
     Then the request succeeds
+
+  Scenario: One device failing for many email addresses is rate limited for all of them
+    Given "a@example.com" failed to log in 5 times
+    And "b@example.com" failed to log in 5 times
+    And "c@example.com" failed to log in 5 times
+    And "d@example.com" failed to log in 5 times
+    When "ana@example.com" logs in with password "Secret123"
+    Then the request is refused as rate limited
+
+  Scenario: The limit across email addresses applies to one device only
+    Given "a@example.com" failed to log in 5 times
+    And "b@example.com" failed to log in 5 times
+    And "c@example.com" failed to log in 5 times
+    And "d@example.com" failed to log in 5 times
+    When "ana@example.com" logs in with password "Secret123" from another device
+    Then the request succeeds
+
+  Scenario: Logging in to one's own account does not forgive a device's failures for others
+    Given "a@example.com" failed to log in 5 times
+    And "b@example.com" failed to log in 5 times
+    And "c@example.com" failed to log in 5 times
+    And "ana@example.com" has logged in with password "Secret123"
+    And "d@example.com" failed to log in 5 times
+    When "ana@example.com" logs in with password "Secret123"
+    Then the request is refused as rate limited

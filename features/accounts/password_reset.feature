@@ -68,3 +68,30 @@ Feature: Password reset
       | newsecret456    |
       | NEWSECRET456    |
       | NewSecretPass   |
+
+  Scenario: At most three reset emails are sent per hour, however often one asks
+    Given a verified customer "bob@example.com"
+    When "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    And "bob@example.com" asks to reset her password
+    Then the request succeeds
+    And 3 emails "Reset your password" have been sent to "bob@example.com"
+
+  Scenario: Reset emails can be asked for again an hour later
+    Given a verified customer "bob@example.com"
+    And "bob@example.com" has asked to reset her password
+    And "bob@example.com" has asked to reset her password
+    And "bob@example.com" has asked to reset her password
+    And 1 hours pass
+    When "bob@example.com" asks to reset her password
+    Then 4 emails "Reset your password" have been sent to "bob@example.com"
+
+  Scenario: A successful reset makes every other reset link useless
+    Given a verified customer "carl@example.com"
+    And "carl@example.com" has asked to reset her password
+    And "carl@example.com" has asked to reset her password
+    And she has reset her password to "NewSecret456" with the link from her email
+    When she resets her password to "Other7890" with the link from her first reset email
+    Then the request is refused as invalid with a problem on "token"
+    And "carl@example.com" can log in with password "NewSecret456"

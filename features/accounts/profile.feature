@@ -74,3 +74,13 @@ Feature: Profile
   Scenario: Someone who is not signed in cannot change a password
     When an anonymous visitor changes the password from "Secret123" to "NewSecret456"
     Then the request is refused as unauthorized
+
+  Scenario: After five wrong current passwords, changing the password is rate limited
+    When she changes her password from "Wrong1234" to "NewSecret456"
+    And she changes her password from "Wrong1234" to "NewSecret456"
+    And she changes her password from "Wrong1234" to "NewSecret456"
+    And she changes her password from "Wrong1234" to "NewSecret456"
+    And she changes her password from "Wrong1234" to "NewSecret456"
+    And she changes her password from "Secret123" to "NewSecret456"
+    Then the request is refused as rate limited
+    And "ana@example.com" can log in with password "Secret123"

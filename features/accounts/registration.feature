@@ -72,3 +72,8 @@ Feature: Registration
       | length |
       | 8      |
       | 128    |
+
+  Scenario: An email address with a display name or angle brackets is refused
+    When "x<attacker@evil.example>" registers with password "Secret123"
+    Then the request is refused as invalid with a problem on "email"
+    And no email is sent to "attacker@evil.example"

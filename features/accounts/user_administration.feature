@@ -209,11 +209,24 @@ Feature: User administration
     When the admin deletes "root@example.com"
     Then the request is refused as a conflict
 
-  Scenario: An admin can step down while another active admin remains
+  Scenario: An admin can be demoted by another admin
     Given an admin "second@example.com"
-    When the admin changes the role of "root@example.com" to "customer"
+    And she is signed in
+    When she changes the role of "root@example.com" to "customer"
     Then the request succeeds
     And the returned account has the role "customer"
+
+  Scenario Outline: An admin cannot demote, deactivate or delete her own account
+    Given an admin "second@example.com"
+    When the admin <action>
+    Then the request is refused as a conflict with the message "You can't delete, deactivate or demote your own account here; use /me or ask another admin"
+    And "root@example.com" can log in with password "Secret123"
+
+    Examples:
+      | action                                              |
+      | changes the role of "root@example.com" to "editor"  |
+      | deactivates "root@example.com"                      |
+      | deletes "root@example.com"                          |
 
   Scenario: A deactivated admin does not count as a remaining admin
     Given an admin "second@example.com"

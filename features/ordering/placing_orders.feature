@@ -124,6 +124,21 @@ Feature: Placing orders
     And she has 1 order
     And "Blue Mug" has 8 in stock
 
+  Scenario: A key already used for other items is refused
+    Given the catalog has a product "Red Plate" priced $12.00 with 5 in stock
+    When she orders 2 "Blue Mug" with the key "checkout-42"
+    And she orders 3 "Blue Mug" with the key "checkout-42"
+    Then the request is refused by a business rule with the message "Idempotency-Key was used with a different request"
+    And she has 1 order
+    And "Blue Mug" has 8 in stock
+
+  Scenario: A key already used is refused for other products too
+    Given the catalog has a product "Red Plate" priced $12.00 with 5 in stock
+    When she orders 2 "Blue Mug" with the key "checkout-42"
+    And she orders 2 "Blue Mug" and 1 "Red Plate" with the key "checkout-42"
+    Then the request is refused by a business rule with the message "Idempotency-Key was used with a different request"
+    And "Red Plate" has 5 in stock
+
   Scenario: Different keys place different orders
     When she orders 2 "Blue Mug" with the key "checkout-1"
     And she orders 2 "Blue Mug" with the key "checkout-2"

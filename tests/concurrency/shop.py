@@ -80,9 +80,12 @@ class Shop:
         )
         return view.id
 
-    async def place(self, actor: Actor, product_id: UUID, key: str | None = None) -> OrderView:
-        """One unit of the product, through PlaceOrder (a fresh use case per call)."""
-        command = PlaceOrderCommand(items=(RequestedItem(product_id, 1),), idempotency_key=key)
+    async def place(
+        self, actor: Actor, product_id: UUID, key: str | None = None, quantity: int = 1
+    ) -> OrderView:
+        """Units of the product (one by default), through PlaceOrder (a fresh use case per call)."""
+        items = (RequestedItem(product_id, quantity),)
+        command = PlaceOrderCommand(items=items, idempotency_key=key)
         return await self.container.place_order()(actor, command)
 
     async def start_payment(self, actor: Actor, order_id: UUID) -> PaymentIntentView:

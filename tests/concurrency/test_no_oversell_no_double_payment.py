@@ -18,7 +18,7 @@ from typing import TypeVar
 from adapters.sqlalchemy.tables import order_lines, orders, processed_events
 from application.ordering.views import EventOutcome, OrderView
 from domain.catalog import InsufficientStock
-from domain.ordering import InvalidTransition
+from domain.ordering import IdempotencyKeyReused, InvalidTransition
 from tests.concurrency.shop import Shop, http_status, run_together, succeeded_event
 
 logger = logging.getLogger(__name__)
@@ -178,3 +178,28 @@ async def test_ten_concurrent_orders_with_one_idempotency_key_make_one_order(sho
     assert len({r.id for r in results if isinstance(r, OrderView)}) == 1
     assert await shop.count(orders) == 1
     assert await shop.stock(product_id) == STOCK - 1
+
+
+async def test_one_key_raced_with_different_items_makes_one_order_and_refuses_the_rest(
+    shop: Shop,
+) -> None:
+    customer = await shop.customer()
+    product_id = await shop.product(stock=STOCK)
+
+    results = await run_together(
+        [
+            shop.place(customer, product_id, key="checkout-42", quantity=1 + i % 2)
+            for i in range(SAME_KEY_RETRIES)
+        ]
+    )
+
+    orders_seen = {r.id: r for r in results if isinstance(r, OrderView)}
+    assert len(orders_seen) == 1
+    (placed,) = orders_seen.values()
+    refused = [r for r in results if not isinstance(r, OrderView)]
+    # Every refusal is the key mismatch (422), and only the other quantity is refused.
+    assert {http_status(r) for r in refused} == {422}
+    assert len(refused) == SAME_KEY_RETRIES // 2
+    assert all(isinstance(r, IdempotencyKeyReused) for r in refused)
+    assert await shop.count(orders) == 1
+    assert await shop.stock(product_id) == STOCK - placed.lines[0].quantity

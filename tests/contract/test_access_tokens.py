@@ -204,3 +204,30 @@ def test_garbage_is_rejected(tokens: JwtAccessTokens, garbage: str) -> None:
 def test_an_empty_secret_is_refused() -> None:
     with pytest.raises(ValueError):
         JwtAccessTokens(secret="", ttl_seconds=TTL)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"iat": NOW.timestamp() + 60},
+        {"iat": NOW.timestamp() + 3600, "exp": NOW.timestamp() + 3600 + TTL},
+        {"nbf": NOW.timestamp() + 60},
+        {"nbf": "now"},
+    ],
+    ids=["iat+60s", "iat+1h", "nbf+60s", "nbf-not-a-number"],
+)
+def test_a_token_issued_or_valid_only_in_the_future_is_rejected(
+    tokens: JwtAccessTokens, user: User, overrides: dict[str, Any]
+) -> None:
+    # Forged with the right key: only the time claims are wrong.
+    signed = jwt.encode(_claims(user, **overrides), SECRET, algorithm="HS256")
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(signed, NOW)
+
+
+def test_small_clock_skew_in_iat_and_nbf_is_tolerated(tokens: JwtAccessTokens, user: User) -> None:
+    ahead = NOW.timestamp() + 5
+    signed = jwt.encode(_claims(user, iat=ahead, nbf=ahead), SECRET, algorithm="HS256")
+
+    assert tokens.decode(signed, NOW).user_id == user.id

@@ -139,6 +139,15 @@ async def test_check_of_an_unreachable_transport_raises_delivery_error(case: Mai
         await case.unreachable.check()
 
 
+@pytest.mark.parametrize(
+    "to", ["x<attacker@evil.example>", "Ana <ana@example.com>", "ana@example.com, eve@evil.example"]
+)
+async def test_a_recipient_that_is_not_a_bare_address_is_refused(case: MailerCase, to: str) -> None:
+    # Whatever got stored, no transport may read another recipient out of it.
+    with pytest.raises(MailDeliveryError):
+        await case.mailer.send(MESSAGE.__class__(to, MESSAGE.subject, MESSAGE.text_body, "x"))
+
+
 async def test_folder_mail_files_sort_in_sending_order(tmp_path: Path) -> None:
     mailer = FolderMailer(str(tmp_path), SENDER)
     subjects = [f"Message {n}" for n in range(3)]

@@ -64,6 +64,36 @@ async def test_one_time_token_can_be_marked_used_only_once(
     assert stored is not None and stored.used_at == used_at and is_utc(stored.used_at)
 
 
+async def test_spend_all_uses_up_only_that_users_tokens_of_that_purpose(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    ana, bob = await _user(uow_factory), await _user(uow_factory, "bob@example.com")
+    reset = TokenPurpose.RESET_PASSWORD
+    tokens = {
+        "ana-reset-1": make_one_time_token(ana, "ana-reset-1", reset),
+        "ana-reset-2": make_one_time_token(ana, "ana-reset-2", reset),
+        "ana-verify": make_one_time_token(ana, "ana-verify", TokenPurpose.VERIFY_EMAIL),
+        "bob-reset": make_one_time_token(bob, "bob-reset", reset),
+    }
+    async with uow_factory() as uow:
+        for token in tokens.values():
+            await uow.one_time_tokens.add(token)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        await uow.one_time_tokens.spend_all(ana.id, reset, T0 + timedelta(minutes=1))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        used = {h: (await uow.one_time_tokens.get_by_hash(h)).used_at is not None for h in tokens}  # type: ignore[union-attr]
+    assert used == {
+        "ana-reset-1": True,
+        "ana-reset-2": True,
+        "ana-verify": False,
+        "bob-reset": False,
+    }
+
+
 async def test_marking_an_unknown_one_time_token_fails(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.one_time_tokens.mark_used(uuid4(), T0) is False

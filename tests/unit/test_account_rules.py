@@ -88,6 +88,38 @@ def test_malformed_emails_are_a_field_error(raw: str):
     assert err.value.errors[0].field == "email"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "x<attacker@evil.example>",
+        "Ana <ana@example.com>",
+        "<ana@example.com>",
+        "ana@example.com>",
+        "ana@example.com, eve@evil.example",
+        '"ana"@example.com',
+        "ana(comment)@example.com",
+        "group:ana@example.com;",
+        "ana@exa_mple.com",
+        "ana\n@example.com",
+        "ana@-example.com",
+        "ana..lima@example.com",
+    ],
+)
+def test_anything_but_a_bare_local_at_domain_is_refused(raw: str):
+    with pytest.raises(ValidationFailed) as err:
+        normalize_email(raw)
+
+    assert err.value.errors[0].field == "email"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["ana.lima+shop@example.com", "o'brien@mail.example.co.uk", "a_b-c@xn--bcher-kva.example"],
+)
+def test_ordinary_addresses_stay_valid(raw: str):
+    assert normalize_email(raw) == raw
+
+
 def test_an_email_longer_than_254_characters_is_refused():
     with pytest.raises(ValidationFailed):
         normalize_email("a" * 250 + "@example.com")

@@ -29,6 +29,20 @@ def test_password_hash_threads_and_priority_reach_the_hasher() -> None:
     assert (hasher.max_concurrent, hasher.priority) == (3, "low")
 
 
+def test_the_hashing_queue_defaults_to_four_per_thread_and_reaches_the_hasher() -> None:
+    threads = load_settings({**_BASE, "PASSWORD_HASH_THREADS": "3"})
+    queue = load_settings({**_BASE, "PASSWORD_HASH_THREADS": "3", "PASSWORD_HASH_QUEUE": "5"})
+
+    assert create_container(threads).hasher().max_queued == 12
+    assert create_container(queue).hasher().max_queued == 5
+
+
+@pytest.mark.parametrize("raw", ["2", "-1", "many"])
+def test_a_hashing_queue_shorter_than_the_threads_stops_start_up(raw: str) -> None:
+    with pytest.raises(SettingsError, match="PASSWORD_HASH_QUEUE"):
+        load_settings({**_BASE, "PASSWORD_HASH_THREADS": "3", "PASSWORD_HASH_QUEUE": raw})
+
+
 @pytest.mark.parametrize("raw", ["0", "-1", "two"])
 def test_a_bad_password_hash_thread_count_stops_start_up_naming_the_variable(raw: str) -> None:
     with pytest.raises(SettingsError, match="PASSWORD_HASH_THREADS"):

@@ -20,6 +20,7 @@ from domain.errors import (
     InvalidAccessToken,
     InvalidRefreshToken,
     LastAdminProtected,
+    OwnAccountProtected,
     PermissionDenied,
     UserNotFound,
     ValidationFailed,
@@ -207,10 +208,47 @@ async def test_a_reactivated_user_can_log_in_again(kit: Kit):
 async def test_the_last_active_admin_cannot_be_demoted_or_deactivated(kit: Kit, change: dict):
     admin = await kit.add_user("root@example.com", role=Role.ADMIN)
 
+    # The operator at the CLI: an admin acting on themselves is refused earlier (see below).
     with pytest.raises(LastAdminProtected):
-        await kit.update_user()(kit.actor(admin), UpdateUserCommand(admin.id, **change))
+        await kit.update_user()(ADMIN, UpdateUserCommand(admin.id, **change))
 
     assert kit.user(admin.id).is_active_admin
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"role": Role.EDITOR}, {"role": Role.CUSTOMER}, {"active": False}],
+    ids=["to-editor", "to-customer", "deactivate"],
+)
+async def test_an_admin_cannot_demote_or_deactivate_themselves_even_with_another_admin(
+    kit: Kit, change: dict
+):
+    admin = await kit.add_user("root@example.com", role=Role.ADMIN)
+    await kit.add_user("second@example.com", role=Role.ADMIN)
+
+    with pytest.raises(OwnAccountProtected) as err:
+        await kit.update_user()(kit.actor(admin), UpdateUserCommand(admin.id, **change))
+
+    assert "/me" in err.value.message
+    assert kit.user(admin.id).is_active_admin
+
+
+async def test_an_admin_cannot_delete_themselves_even_with_another_admin(kit: Kit):
+    admin = await kit.add_user("root@example.com", role=Role.ADMIN)
+    await kit.add_user("second@example.com", role=Role.ADMIN)
+
+    with pytest.raises(OwnAccountProtected):
+        await kit.delete_user()(kit.actor(admin), admin.id)
+
+    assert kit.user(admin.id).is_active_admin
+
+
+async def test_an_admin_may_still_rename_themselves(kit: Kit):
+    admin = await kit.add_user("root@example.com", role=Role.ADMIN)
+
+    view = await kit.update_user()(kit.actor(admin), UpdateUserCommand(admin.id, name="Root"))
+
+    assert view.name == "Root" and view.role is Role.ADMIN
 
 
 async def test_an_admin_can_be_demoted_while_another_remains(kit: Kit):

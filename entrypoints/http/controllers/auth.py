@@ -96,7 +96,8 @@ class AuthController(Controller):
         status_code=200,
         summary="Log in",
         description="Exchanges credentials for an access token and a refresh token. "
-        "After 5 failures in 15 minutes for one email and client address, 429.",
+        "After 5 failures in 15 minutes for one email and client address, or 20 from one "
+        "client address across emails, or while the password hashing queue is full, 429.",
         responses=error_responses(
             *_COMMON,
             401,

@@ -57,11 +57,13 @@ class MeController(Controller):
         "/password",
         status_code=204,
         summary="Change my password",
-        description="Other logins' refresh tokens are revoked; this login keeps working.",
+        description="Other logins' refresh tokens are revoked; this login keeps working. "
+        "After 5 wrong current passwords in 15 minutes, 429.",
         responses=error_responses(
             *JSON_BODY_ERRORS,
             *SERVER_ERRORS,
             401,
+            429,
             s401="Not signed in, or the current password is wrong.",
         ),
     )

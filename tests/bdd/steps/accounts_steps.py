@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from pytest_bdd import given, parsers, step, then, when
 
-from tests.bdd.drivers.base import Outcome, UserFilters
+from tests.bdd.drivers.base import Outcome, UserFilters, token_in
 from tests.bdd.world import (
     ANONYMOUS,
     ANOTHER_DEVICE,
@@ -294,14 +294,19 @@ def asks_password_reset(world: World, email: str) -> None:
 @step(
     parsers.re(
         rf'{ACTOR} (?:resets|has reset) {HER} password to "(?P<password>[^"]*)"'
-        rf" with the link from {HER} email"
+        rf" with the link from {HER} (?P<first>first reset )?email"
     )
 )
-def resets_password(world: World, actor: str, password: str) -> None:
-    """Redeem the newest reset email's token with a new password."""
+def resets_password(world: World, actor: str, password: str, first: str | None) -> None:
+    """Redeem the newest (or the first) reset email's token with a new password."""
     email = world.person(actor)
     assert email
-    token = world.driver.token_from_last_email(email, "Reset your password")
+    if first:
+        emails = world.driver.emails_to(email, "Reset your password")
+        assert emails, f"no reset email was sent to {email}"
+        token = token_in(emails[0])
+    else:
+        token = world.driver.token_from_last_email(email, "Reset your password")
     world.record(world.driver.reset_password(token, password))
 
 
