@@ -77,6 +77,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     stripe_webhook_secret: str = ""
     stripe_api_base: str | None = None
     rate_limit_enabled: bool = True
+    security_headers_enabled: bool = True
     # The `limits` syntax ("300/minute"), validated by load_settings.
     rate_limit_default: str = "300/minute"
     rate_limit_auth: str = "20/minute"
@@ -312,6 +313,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secret=stripe_webhook_secret,
         stripe_api_base=env.get("STRIPE_API_BASE") or None,
         rate_limit_enabled=_bool(env, "RATE_LIMIT_ENABLED", True),
+        security_headers_enabled=_bool(env, "SECURITY_HEADERS_ENABLED", True),
         rate_limit_default=_rate_limit(env, "RATE_LIMIT_DEFAULT", "300/minute"),
         rate_limit_auth=_rate_limit(env, "RATE_LIMIT_AUTH", "20/minute"),
         rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "hexashop-rate-limit",

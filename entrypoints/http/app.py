@@ -50,15 +50,15 @@ class HexashopApp(Litestar):
     ) -> None:
         super().__init__(**config)
         self.rate_limiter = rate_limiter
-        self.security_headers = security_headers or SecurityHeaders(production=False)
+        self.security_headers = security_headers
+        self._add_headers = security_headers.add_to if security_headers else None
         serve: Any = super().__call__
         self._serve_http = rate_limiter.wrap(serve) if rate_limiter else serve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         """Track HTTP requests and add their security headers; pass anything else through."""
         if scope["type"] == ScopeType.HTTP:
-            add_headers = self.security_headers.add_to
-            await track_request(scope, receive, send, self._serve_http, add_headers)  # type: ignore[arg-type]
+            await track_request(scope, receive, send, self._serve_http, self._add_headers)  # type: ignore[arg-type]
         else:
             await super().__call__(scope, receive, send)
 
@@ -135,7 +135,11 @@ def create_app(
     )
     app = HexashopApp(
         rate_limiter=limiter,
-        security_headers=SecurityHeaders(production=settings.is_production),
+        security_headers=(
+            SecurityHeaders(production=settings.is_production)
+            if settings.security_headers_enabled
+            else None
+        ),
         state=State({CONTAINER_KEY: container}),
         route_handlers=[
             api,

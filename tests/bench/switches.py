@@ -39,12 +39,19 @@ class Switch:
     off: dict[str, str]
 
 
+_LIMITER_ON = {"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_DEFAULT": "100000000/minute"}
 SWITCHES = (
     Switch(
         "rate limiter",
         # Memory storage, and a limit the load never reaches: the cost of counting, no refusals.
-        on={"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_DEFAULT": "100000000/minute"},
+        on=_LIMITER_ON,
         off={"RATE_LIMIT_ENABLED": "false"},
+    ),
+    Switch(
+        "rate limiter and security headers",
+        # The whole perimeter every response passes through, against a build without it.
+        on={**_LIMITER_ON, "SECURITY_HEADERS_ENABLED": "true"},
+        off={"RATE_LIMIT_ENABLED": "false", "SECURITY_HEADERS_ENABLED": "false"},
     ),
 )
 

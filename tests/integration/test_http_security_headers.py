@@ -189,6 +189,17 @@ async def test_production_adds_strict_transport_security(
             assert response.headers["x-frame-options"] == "DENY"
 
 
+async def test_security_headers_can_be_switched_off_for_benchmarks_only_explicitly(
+    build_client: Callable[..., AsyncIterator[Client]],
+) -> None:
+    async for client in build_client(security_headers_enabled=False):
+        response = await client.get("/health/live")
+        assert "x-frame-options" not in response.headers
+        assert "content-security-policy" not in response.headers
+        # The request id is not a security header: it stays.
+        assert response.headers["x-request-id"]
+
+
 async def test_cors_preflight_and_cors_responses_carry_the_security_headers(
     build_client: Callable[..., AsyncIterator[Client]],
 ) -> None:

@@ -156,6 +156,7 @@ def test_rate_limits_default_to_the_contract_and_memory() -> None:
     settings = load_settings(_BASE)
 
     assert settings.rate_limit_enabled is True
+    assert settings.security_headers_enabled is True
     assert (settings.rate_limit_default, settings.rate_limit_auth) == ("300/minute", "20/minute")
     assert settings.redis_url is None
 
@@ -164,6 +165,7 @@ def test_rate_limit_settings_are_read() -> None:
     env = {
         **_BASE,
         "RATE_LIMIT_ENABLED": "false",
+        "SECURITY_HEADERS_ENABLED": "no",
         "RATE_LIMIT_DEFAULT": "1000/hour",
         "RATE_LIMIT_AUTH": "5 per minute",
         "RATE_LIMIT_KEY_PREFIX": "shop-a",
@@ -172,6 +174,7 @@ def test_rate_limit_settings_are_read() -> None:
     settings = load_settings(env)
 
     assert settings.rate_limit_enabled is False
+    assert settings.security_headers_enabled is False
     assert (settings.rate_limit_default, settings.rate_limit_auth) == ("1000/hour", "5 per minute")
     assert (settings.rate_limit_key_prefix, settings.redis_url) == (
         "shop-a",
