@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.accounts.commands import ForgotPasswordCommand
 from application.accounts.emails import AccountEmails
 from application.accounts.mailed_tokens import mail_one_time_token
+from application.accounts.throttling import try_reserve_quietly
 from application.ports import Clock, SecretTokens, UnitOfWork
 from domain.accounts import (
     ACCOUNT_EMAIL_LIMIT,
@@ -36,13 +37,7 @@ class ForgotPassword:
             # At most a few emails per account and hour, counted atomically with the email
             # itself, so a burst of requests can't flood the inbox. Still no sign outside.
             key = account_email_key(user.id, TokenPurpose.RESET_PASSWORD)
-            limit = ACCOUNT_EMAIL_LIMIT
-            if (
-                await uow.login_attempts.try_reserve(
-                    key, now, now - limit.window, limit.max_attempts
-                )
-                is None
-            ):
+            if not await try_reserve_quietly(uow, key, ACCOUNT_EMAIL_LIMIT, now):
                 return
             await mail_one_time_token(
                 uow,

@@ -27,6 +27,15 @@ async def reserve_attempts(
     return reserved
 
 
+async def try_reserve_quietly(
+    uow: UnitOfWork, key: str, limit: AttemptLimit, now: datetime
+) -> bool:
+    """Reserve one attempt under `key`; False when the key is full, for callers that must not
+    show the refusal (an answer that would reveal whether an account exists)."""
+    since = now - limit.window
+    return await uow.login_attempts.try_reserve(key, now, since, limit.max_attempts) is not None
+
+
 async def ensure_not_full(
     uow: UnitOfWork, limits: Sequence[tuple[str, AttemptLimit]], now: datetime
 ) -> None:
