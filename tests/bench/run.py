@@ -542,6 +542,11 @@ def server_env(dsn: str, port: int, var_dir: Path) -> dict[str, str]:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "MAIL_BACKEND": "folder",
+        # Production refuses the sandbox provider; nothing here pays, so Stripe is never called.
+        "PAYMENT_PROVIDER": "stripe",
+        "STRIPE_API_KEY": "sk_test_bench",
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+        "STRIPE_API_BASE": "http://127.0.0.1:9",
         "VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
         "RUN_WORKER_IN_PROCESS": "true",
