@@ -136,3 +136,14 @@ def test_resilience_settings_are_read() -> None:
     assert (settings.outbox_lease_seconds, settings.provider_timeout_seconds) == (30.0, 4.5)
     assert (settings.circuit_failure_threshold, settings.circuit_cooldown_seconds) == (3, 10.0)
     assert settings.metrics_token == "scrape-secret"
+
+
+def test_shutdown_grace_is_read_with_ten_seconds_as_the_default() -> None:
+    assert load_settings(_BASE).shutdown_grace_seconds == 10.0
+    assert load_settings({**_BASE, "SHUTDOWN_GRACE_SECONDS": "2.5"}).shutdown_grace_seconds == 2.5
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "soon"])
+def test_a_bad_shutdown_grace_stops_start_up_naming_the_variable(raw: str) -> None:
+    with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
+        load_settings({**_BASE, "SHUTDOWN_GRACE_SECONDS": raw})
