@@ -107,7 +107,7 @@ async def run_expiry_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("order_expiry_stopped")
 
 
-async def _wind_down(tasks: list[asyncio.Task[None]], grace_seconds: float) -> None:
+async def _wind_down(tasks: list[asyncio.Task[None]], grace_seconds: int) -> None:
     """Wait up to `grace_seconds` for the (already told to stop) loops, then cancel the rest."""
     if not tasks:
         return

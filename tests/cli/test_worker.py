@@ -253,7 +253,7 @@ async def test_in_process_worker_cancels_a_run_that_outlasts_the_shutdown_grace(
     async def expire_nothing() -> int:
         return 0
 
-    settings = Settings(outbox_poll_seconds=0.001, shutdown_grace_seconds=0.05)
+    settings = Settings(outbox_poll_seconds=0.001, shutdown_grace_seconds=0)
     container = SimpleNamespace(
         settings=lambda: settings,
         dispatch_outbox=lambda: dispatch_that_hangs,
