@@ -11,6 +11,7 @@ from typing import NoReturn, TypeVar
 from uuid import UUID
 
 import click
+import structlog
 import uvicorn
 from litestar import Litestar
 
@@ -36,6 +37,8 @@ from entrypoints.settings import Settings, SettingsError, load_settings
 from entrypoints.worker import Hook, expire_overdue_orders, run_worker, start_in_process_worker
 
 T = TypeVar("T")
+
+logger = structlog.get_logger("hexashop.process")
 
 # Exit codes: 1 when the business refuses the request, 2 for bad usage or configuration
 # (the same code click uses for usage errors).
@@ -136,13 +139,25 @@ def serve() -> None:
     configure_logging(settings.log_level)
     upgrade_database(settings.database_url)
     app = server_app(settings)
-    # Uvicorn shuts down gracefully on SIGINT/SIGTERM, restores the handlers it found and
-    # raises the signal again: let that end the process with 0, since the shutdown was clean.
+    # On SIGINT/SIGTERM uvicorn closes its listening socket, lets the requests in flight finish
+    # (cancelling them after the grace), runs the app's shutdown hooks (the worker stops, the
+    # container closes), restores the handlers it found and raises the signal again: let that
+    # end the process with 0, since the shutdown was clean.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
-    # log_config=None keeps our logging setup (JSON lines, no access log with query strings).
-    # No `server: uvicorn` banner (docs/api.md); the Date header stays, as HTTP asks of servers.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, server_header=False)
+    try:
+        # log_config=None keeps our logging setup (JSON lines, no access log with query
+        # strings). No `server: uvicorn` banner (docs/api.md); the Date header stays.
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            server_header=False,
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
+    finally:
+        logger.info("process_stopped", command="serve")
 
 
 @cli.command()
@@ -154,13 +169,19 @@ def worker() -> None:
 
     async def main() -> None:
         stop = asyncio.Event()
+
+        def request_stop(sig: signal.Signals) -> None:
+            logger.info("stop_requested", signal=sig.name)
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, request_stop, sig)
         try:
             await run_worker(container, stop)
         finally:
             await close_container(container)
+            logger.info("process_stopped", command="worker")
 
     asyncio.run(main())
 

@@ -68,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     circuit_cooldown_seconds: float = 30.0
     metrics_token: str = ""
     run_worker_in_process: bool = True
+    shutdown_grace_seconds: int = 10
     var_dir: str = "var"
     store_currency: str = "USD"
     order_ttl_minutes: int = 30
@@ -304,6 +305,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         circuit_cooldown_seconds=_float(env, "CIRCUIT_COOLDOWN_SECONDS", 30.0),
         metrics_token=env.get("METRICS_TOKEN") or "",
         run_worker_in_process=_bool(env, "RUN_WORKER_IN_PROCESS", True),
+        shutdown_grace_seconds=_int(env, "SHUTDOWN_GRACE_SECONDS", 10, minimum=1),
         var_dir=var_dir,
         store_currency=currency,
         order_ttl_minutes=_int(env, "ORDER_TTL_MINUTES", 30, minimum=1),

@@ -3,6 +3,10 @@
 Two loops with their own timing share one stop event: the outbox is polled every
 `outbox_poll_seconds`, overdue orders are expired every `order_expiry_interval_seconds`.
 Neither ends on a failure; each logs it and tries again on its next turn.
+
+On stop, a dispatch run finishes the message it is sending and hands the rest of its batch
+back; expiry finishes its batch. Whatever is still running `shutdown_grace_seconds` after the
+stop is cancelled (a message cut mid-send is re-sent once its lease expires).
 """
 
 from __future__ import annotations
@@ -21,8 +25,6 @@ logger = structlog.get_logger("hexashop.worker")
 
 # After a failed dispatch run the pause doubles up to this cap, so an outage is not hammered.
 MAX_BACKOFF_SECONDS = 60.0
-# How long shutdown waits for a dispatch run in flight before cancelling it.
-SHUTDOWN_GRACE_SECONDS = 5.0
 
 
 def backoff_seconds(poll_seconds: float, consecutive_failures: int) -> float:
@@ -48,7 +50,7 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("outbox_worker_started", poll_seconds=poll_seconds)
     while not stop.is_set():
         try:
-            report = await container.dispatch_outbox()()
+            report = await container.dispatch_outbox()(stop_requested=stop.is_set)
         except Exception as exc:
             failures += 1
             # The type only at error level: database errors can quote addresses or SQL
@@ -74,12 +76,12 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("outbox_worker_stopped")
 
 
-async def expire_overdue_orders(container: Container) -> int:
-    """Expire every overdue pending order, batch after batch; how many expired."""
+async def expire_overdue_orders(container: Container, stop: asyncio.Event | None = None) -> int:
+    """Expire every overdue pending order, batch after batch (until `stop`); how many expired."""
     total = 0
     # ExpireOrders handles one batch per call: repeat until a batch finds nothing, so a backlog
     # (after downtime) drains in one turn. It terminates: an expired order is no longer pending.
-    while expired := await container.expire_orders()():
+    while not (stop and stop.is_set()) and (expired := await container.expire_orders()()):
         total += expired
     return total
 
@@ -93,7 +95,7 @@ async def run_expiry_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("order_expiry_started", interval_seconds=interval)
     while not stop.is_set():
         try:
-            expired = await expire_overdue_orders(container)
+            expired = await expire_overdue_orders(container, stop)
         except Exception as exc:
             # As for the outbox: the type only, the traceback at DEBUG.
             logger.error("order_expiry_failed", error_type=type(exc).__name__)
@@ -105,9 +107,37 @@ async def run_expiry_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("order_expiry_stopped")
 
 
+async def _wind_down(tasks: list[asyncio.Task[None]], grace_seconds: int) -> None:
+    """Wait up to `grace_seconds` for the (already told to stop) loops, then cancel the rest."""
+    if not tasks:
+        return
+    _, late = await asyncio.wait(tasks, timeout=grace_seconds)
+    for task in late:
+        logger.warning("worker_task_cancelled", task=task.get_name())
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+
+
+def _start_loops(container: Container, stop: asyncio.Event) -> list[asyncio.Task[None]]:
+    return [
+        asyncio.create_task(run_outbox_worker(container, stop), name="outbox"),
+        asyncio.create_task(run_expiry_worker(container, stop), name="order-expiry"),
+    ]
+
+
 async def run_worker(container: Container, stop: asyncio.Event) -> None:
-    """Run the outbox and order-expiry loops side by side until `stop` is set."""
-    await asyncio.gather(run_outbox_worker(container, stop), run_expiry_worker(container, stop))
+    """Run the outbox and order-expiry loops side by side until `stop` is set, then give the
+    runs in flight `shutdown_grace_seconds` to finish."""
+    tasks = _start_loops(container, stop)
+    stopping = asyncio.create_task(stop.wait())
+    # A loop ending on its own can only be a bug (they catch every failure): stop the other too.
+    await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    stop.set()
+    await _wind_down(tasks, container.settings().shutdown_grace_seconds)
+    for task in tasks:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error
 
 
 Hook = Callable[[], Awaitable[None]]
@@ -121,17 +151,12 @@ def start_in_process_worker(container: Container) -> tuple[Hook, Hook]:
     async def startup() -> None:
         """Start the worker tasks (inside the server's event loop)."""
         stop.clear()
-        tasks.append(asyncio.create_task(run_outbox_worker(container, stop), name="outbox"))
-        tasks.append(asyncio.create_task(run_expiry_worker(container, stop), name="order-expiry"))
+        tasks.extend(_start_loops(container, stop))
 
     async def shutdown() -> None:
-        """Ask the loops to stop and wait for the runs in flight, then cancel them."""
+        """Ask the loops to stop, give the runs in flight the grace, then cancel them."""
         stop.set()
-        while tasks:
-            task = tasks.pop()
-            try:
-                await asyncio.wait_for(task, timeout=SHUTDOWN_GRACE_SECONDS)
-            except TimeoutError:
-                logger.warning("worker_task_cancelled", task=task.get_name())
+        await _wind_down(tasks, container.settings().shutdown_grace_seconds)
+        tasks.clear()
 
     return startup, shutdown

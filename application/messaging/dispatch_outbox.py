@@ -4,11 +4,13 @@ No transaction is open while a message is sent: a batch is leased in one short t
 each message is sent outside any, and each outcome is recorded in its own short transaction,
 only while the lease is still ours. A dispatcher that dies mid-batch leaves leases that expire,
 and the messages are claimed again, so nothing is lost (the one in flight may go out twice).
+One asked to stop finishes and records the message it is sending, then hands the rest back.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -22,6 +24,10 @@ logger = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(minutes=2)
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class DispatchReport:
     """What one dispatch pass did."""
@@ -29,7 +35,8 @@ class DispatchReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
-    released: int = 0  # claimed, then handed back unsent (breaker open, lease running out)
+    # Claimed, then handed back unsent (breaker open, lease running out, asked to stop).
+    released: int = 0
 
     @property
     def attempted(self) -> int:
@@ -56,8 +63,12 @@ class DispatchOutbox:
         self._batch_size = batch_size
         self._lease = lease
 
-    async def __call__(self) -> DispatchReport:
-        """Deliver what is due; failures are rescheduled with backoff, never raised."""
+    async def __call__(self, stop_requested: Callable[[], bool] = _never) -> DispatchReport:
+        """Deliver what is due; failures are rescheduled with backoff, never raised.
+
+        `stop_requested` is asked before each send: once it says yes, the rest of the batch
+        is handed back, due at once for another dispatcher instead of after the lease.
+        """
         token = uuid4()
         claimed_at = self._clock.now()
         async with self._uow as uow:
@@ -70,7 +81,7 @@ class DispatchOutbox:
         stop_starting_at = claimed_at + self._lease / 2
         counts = {"sent": 0, "failed": 0, "dead": 0, "released": 0}
         for index, message in enumerate(batch):
-            if self._clock.now() >= stop_starting_at:
+            if stop_requested() or self._clock.now() >= stop_starting_at:
                 counts["released"] += await self._release(batch[index:], token)
                 break
             try:

@@ -30,7 +30,7 @@ class ScriptedDispatch:
         self.outcomes = list(outcomes)
         self.runs = 0
 
-    async def __call__(self) -> object:
+    async def __call__(self, stop_requested: object = None) -> object:
         self.runs += 1
         outcome = self.outcomes.pop(0) if self.outcomes else DispatchReport()
         if not self.outcomes:
@@ -94,7 +94,7 @@ async def test_worker_logs_nothing_for_an_idle_run():
 async def test_in_process_worker_runs_both_loops_between_startup_and_shutdown():
     dispatched, expired = asyncio.Event(), asyncio.Event()
 
-    async def dispatch_and_signal() -> object:
+    async def dispatch_and_signal(stop_requested: object = None) -> object:
         dispatched.set()
         return DispatchReport()
 
@@ -203,3 +203,86 @@ def test_backoff_doubles_per_consecutive_failure_up_to_a_cap():
     assert backoff_seconds(1.0, 1) == 2.0
     assert backoff_seconds(1.0, 3) == 8.0
     assert backoff_seconds(1.0, 30) == MAX_BACKOFF_SECONDS
+
+
+class DispatchInFlight:
+    """A dispatch run that sends until the worker is told to stop, then reports what it saw."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.saw_stop = False
+
+    async def __call__(self, stop_requested=lambda: False) -> DispatchReport:
+        self.started.set()
+        while not stop_requested():  # "between messages"
+            await asyncio.sleep(0.001)
+        self.saw_stop = True
+        return DispatchReport(sent=1, released=4)
+
+
+async def test_standalone_worker_tells_the_run_in_flight_to_stop_and_lets_it_finish():
+    stop = asyncio.Event()
+    dispatch = DispatchInFlight()
+    expiry = ScriptedExpiry(asyncio.Event(), turns=99)
+    settings = Settings(outbox_poll_seconds=0.001, order_expiry_interval_seconds=3600)
+    container = SimpleNamespace(
+        settings=lambda: settings, dispatch_outbox=lambda: dispatch, expire_orders=lambda: expiry
+    )
+
+    with capture_logs() as logs:
+        worker = asyncio.create_task(run_worker(container, stop))  # type: ignore[arg-type]
+        await dispatch.started.wait()
+        stop.set()
+        # Bounded: a worker that never passes the stop on would leave the run sending forever.
+        await asyncio.wait_for(worker, timeout=5)
+
+    assert dispatch.saw_stop
+    events = [entry["event"] for entry in logs]
+    assert "worker_task_cancelled" not in events
+    assert {"outbox_worker_stopped", "order_expiry_stopped"} <= set(events)
+
+
+async def test_in_process_worker_cancels_a_run_that_outlasts_the_shutdown_grace():
+    stuck = asyncio.Event()
+
+    async def dispatch_that_hangs(stop_requested=lambda: False) -> DispatchReport:
+        stuck.set()
+        await asyncio.Event().wait()  # a send that never returns
+        return DispatchReport()
+
+    async def expire_nothing() -> int:
+        return 0
+
+    settings = Settings(outbox_poll_seconds=0.001, shutdown_grace_seconds=0)
+    container = SimpleNamespace(
+        settings=lambda: settings,
+        dispatch_outbox=lambda: dispatch_that_hangs,
+        expire_orders=lambda: expire_nothing,
+    )
+    startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
+
+    await startup()
+    await stuck.wait()
+    with capture_logs() as logs:
+        await shutdown()
+
+    assert [e["task"] for e in logs if e["event"] == "worker_task_cancelled"] == ["outbox"]
+    assert {"outbox", "order-expiry"}.isdisjoint(t.get_name() for t in asyncio.all_tasks())
+
+
+async def test_expiry_stops_between_batches_once_told_to_stop():
+    stop = asyncio.Event()
+
+    class ExpiryStoppedMidBacklog:
+        calls = 0
+
+        async def __call__(self) -> int:
+            self.calls += 1
+            stop.set()  # SIGTERM during the first of many full batches
+            return 100
+
+    expiry = ExpiryStoppedMidBacklog()
+
+    expired = await expire_overdue_orders(_expiry_container(expiry), stop)  # type: ignore[arg-type]
+
+    assert (expired, expiry.calls) == (100, 1)

@@ -218,3 +218,46 @@ async def test_an_open_mail_breaker_leaves_the_messages_due_and_unattempted(kit:
     assert report == DispatchReport(released=2)
     assert [(m.status, m.attempts) for m in kit.outbox()] == [(OutboxStatus.PENDING, 0)] * 2
     assert (await kit.dispatch_outbox()()).sent == 2
+
+
+async def test_asked_to_stop_mid_batch_it_records_the_message_in_flight_and_hands_back_the_rest(
+    kit: Kit,
+):
+    for i in range(5):
+        await queue_verification_email(kit, f"user{i}@example.com")
+        kit.clock.advance(timedelta(seconds=1))  # a definite oldest-first order
+    stopping = False
+    real_send = kit.mailer.send
+
+    async def send_then_stop_on_the_second(message):
+        nonlocal stopping
+        if message.to == "user1@example.com":
+            stopping = True  # SIGTERM lands while message 2 of 5 is being sent
+        return await real_send(message)
+
+    kit.mailer.send = send_then_stop_on_the_second
+    lease = timedelta(minutes=10)
+
+    report = await kit.dispatch_outbox(lease=lease)(stop_requested=lambda: stopping)
+
+    assert report == DispatchReport(sent=2, released=3)
+    assert [(m.status, m.attempts, m.provider_message_id) for m in kit.outbox()] == [
+        (OutboxStatus.SENT, 1, "recorded-1"),
+        (OutboxStatus.SENT, 1, "recorded-2"),
+        *[(OutboxStatus.PENDING, 0, None)] * 3,
+    ]
+    # Due again at once, with the clock unmoved: their leases were freed, not left to expire.
+    kit.mailer.send = real_send
+    assert await kit.dispatch_outbox(lease=lease)() == DispatchReport(sent=3)
+    assert sorted(m.to for m in kit.mailer.sent) == [f"user{i}@example.com" for i in range(5)]
+
+
+async def test_asked_to_stop_before_the_first_send_it_sends_nothing_and_hands_all_back(kit: Kit):
+    for i in range(2):
+        await queue_verification_email(kit, f"user{i}@example.com")
+
+    report = await kit.dispatch_outbox()(stop_requested=lambda: True)
+
+    assert report == DispatchReport(released=2)
+    assert kit.mailer.sent == []
+    assert (await kit.dispatch_outbox()()).sent == 2

@@ -242,3 +242,14 @@ def test_development_keeps_the_sandbox_and_folder_defaults() -> None:
     settings = load_settings(_BASE)
 
     assert (settings.payment_provider, settings.mail_backend) == ("sandbox", "folder")
+
+
+def test_shutdown_grace_is_read_with_ten_seconds_as_the_default() -> None:
+    assert load_settings(_BASE).shutdown_grace_seconds == 10
+    assert load_settings({**_BASE, "SHUTDOWN_GRACE_SECONDS": "3"}).shutdown_grace_seconds == 3
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "2.5", "soon"])
+def test_a_bad_shutdown_grace_stops_start_up_naming_the_variable(raw: str) -> None:
+    with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
+        load_settings({**_BASE, "SHUTDOWN_GRACE_SECONDS": raw})
