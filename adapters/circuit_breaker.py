@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import TypeVar
 
-from application.ports import Mailer
+from application.messaging.ports import Mailer
 from domain.errors import ServiceUnavailable
 from domain.messages import EmailMessage
 

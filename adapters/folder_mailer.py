@@ -15,7 +15,7 @@ from pathlib import Path
 import anyio.to_thread
 
 from adapters.mail_address import ensure_bare_recipient
-from application.ports import MailDeliveryError
+from application.messaging.ports import MailDeliveryError
 from domain.messages import EmailMessage
 
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._@-]")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.ports import MailDeliveryError
+from application.messaging.ports import MailDeliveryError
 from domain.accounts import is_bare_email
 
 

@@ -17,24 +17,24 @@ from types import TracebackType
 from typing import Self, TypeVar
 from uuid import UUID
 
-from application.pagination import Page, PageRequest
-from application.ports import (
-    IdempotencyKeyTaken,
+from application.accounts.ports import (
     LoginAttemptLog,
-    MailDeliveryError,
     OneTimeTokenRepository,
-    OrderQuery,
-    OrderRepository,
-    Outbox,
-    OutboxCounts,
-    PaymentRepository,
-    ProcessedEvents,
-    ProductQuery,
-    ProductRepository,
     RefreshTokenRepository,
     UserQuery,
     UserRepository,
 )
+from application.catalog.ports import ProductQuery, ProductRepository
+from application.messaging.ports import MailDeliveryError
+from application.ordering.ports import (
+    IdempotencyKeyTaken,
+    OrderQuery,
+    OrderRepository,
+    PaymentRepository,
+    ProcessedEvents,
+)
+from application.shared.paging import Page, PageRequest
+from application.shared.ports import Outbox, OutboxCounts
 from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose, User, is_bare_email
 from domain.catalog import Product
 from domain.errors import EmailAlreadyRegistered

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports import CreatedIntent, PaymentGatewayError
+from application.ordering.ports import CreatedIntent, PaymentGatewayError
 from domain.payments import InvalidWebhookSignature, PaymentEvent
 
 

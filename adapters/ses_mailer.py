@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.mail_address import ensure_bare_recipient
-from application.ports import MailDeliveryError
+from application.messaging.ports import MailDeliveryError
 from domain.messages import EmailMessage
 
 

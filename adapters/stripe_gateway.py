@@ -13,7 +13,7 @@ import httpx
 import stripe
 
 from adapters.circuit_breaker import CircuitBreaker
-from application.ports import CreatedIntent, PaymentGatewayError
+from application.ordering.ports import CreatedIntent, PaymentGatewayError
 from domain.payments import InvalidWebhookSignature, PaymentEvent, PaymentEventType
 
 # Secret and restricted keys, in case Stripe echoes (part of) one back in an error message.

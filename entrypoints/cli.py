@@ -16,14 +16,14 @@ import uvicorn
 from litestar import Litestar
 
 from adapters.sqlalchemy.migrate import upgrade_database
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
 from application.accounts.views import UserView
 from application.catalog.commands import ListProductsQuery
 from application.catalog.views import ProductView
 from application.ordering.commands import ListOrdersQuery
 from application.ordering.views import OrderView
-from application.pagination import MAX_LIMIT, Page, PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import MAX_LIMIT, Page, PageRequest
 from domain.accounts import Role
 from domain.errors import DomainError, ValidationFailed
 from domain.ordering import OrderStatus

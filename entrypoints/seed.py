@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand, ListProductsQuery
-from application.pagination import MAX_LIMIT, PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import MAX_LIMIT, PageRequest
 from domain.accounts import Role, Tier
 from domain.errors import EmailAlreadyRegistered, UserNotFound
 from entrypoints.container import Container

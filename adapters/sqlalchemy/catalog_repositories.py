@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.reader import Reader, Row
 from adapters.sqlalchemy.repositories import like_pattern
 from adapters.sqlalchemy.tables import order_lines, products
-from application.pagination import Page
-from application.ports import ProductQuery
+from application.catalog.ports import ProductQuery
+from application.shared.paging import Page
 from domain.catalog import Product
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import order_lines, orders, payments, processed_events
-from application.pagination import Page
-from application.ports import IdempotencyKeyTaken, OrderQuery
+from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
+from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus
 from domain.payments import Payment, PaymentStatus
 

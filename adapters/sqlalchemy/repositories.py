@@ -32,8 +32,9 @@ from adapters.sqlalchemy.tables import (
     refresh_tokens,
     users,
 )
-from application.pagination import Page
-from application.ports import OutboxCounts, UserQuery
+from application.accounts.ports import UserQuery
+from application.shared.paging import Page
+from application.shared.ports import OutboxCounts
 from domain.accounts import OneTimeToken, RefreshToken, Role, Tier, TokenPurpose, User
 from domain.errors import EmailAlreadyRegistered
 from domain.messages import EmailMessage, OutboxMessage, OutboxStatus

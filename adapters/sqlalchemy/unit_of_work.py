@@ -25,17 +25,15 @@ from adapters.sqlalchemy.repositories import (
     SqlRefreshTokenRepository,
     SqlUserRepository,
 )
-from application.ports import (
+from application.accounts.ports import (
     LoginAttemptLog,
     OneTimeTokenRepository,
-    OrderRepository,
-    Outbox,
-    PaymentRepository,
-    ProcessedEvents,
-    ProductRepository,
     RefreshTokenRepository,
     UserRepository,
 )
+from application.catalog.ports import ProductRepository
+from application.ordering.ports import OrderRepository, PaymentRepository, ProcessedEvents
+from application.shared.ports import Outbox
 from domain.errors import ServiceUnavailable
 
 # SQLSTATE classes that mean "the server cannot serve us right now": connection exceptions,

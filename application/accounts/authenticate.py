@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
+from application.accounts.ports import AccessTokens, AccountsUnitOfWork
 from application.accounts.views import UserView
-from application.ports import AccessTokens, Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.errors import InvalidAccessToken
 
 
@@ -14,7 +15,7 @@ class Authenticate:
     This runs on every authenticated request, so it does exactly one repository call.
     """
 
-    def __init__(self, uow: UnitOfWork, access_tokens: AccessTokens, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, access_tokens: AccessTokens, clock: Clock) -> None:
         self._uow = uow
         self._access_tokens = access_tokens
         self._clock = clock

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.accounts.commands import ChangePasswordCommand
+from application.accounts.ports import AccountsUnitOfWork, PasswordHasher
 from application.accounts.throttling import release_attempts, reserve_attempts
-from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import PASSWORD_CHANGE_LIMIT, check_password_policy, password_change_key
 from domain.errors import UserNotFound, WrongPassword
 
@@ -13,7 +14,7 @@ from domain.errors import UserNotFound, WrongPassword
 class ChangePassword:
     """Replace the password and end every other login; the caller's own stays signed in."""
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock

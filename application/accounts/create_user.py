@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.accounts.ports import AccountsUnitOfWork, PasswordHasher
 from application.accounts.views import UserView
-from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role, User, check_password_policy, normalize_email, normalize_name
 from domain.errors import EmailAlreadyRegistered
 
@@ -13,7 +14,7 @@ from domain.errors import EmailAlreadyRegistered
 class CreateUser:
     """Create a user with any role and tier; the email counts as verified."""
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, hasher: PasswordHasher, clock: Clock) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
-from application.ports import Clock, UnitOfWork
+from application.accounts.ports import AccountsUnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role, ensure_admin_remains
 from domain.errors import OwnAccountProtected, UserNotFound
 
@@ -13,7 +14,7 @@ from domain.errors import OwnAccountProtected, UserNotFound
 class DeleteUser:
     """Remove a user and their tokens, never the last active admin."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
+from application.accounts.ports import AccountsUnitOfWork
 from application.accounts.views import UserView
-from application.ports import UnitOfWork
+from application.shared.actor import Actor
 from domain.accounts import Role, normalize_email
 from domain.errors import UserNotFound
 
@@ -14,7 +14,7 @@ from domain.errors import UserNotFound
 class GetUser:
     """One user by id; admins only."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: AccountsUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, user_id: UUID) -> UserView:
@@ -30,7 +30,7 @@ class GetUser:
 class GetUserByEmail:
     """One user by email (case-insensitive); admins only, for the CLI."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: AccountsUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, email: str) -> UserView:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.accounts.commands import ListUsersQuery
+from application.accounts.ports import USER_SORT_FIELDS, AccountsUnitOfWork, UserQuery
 from application.accounts.views import UserView
-from application.pagination import Page, Sort
-from application.ports import USER_SORT_FIELDS, UnitOfWork, UserQuery
+from application.shared.actor import Actor
+from application.shared.paging import Page, Sort
 from domain.accounts import Role
 
 DEFAULT_USER_SORT = Sort("createdAt")
@@ -15,7 +15,7 @@ DEFAULT_USER_SORT = Sort("createdAt")
 class ListUsers:
     """Search, filter, sort and page users; admins only."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: AccountsUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListUsersQuery) -> Page[UserView]:

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from application.accounts.commands import LogInCommand
+from application.accounts.ports import (
+    AccessTokens,
+    AccountsUnitOfWork,
+    PasswordHasher,
+    SecretTokens,
+)
 from application.accounts.sessions import add_refresh_token, auth_session
 from application.accounts.throttling import ensure_not_full, release_attempts, reserve_attempts
 from application.accounts.views import AuthSession
-from application.ports import AccessTokens, Clock, PasswordHasher, SecretTokens, UnitOfWork
+from application.shared.ports import Clock
 from domain.accounts import (
     LOGIN_ADDRESS_LIMIT,
     LOGIN_LIMIT,
@@ -23,8 +29,8 @@ class LogIn:
 
     def __init__(
         self,
-        uow: UnitOfWork,
-        read_uow: UnitOfWork,
+        uow: AccountsUnitOfWork,
+        read_uow: AccountsUnitOfWork,
         hasher: PasswordHasher,
         secrets: SecretTokens,
         access_tokens: AccessTokens,

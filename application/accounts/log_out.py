@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from application.accounts.commands import LogOutCommand
-from application.ports import Clock, SecretTokens, UnitOfWork
+from application.accounts.ports import AccountsUnitOfWork, SecretTokens
+from application.shared.ports import Clock
 
 
 class LogOut:
     """Revoke every refresh token of one login; idempotent."""
 
-    def __init__(self, uow: UnitOfWork, secrets: SecretTokens, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, secrets: SecretTokens, clock: Clock) -> None:
         self._uow = uow
         self._secrets = secrets
         self._clock = clock

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from application.ports import SecretTokens, UnitOfWork
+from application.accounts.ports import AccountsUnitOfWork, SecretTokens
 from domain.accounts import OneTimeToken, TokenPurpose, User
 from domain.messages import EmailMessage, OutboxMessage
 
 
 async def mail_one_time_token(
-    uow: UnitOfWork,
+    uow: AccountsUnitOfWork,
     secrets: SecretTokens,
     user: User,
     purpose: TokenPurpose,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from application.accounts.commands import RefreshSessionCommand
+from application.accounts.ports import AccessTokens, AccountsUnitOfWork, SecretTokens
 from application.accounts.sessions import add_refresh_token, auth_session
 from application.accounts.views import AuthSession
-from application.ports import AccessTokens, Clock, SecretTokens, UnitOfWork
+from application.shared.ports import Clock
 from domain.errors import InvalidRefreshToken
 
 
@@ -21,7 +22,7 @@ class RefreshSession:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: AccountsUnitOfWork,
         secrets: SecretTokens,
         access_tokens: AccessTokens,
         clock: Clock,

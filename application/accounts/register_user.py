@@ -5,8 +5,9 @@ from __future__ import annotations
 from application.accounts.commands import RegisterUserCommand
 from application.accounts.emails import AccountEmails
 from application.accounts.mailed_tokens import mail_one_time_token
+from application.accounts.ports import AccountsUnitOfWork, PasswordHasher, SecretTokens
 from application.accounts.views import UserView
-from application.ports import Clock, PasswordHasher, SecretTokens, UnitOfWork
+from application.shared.ports import Clock
 from domain.accounts import (
     TokenPurpose,
     User,
@@ -22,7 +23,7 @@ class RegisterUser:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: AccountsUnitOfWork,
         hasher: PasswordHasher,
         secrets: SecretTokens,
         clock: Clock,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from application.accounts.commands import ResendVerificationCommand
 from application.accounts.emails import AccountEmails
 from application.accounts.mailed_tokens import mail_one_time_token
+from application.accounts.ports import AccountsUnitOfWork, SecretTokens
 from application.accounts.throttling import try_reserve_quietly
-from application.ports import Clock, SecretTokens, UnitOfWork
+from application.shared.ports import Clock
 from domain.accounts import (
     ACCOUNT_EMAIL_LIMIT,
     TokenPurpose,
@@ -19,7 +20,7 @@ class ResendVerification:
     """Queue a new verification email when it makes sense; answer the same way regardless."""
 
     def __init__(
-        self, uow: UnitOfWork, secrets: SecretTokens, clock: Clock, emails: AccountEmails
+        self, uow: AccountsUnitOfWork, secrets: SecretTokens, clock: Clock, emails: AccountEmails
     ) -> None:
         self._uow = uow
         self._secrets = secrets

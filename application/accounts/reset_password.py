@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from application.accounts.commands import ResetPasswordCommand
-from application.ports import Clock, PasswordHasher, SecretTokens, UnitOfWork
+from application.accounts.ports import AccountsUnitOfWork, PasswordHasher, SecretTokens
+from application.shared.ports import Clock
 from domain.accounts import OneTimeToken, TokenPurpose, User, check_password_policy
 from domain.errors import InvalidOneTimeToken
 
@@ -12,7 +13,7 @@ class ResetPassword:
     """Replace the password, spend the token and end every login of the user."""
 
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, secrets: SecretTokens, clock: Clock
+        self, uow: AccountsUnitOfWork, hasher: PasswordHasher, secrets: SecretTokens, clock: Clock
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -42,7 +43,9 @@ class ResetPassword:
             await uow.refresh_tokens.revoke_all_for_user(user.id, now)
             await uow.commit()
 
-    async def _redeemable(self, uow: UnitOfWork, token_hash: str) -> tuple[OneTimeToken, User]:
+    async def _redeemable(
+        self, uow: AccountsUnitOfWork, token_hash: str
+    ) -> tuple[OneTimeToken, User]:
         now = self._clock.now()
         token = await uow.one_time_tokens.get_by_hash(token_hash)
         if token is None or not token.is_redeemable(TokenPurpose.RESET_PASSWORD, now):

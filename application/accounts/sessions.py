@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from application.accounts.ports import AccessTokens, AccountsUnitOfWork, SecretTokens
 from application.accounts.views import AuthSession, UserView
-from application.ports import AccessTokens, SecretTokens, UnitOfWork
 from domain.accounts import RefreshToken, User
 
 
 async def add_refresh_token(
-    uow: UnitOfWork,
+    uow: AccountsUnitOfWork,
     secrets: SecretTokens,
     user: User,
     now: datetime,

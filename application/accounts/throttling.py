@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.ports import UnitOfWork
+from application.accounts.ports import AccountsUnitOfWork
 from domain.accounts import AttemptLimit
 from domain.errors import RateLimited
 
 
 async def reserve_attempts(
-    uow: UnitOfWork, limits: Sequence[tuple[str, AttemptLimit]], now: datetime
+    uow: AccountsUnitOfWork, limits: Sequence[tuple[str, AttemptLimit]], now: datetime
 ) -> list[int]:
     """Reserve one attempt under each key, in order, or raise RateLimited for the first full
     one. The caller commits; when this raises, leaving the unit of work undoes the earlier
@@ -28,7 +28,7 @@ async def reserve_attempts(
 
 
 async def try_reserve_quietly(
-    uow: UnitOfWork, key: str, limit: AttemptLimit, now: datetime
+    uow: AccountsUnitOfWork, key: str, limit: AttemptLimit, now: datetime
 ) -> bool:
     """Reserve one attempt under `key`; False when the key is full, for callers that must not
     show the refusal (an answer that would reveal whether an account exists)."""
@@ -37,7 +37,7 @@ async def try_reserve_quietly(
 
 
 async def ensure_not_full(
-    uow: UnitOfWork, limits: Sequence[tuple[str, AttemptLimit]], now: datetime
+    uow: AccountsUnitOfWork, limits: Sequence[tuple[str, AttemptLimit]], now: datetime
 ) -> None:
     """Raise RateLimited when a key is already full: a read-only early refusal, so a request
     over the limit costs no write. Not a guarantee; `reserve_attempts` is."""
@@ -47,7 +47,7 @@ async def ensure_not_full(
             raise RateLimited(limit.retry_after(counted, now))
 
 
-async def release_attempts(uow: UnitOfWork, attempt_ids: Sequence[int]) -> None:
+async def release_attempts(uow: AccountsUnitOfWork, attempt_ids: Sequence[int]) -> None:
     """Forget reserved attempts whose work succeeded or never ran."""
     for attempt_id in attempt_ids:
         await uow.login_attempts.release(attempt_id)

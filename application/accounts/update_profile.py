@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.accounts.commands import UpdateProfileCommand
+from application.accounts.ports import AccountsUnitOfWork
 from application.accounts.views import UserView
-from application.ports import Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import normalize_name
 from domain.errors import UserNotFound
 
@@ -13,7 +14,7 @@ from domain.errors import UserNotFound
 class UpdateProfile:
     """Change the caller's display name (None leaves it, blank clears it)."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

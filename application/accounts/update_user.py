@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.accounts.commands import UpdateUserCommand
+from application.accounts.ports import AccountsUnitOfWork
 from application.accounts.views import UserView
-from application.ports import Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role, ensure_admin_remains, normalize_email, normalize_name
 from domain.errors import EmailAlreadyRegistered, OwnAccountProtected, UserNotFound
 
@@ -13,7 +14,7 @@ from domain.errors import EmailAlreadyRegistered, OwnAccountProtected, UserNotFo
 class UpdateUser:
     """Apply the given fields (None leaves one as it is) under the last-admin rule."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from application.accounts.commands import VerifyEmailCommand
+from application.accounts.ports import AccountsUnitOfWork, SecretTokens
 from application.accounts.views import UserView
-from application.ports import Clock, SecretTokens, UnitOfWork
+from application.shared.ports import Clock
 from domain.accounts import TokenPurpose
 from domain.errors import InvalidOneTimeToken
 
@@ -12,7 +13,7 @@ from domain.errors import InvalidOneTimeToken
 class VerifyEmail:
     """Mark the account's email as proven; the token works once."""
 
-    def __init__(self, uow: UnitOfWork, secrets: SecretTokens, clock: Clock) -> None:
+    def __init__(self, uow: AccountsUnitOfWork, secrets: SecretTokens, clock: Clock) -> None:
         self._uow = uow
         self._secrets = secrets
         self._clock = clock

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.catalog.commands import CreateProductCommand
 from application.catalog.images import check_image_ids
+from application.catalog.ports import CatalogUnitOfWork
 from application.catalog.views import ProductView
-from application.ports import Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role
 from domain.catalog import Product
 
@@ -14,7 +15,7 @@ from domain.catalog import Product
 class CreateProduct:
     """Create a product; admins and editors."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, currency: str) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock, currency: str) -> None:
         self._uow = uow
         self._clock = clock
         self._currency = currency

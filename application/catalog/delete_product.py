@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
-from application.ports import Clock, UnitOfWork
+from application.catalog.ports import CatalogUnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role
 from domain.catalog import ProductNotFound
 
@@ -13,7 +14,7 @@ from domain.catalog import ProductNotFound
 class DeleteProduct:
     """Delete a product, or only deactivate it when orders refer to it; admins only."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

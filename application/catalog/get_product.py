@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
+from application.catalog.ports import CatalogUnitOfWork
 from application.catalog.views import ProductView
-from application.ports import UnitOfWork
+from application.shared.actor import Actor
 from domain.catalog import ProductNotFound
 
 
 class GetProduct:
     """One product; inactive ones are visible to staff only."""
 
-    def __init__(self, uow: UnitOfWork, currency: str) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, currency: str) -> None:
         self._uow = uow
         self._currency = currency
 

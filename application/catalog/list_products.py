@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.catalog.commands import ListProductsQuery
+from application.catalog.ports import PRODUCT_SORT_FIELDS, CatalogUnitOfWork, ProductQuery
 from application.catalog.views import ProductView
-from application.pagination import Page, Sort
-from application.ports import PRODUCT_SORT_FIELDS, ProductQuery, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.paging import Page, Sort
 from domain.errors import FieldError, ValidationFailed
 
 DEFAULT_PRODUCT_SORT = Sort("createdAt")
@@ -27,7 +27,7 @@ def _check_price_range(min_price: int | None, max_price: int | None) -> None:
 class ListProducts:
     """Search, filter, sort and page products; only active ones for non-staff."""
 
-    def __init__(self, uow: UnitOfWork, currency: str) -> None:
+    def __init__(self, uow: CatalogUnitOfWork, currency: str) -> None:
         self._uow = uow
         self._currency = currency
 

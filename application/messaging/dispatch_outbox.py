@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from application.ports import Clock, Mailer, UnitOfWork
+from application.messaging.ports import Mailer, MessagingUnitOfWork
+from application.shared.ports import Clock
 from domain.errors import ServiceUnavailable
 from domain.messages import OutboxMessage, OutboxStatus
 
@@ -49,7 +50,7 @@ class DispatchOutbox:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: MessagingUnitOfWork,
         mailer: Mailer,
         clock: Clock,
         max_attempts: int,

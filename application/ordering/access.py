@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from application.accounts.actor import Actor
-from application.ports import UnitOfWork
+from application.ordering.ports import OrderingUnitOfWork
+from application.shared.actor import Actor
 from domain.errors import PermissionDenied
 from domain.messages import EmailMessage, OutboxMessage
 from domain.ordering import Order, OrderNotFound
@@ -34,7 +34,7 @@ def owned_order(actor: Actor, order: Order | None) -> Order:
     return order
 
 
-async def release_stock(uow: UnitOfWork, order: Order) -> None:
+async def release_stock(uow: OrderingUnitOfWork, order: Order) -> None:
     """Put the order's reserved quantities back, in product id order (no lock-order deadlocks)."""
     for line in sorted(order.lines, key=lambda line: line.product_id):
         # None means the product is gone; there is nothing to give the stock back to.
@@ -42,7 +42,7 @@ async def release_stock(uow: UnitOfWork, order: Order) -> None:
 
 
 async def email_owner(
-    uow: UnitOfWork,
+    uow: OrderingUnitOfWork,
     order: Order,
     render: Callable[[str, Order], EmailMessage],
     now: datetime,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import release_stock, visible_order
+from application.ordering.ports import OrderingUnitOfWork
 from application.ordering.views import OrderView
-from application.ports import Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 
 
 class CancelOrder:
     """Cancel a pending order and release its reserved stock."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

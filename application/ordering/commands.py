@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.pagination import PageRequest
+from application.shared.paging import PageRequest
 from domain.ordering import OrderStatus, RequestedItem
 
 

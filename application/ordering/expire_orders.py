@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from application.ordering.access import release_stock
-from application.ports import Clock, UnitOfWork
+from application.ordering.ports import OrderingUnitOfWork
+from application.shared.ports import Clock
 
 
 class ExpireOrders:
     """Cancel one batch of overdue pending orders and release their stock."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, batch_size: int = 100) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, clock: Clock, batch_size: int = 100) -> None:
         self._uow = uow
         self._clock = clock
         self._batch_size = batch_size

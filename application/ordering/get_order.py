@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import visible_order
+from application.ordering.ports import OrderingUnitOfWork
 from application.ordering.views import OrderView
-from application.ports import UnitOfWork
+from application.shared.actor import Actor
 
 
 class GetOrder:
     """One order, for its owner or an admin."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: OrderingUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, order_id: UUID) -> OrderView:

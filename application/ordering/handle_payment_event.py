@@ -9,8 +9,9 @@ from datetime import datetime
 
 from application.ordering.access import email_owner
 from application.ordering.emails import OrderEmails
+from application.ordering.ports import OrderingUnitOfWork
 from application.ordering.views import EventOutcome
-from application.ports import Clock, UnitOfWork
+from application.shared.ports import Clock
 from domain.ordering import Order, OrderStatus
 from domain.payments import Payment, PaymentEvent, PaymentEventType, PaymentStatus
 
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 KNOWN_EVENT_TYPES = frozenset(t.value for t in PaymentEventType)
 
-Effect = Callable[[UnitOfWork, datetime], Awaitable[None]]
+Effect = Callable[[OrderingUnitOfWork, datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class HandlePaymentEvent:
     finds the id recorded and changes nothing.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, emails: OrderEmails) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, clock: Clock, emails: OrderEmails) -> None:
         self._uow = uow
         self._clock = clock
         self._emails = emails
@@ -56,7 +57,7 @@ class HandlePaymentEvent:
             await uow.commit()
         return plan.outcome
 
-    async def _plan(self, uow: UnitOfWork, event: PaymentEvent) -> _Plan:
+    async def _plan(self, uow: OrderingUnitOfWork, event: PaymentEvent) -> _Plan:
         if event.type not in KNOWN_EVENT_TYPES:
             return _Plan(EventOutcome.IGNORED)
         payment = await uow.payments.get_by_intent(event.intent_id) if event.intent_id else None
@@ -88,7 +89,7 @@ class HandlePaymentEvent:
     def _succeeded(self, event: PaymentEvent, payment: Payment, order: Order) -> _Plan:
         if order.status is OrderStatus.PENDING:
 
-            async def mark_paid(uow: UnitOfWork, now: datetime) -> None:
+            async def mark_paid(uow: OrderingUnitOfWork, now: datetime) -> None:
                 order.mark_paid(now)
                 await uow.orders.update(order)
                 await _set_status(uow, payment, PaymentStatus.SUCCEEDED, now)
@@ -106,7 +107,7 @@ class HandlePaymentEvent:
                 order.id,
             )
 
-            async def record_payment(uow: UnitOfWork, now: datetime) -> None:
+            async def record_payment(uow: OrderingUnitOfWork, now: datetime) -> None:
                 await _set_status(uow, payment, PaymentStatus.SUCCEEDED, now)
 
             return _Plan(EventOutcome.ORDER_NOT_PENDING, record_payment)
@@ -121,7 +122,7 @@ class HandlePaymentEvent:
         ):
             return _Plan(EventOutcome.UNCHANGED)
 
-        async def mark_failed(uow: UnitOfWork, now: datetime) -> None:
+        async def mark_failed(uow: OrderingUnitOfWork, now: datetime) -> None:
             await _set_status(uow, payment, PaymentStatus.FAILED, now)
 
         return _Plan(EventOutcome.APPLIED, mark_failed)
@@ -130,7 +131,7 @@ class HandlePaymentEvent:
         if order.status not in (OrderStatus.PAID, OrderStatus.SHIPPED):
             return _Plan(EventOutcome.UNCHANGED)  # already refunded, or never paid
 
-        async def refund(uow: UnitOfWork, now: datetime) -> None:
+        async def refund(uow: OrderingUnitOfWork, now: datetime) -> None:
             order.refund(now)
             await uow.orders.update(order)
             await _set_status(uow, payment, PaymentStatus.REFUNDED, now)
@@ -140,7 +141,7 @@ class HandlePaymentEvent:
 
 
 async def _set_status(
-    uow: UnitOfWork, payment: Payment, status: PaymentStatus, now: datetime
+    uow: OrderingUnitOfWork, payment: Payment, status: PaymentStatus, now: datetime
 ) -> None:
     payment.status = status
     payment.updated_at = now

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from application.accounts.actor import Actor
 from application.ordering.access import require_user
 from application.ordering.commands import ListOrdersQuery
+from application.ordering.ports import ORDER_SORT_FIELDS, OrderingUnitOfWork, OrderQuery
 from application.ordering.views import OrderView
-from application.pagination import Page, Sort
-from application.ports import ORDER_SORT_FIELDS, OrderQuery, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.paging import Page, Sort
 
 # Newest first: what a customer looking at "my orders" expects.
 DEFAULT_ORDER_SORT = Sort("createdAt", descending=True)
@@ -16,7 +16,7 @@ DEFAULT_ORDER_SORT = Sort("createdAt", descending=True)
 class ListOrders:
     """One page of orders: one's own, or for admins everyone's with optional filters."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: OrderingUnitOfWork) -> None:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListOrdersQuery) -> Page[OrderView]:

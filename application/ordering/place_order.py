@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import require_user
 from application.ordering.commands import PlaceOrderCommand
+from application.ordering.ports import IdempotencyKeyTaken, OrderingUnitOfWork
 from application.ordering.views import OrderView
-from application.ports import Clock, IdempotencyKeyTaken, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.catalog import InsufficientStock
 from domain.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from domain.ordering import (
@@ -24,7 +25,9 @@ from domain.ordering import (
 class PlaceOrder:
     """Place a pending order at today's prices and reserve its stock, idempotently per key."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, currency: str, order_ttl: timedelta) -> None:
+    def __init__(
+        self, uow: OrderingUnitOfWork, clock: Clock, currency: str, order_ttl: timedelta
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._currency = currency
@@ -51,7 +54,7 @@ class PlaceOrder:
         return OrderView.from_order(order)
 
     async def _place(
-        self, uow: UnitOfWork, user_id: UUID, cmd: PlaceOrderCommand, key: str | None
+        self, uow: OrderingUnitOfWork, user_id: UUID, cmd: PlaceOrderCommand, key: str | None
     ) -> Order:
         user = await uow.users.get(user_id)
         if user is None:

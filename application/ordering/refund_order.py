@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import email_owner
 from application.ordering.emails import OrderEmails
+from application.ordering.ports import OrderingUnitOfWork, PaymentGateway, PaymentGatewayError
 from application.ordering.views import OrderView
-from application.ports import Clock, PaymentGateway, PaymentGatewayError, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role
 from domain.errors import ServiceUnavailable
 from domain.ordering import InvalidTransition, OrderNotFound, OrderStatus
@@ -21,7 +22,7 @@ class RefundOrder:
     """Refund through the provider, then mark the order refunded and email the customer."""
 
     def __init__(
-        self, uow: UnitOfWork, gateway: PaymentGateway, clock: Clock, emails: OrderEmails
+        self, uow: OrderingUnitOfWork, gateway: PaymentGateway, clock: Clock, emails: OrderEmails
     ) -> None:
         self._uow = uow
         self._gateway = gateway

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import email_owner
 from application.ordering.emails import OrderEmails
+from application.ordering.ports import OrderingUnitOfWork
 from application.ordering.views import OrderView
-from application.ports import Clock, UnitOfWork
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.accounts import Role
 from domain.ordering import OrderNotFound
 
@@ -16,7 +17,7 @@ from domain.ordering import OrderNotFound
 class ShipOrder:
     """Mark a paid order shipped and email the customer; admins and editors."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, emails: OrderEmails) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, clock: Clock, emails: OrderEmails) -> None:
         self._uow = uow
         self._clock = clock
         self._emails = emails

@@ -5,15 +5,15 @@ from __future__ import annotations
 from uuid import uuid4
 
 from application.ordering.handle_payment_event import HandlePaymentEvent
+from application.ordering.ports import OrderingUnitOfWork
 from application.ordering.views import EventOutcome
-from application.ports import UnitOfWork
 from domain.payments import PaymentEvent, PaymentEventType, PaymentNotFound
 
 
 class SimulatePayment:
     """Make a sandbox intent succeed or fail through the very code path of the webhook."""
 
-    def __init__(self, uow: UnitOfWork, handle_payment_event: HandlePaymentEvent) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, handle_payment_event: HandlePaymentEvent) -> None:
         self._uow = uow
         self._handle_payment_event = handle_payment_event
 

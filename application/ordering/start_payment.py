@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.accounts.actor import Actor
 from application.ordering.access import owned_order
-from application.ordering.views import PaymentIntentView
-from application.ports import (
-    Clock,
+from application.ordering.ports import (
     CreatedIntent,
+    OrderingUnitOfWork,
     PaymentGateway,
     PaymentGatewayError,
-    UnitOfWork,
 )
+from application.ordering.views import PaymentIntentView
+from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.errors import ServiceUnavailable
 from domain.ordering import OrderNotFound, OrderNotPayable, OrderStatus
 from domain.payments import Payment, PaymentStatus
@@ -32,7 +32,7 @@ def _view(payment: Payment) -> PaymentIntentView:
 class StartPayment:
     """Create the order's payment intent with the provider, or return the one it has."""
 
-    def __init__(self, uow: UnitOfWork, gateway: PaymentGateway, clock: Clock) -> None:
+    def __init__(self, uow: OrderingUnitOfWork, gateway: PaymentGateway, clock: Clock) -> None:
         self._uow = uow
         self._gateway = gateway
         self._clock = clock

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import SkipValidation
 
-from application.accounts.actor import Actor
+from application.shared.actor import Actor
 from domain.errors import AuthenticationFailed, InvalidAccessToken
 from entrypoints.container import Container
 from entrypoints.http.openapi import BEARER_SCHEME

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from litestar.params import PathParameter, QueryParameter
 
-from application.pagination import DEFAULT_LIMIT, MAX_LIMIT, MAX_PAGE, sort_values
+from application.shared.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_PAGE, sort_values
 from domain.errors import ValidationFailed
 
 # Ids are taken as strings and parsed by `parse_uuid`, so a malformed one is a 400 field

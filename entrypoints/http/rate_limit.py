@@ -20,7 +20,8 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 
-from application.ports import AccessTokens, Clock
+from application.accounts.ports import AccessTokens
+from application.shared.ports import Clock
 from domain.errors import AuthenticationFailed
 from entrypoints.http.dependencies import bearer_token
 from entrypoints.http.errors import DEFAULT_MESSAGES, error_name

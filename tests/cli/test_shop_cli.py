@@ -21,7 +21,6 @@ from dependency_injector import providers
 
 from adapters.clock import FrozenClock
 from adapters.memory import FastPasswordHasher
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import (
     CreateProductCommand,
@@ -31,6 +30,7 @@ from application.catalog.commands import (
 from application.catalog.views import ProductView
 from application.ordering.commands import PlaceOrderCommand
 from application.ordering.views import OrderView
+from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.ordering import RequestedItem
 from entrypoints.cli import cli

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from structlog.testing import capture_logs
 
 from application.messaging.dispatch_outbox import DispatchReport
-from application.ports import MailDeliveryError
+from application.messaging.ports import MailDeliveryError
 from entrypoints.settings import Settings
 from entrypoints.worker import (
     MAX_BACKOFF_SECONDS,

@@ -12,11 +12,11 @@ from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.sql import Select
 
 from adapters.sqlalchemy.tables import orders, outbox, payments, products
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand
 from application.ordering.commands import PlaceOrderCommand
 from application.ordering.views import OrderView, PaymentIntentView
+from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.errors import DomainError
 from domain.ordering import RequestedItem

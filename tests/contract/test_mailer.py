@@ -16,7 +16,7 @@ import pytest
 from adapters.folder_mailer import FolderMailer
 from adapters.memory import RecordingMailer
 from adapters.ses_mailer import SesMailer
-from application.ports import MailDeliveryError, Mailer
+from application.messaging.ports import MailDeliveryError, Mailer
 from domain.messages import EmailMessage
 from tests.support.moto_server import MOTO_REGION, moto_endpoint  # noqa: F401
 

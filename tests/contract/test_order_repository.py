@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application.pagination import PageRequest, Sort
-from application.ports import IdempotencyKeyTaken, OrderQuery
+from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
+from application.shared.paging import PageRequest, Sort
 from domain.ordering import Order, OrderStatus
 from tests.support.builders import T0, is_utc, make_order, make_product
 from tests.support.databases import UnitOfWorkFactory

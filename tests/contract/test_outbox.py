@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from application.ports import OutboxCounts, UnitOfWork
+from application.shared.ports import OutboxCounts
 from domain.messages import OutboxMessage, OutboxStatus
 from tests.support.builders import T0, is_utc, make_outbox_message
 from tests.support.databases import UnitOfWorkFactory
+from tests.support.unit_of_work import AnyUnitOfWork
 
 LEASE = timedelta(minutes=2)
 
 
 async def _claim(
-    uow: UnitOfWork, now: datetime, limit: int = 10, token: UUID | None = None
+    uow: AnyUnitOfWork, now: datetime, limit: int = 10, token: UUID | None = None
 ) -> list[OutboxMessage]:
     return await uow.outbox.claim_due(now, limit, token or uuid4(), now + LEASE)
 

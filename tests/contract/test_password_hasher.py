@@ -18,7 +18,7 @@ from adapters.argon2_hasher import (
     _thread_buffers,
 )
 from adapters.memory import FastPasswordHasher
-from application.ports import PasswordHasher
+from application.accounts.ports import PasswordHasher
 
 PASSWORD = "Correct-Horse-9"
 

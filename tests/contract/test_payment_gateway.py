@@ -10,7 +10,7 @@ import pytest
 
 from adapters.sandbox_gateway import SandboxPaymentGateway
 from adapters.stripe_gateway import StripePaymentGateway
-from application.ports import PaymentGateway, PaymentGatewayError
+from application.ordering.ports import PaymentGateway, PaymentGatewayError
 from tests.support.stripe_stub import (
     STUB_API_KEY,
     StripeStub,

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.tables import products
-from application.pagination import PageRequest, Sort
-from application.ports import ProductQuery
+from application.catalog.ports import ProductQuery
+from application.shared.paging import PageRequest, Sort
 from domain.catalog import Product
 from tests.support.builders import T0, is_utc, make_order, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory

@@ -34,8 +34,8 @@ from adapters.sqlalchemy.catalog_repositories import _PRODUCT_BY_ID, _list_state
 from adapters.sqlalchemy.reader import driver_statement
 from adapters.sqlalchemy.repositories import _FAILURES_SINCE, _USER_BY_EMAIL, _USER_BY_ID
 from adapters.sqlalchemy.tables import users
-from application.pagination import PageRequest, Sort
-from application.ports import ProductQuery
+from application.catalog.ports import ProductQuery
+from application.shared.paging import PageRequest, Sort
 from tests.support.builders import T0, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.statements import count_statements

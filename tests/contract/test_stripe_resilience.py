@@ -10,7 +10,7 @@ import pytest
 
 from adapters.circuit_breaker import CircuitBreaker, CircuitState
 from adapters.stripe_gateway import StripePaymentGateway
-from application.ports import PaymentGatewayError
+from application.ordering.ports import PaymentGatewayError
 from domain.errors import ServiceUnavailable
 from tests.support.stripe_stub import STUB_API_KEY, StripeStub, stripe_stub  # noqa: F401
 

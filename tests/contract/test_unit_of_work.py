@@ -12,8 +12,8 @@ import pytest
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from application.pagination import PageRequest
-from application.ports import UserQuery
+from application.accounts.ports import UserQuery
+from application.shared.paging import PageRequest
 from domain.errors import ServiceUnavailable
 from tests.support.builders import make_user
 from tests.support.databases import UnitOfWorkFactory, sqlite_url

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from application.pagination import PageRequest, Sort
-from application.ports import UserQuery
+from application.accounts.ports import UserQuery
+from application.shared.paging import PageRequest, Sort
 from domain.accounts import Role, Tier, User, ensure_admin_remains
 from domain.errors import EmailAlreadyRegistered, LastAdminProtected
 from tests.support.builders import (

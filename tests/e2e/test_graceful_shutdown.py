@@ -23,8 +23,8 @@ import pytest
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.messages import EmailMessage, OutboxMessage
 from entrypoints.container import close_container, create_container

@@ -12,9 +12,9 @@ from litestar.testing import AsyncTestClient
 
 from adapters.memory import FastPasswordHasher, RecordingMailer
 from adapters.sqlalchemy.migrate import upgrade_database
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand
+from application.shared.actor import Actor
 from domain.accounts import Role, Tier
 from entrypoints.container import Container
 from entrypoints.http.app import create_app

@@ -39,8 +39,8 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from adapters.memory import RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from entrypoints.http.app import API_PREFIX, create_app
 from entrypoints.settings import Settings

@@ -16,8 +16,8 @@ import pytest
 from dependency_injector import providers
 
 from adapters.memory import FastPasswordHasher, RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from entrypoints.container import Container, close_container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import API, PASSWORD, make_container, make_settings

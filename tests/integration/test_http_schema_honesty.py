@@ -12,8 +12,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.memory import RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from entrypoints.http.app import create_app
 from tests.integration.conftest import (

@@ -15,8 +15,8 @@ from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from adapters.memory import FastPasswordHasher, RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from entrypoints.container import Container
 from entrypoints.http.app import create_app

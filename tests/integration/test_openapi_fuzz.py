@@ -32,8 +32,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from adapters.memory import RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from entrypoints.container import Container
 from entrypoints.http.app import API_PREFIX, create_app

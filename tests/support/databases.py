@@ -16,7 +16,7 @@ from adapters.memory import MemoryStore, MemoryUnitOfWork
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from application.ports import UnitOfWork
+from tests.support.unit_of_work import AnyUnitOfWork
 
 BACKENDS = ("memory", "sqlite", "postgres")
 SQL_BACKENDS = ("sqlite", "postgres")
@@ -27,15 +27,15 @@ class UnitOfWorkFactory:
     """Makes a fresh unit of work on one backend; `backend` names it for backend-specific checks."""
 
     backend: str
-    make: Callable[[], UnitOfWork]
+    make: Callable[[], AnyUnitOfWork]
     engine: AsyncEngine | None = None  # the SQL backends' engine, e.g. to count statements
-    make_read_only: Callable[[], UnitOfWork] | None = None
+    make_read_only: Callable[[], AnyUnitOfWork] | None = None
 
-    def __call__(self) -> UnitOfWork:
+    def __call__(self) -> AnyUnitOfWork:
         """A new, not yet entered, unit of work."""
         return self.make()
 
-    def read_only(self) -> UnitOfWork:
+    def read_only(self) -> AnyUnitOfWork:
         """A new unit of work for queries, as the container gives read-only use cases."""
         assert self.make_read_only is not None
         return self.make_read_only()
@@ -63,8 +63,8 @@ def memory_factory() -> UnitOfWorkFactory:
     # protocol attributes refuse although they satisfy the ports.
     return UnitOfWorkFactory(
         "memory",
-        lambda: cast(UnitOfWork, MemoryUnitOfWork(store)),
-        make_read_only=lambda: cast(UnitOfWork, MemoryUnitOfWork(store, read_only=True)),
+        lambda: cast(AnyUnitOfWork, MemoryUnitOfWork(store)),
+        make_read_only=lambda: cast(AnyUnitOfWork, MemoryUnitOfWork(store, read_only=True)),
     )
 
 

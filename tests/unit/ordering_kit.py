@@ -10,7 +10,6 @@ from uuid import UUID
 
 from use_case_kit import Kit
 
-from application.accounts.actor import Actor
 from application.catalog.adjust_stock import AdjustStock
 from application.catalog.create_product import CreateProduct
 from application.catalog.delete_product import DeleteProduct
@@ -25,12 +24,13 @@ from application.ordering.get_order import GetOrder
 from application.ordering.handle_payment_event import HandlePaymentEvent
 from application.ordering.list_orders import ListOrders
 from application.ordering.place_order import PlaceOrder
+from application.ordering.ports import CreatedIntent, PaymentGatewayError
 from application.ordering.refund_order import RefundOrder
 from application.ordering.ship_order import ShipOrder
 from application.ordering.simulate_payment import SimulatePayment
 from application.ordering.start_payment import StartPayment
 from application.ordering.views import OrderView
-from application.ports import CreatedIntent, PaymentGatewayError
+from application.shared.actor import Actor
 from domain.accounts import Role, Tier, User
 from domain.catalog import Product
 from domain.messages import OutboxMessage

@@ -5,14 +5,14 @@ from uuid import uuid4
 import pytest
 from ordering_kit import ShopKit
 
-from application.accounts.actor import Actor
 from application.catalog.commands import (
     AdjustStockCommand,
     CreateProductCommand,
     ListProductsQuery,
     UpdateProductCommand,
 )
-from application.pagination import PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.accounts import Role
 from domain.catalog import InsufficientStock, ProductNotFound
 from domain.errors import PermissionDenied, ValidationFailed

@@ -8,10 +8,10 @@ import pytest
 from ordering_kit import ShopKit
 
 from adapters.memory import MemoryOrderRepository
-from application.accounts.actor import Actor
 from application.catalog.commands import UpdateProductCommand
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
-from application.pagination import PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.accounts import Role, Tier
 from domain.catalog import InsufficientStock
 from domain.errors import PermissionDenied, ValidationFailed

@@ -6,8 +6,8 @@ from uuid import uuid4
 import pytest
 from ordering_kit import ShopKit
 
-from application.accounts.actor import Actor
 from application.ordering.views import EventOutcome, OrderView
+from application.shared.actor import Actor
 from domain.accounts import Role, Tier
 from domain.catalog import Product
 from domain.errors import PermissionDenied, ServiceUnavailable

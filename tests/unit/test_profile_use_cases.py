@@ -6,8 +6,8 @@ import pytest
 from use_case_kit import Kit
 
 from adapters.jwt_tokens import JwtAccessTokens
-from application.accounts.actor import Actor
 from application.accounts.commands import LogInCommand, UpdateProfileCommand
+from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.errors import InvalidAccessToken, UserNotFound, ValidationFailed
 

@@ -5,7 +5,6 @@ from uuid import uuid4
 import pytest
 from use_case_kit import Kit
 
-from application.accounts.actor import Actor
 from application.accounts.commands import (
     CreateUserCommand,
     ListUsersQuery,
@@ -13,7 +12,8 @@ from application.accounts.commands import (
     RefreshSessionCommand,
     UpdateUserCommand,
 )
-from application.pagination import PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.accounts import Role, Tier, User
 from domain.errors import (
     EmailAlreadyRegistered,

@@ -11,7 +11,6 @@ from uuid import UUID
 from adapters.clock import FrozenClock
 from adapters.memory import FastPasswordHasher, MemoryStore, MemoryUnitOfWork, RecordingMailer
 from adapters.secret_tokens import UrlSafeSecretTokens
-from application.accounts.actor import Actor
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword
 from application.accounts.create_user import CreateUser
@@ -23,6 +22,7 @@ from application.accounts.get_user import GetUser, GetUserByEmail
 from application.accounts.list_users import ListUsers
 from application.accounts.log_in import LogIn
 from application.accounts.log_out import LogOut
+from application.accounts.ports import AccessTokens
 from application.accounts.refresh_session import RefreshSession
 from application.accounts.register_user import RegisterUser
 from application.accounts.resend_verification import ResendVerification
@@ -31,7 +31,8 @@ from application.accounts.update_profile import UpdateProfile
 from application.accounts.update_user import UpdateUser
 from application.accounts.verify_email import VerifyEmail
 from application.messaging.dispatch_outbox import DEFAULT_LEASE, DispatchOutbox
-from application.ports import AccessTokens, Mailer
+from application.messaging.ports import Mailer
+from application.shared.actor import Actor
 from domain.accounts import AccessClaims, Role, Tier, User
 from domain.errors import InvalidAccessToken
 from domain.messages import OutboxMessage

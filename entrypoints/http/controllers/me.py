@@ -5,11 +5,11 @@ from __future__ import annotations
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody
 
-from application.accounts.actor import Actor
 from application.accounts.change_password import ChangePassword
 from application.accounts.commands import ChangePasswordCommand, UpdateProfileCommand
 from application.accounts.get_profile import GetProfile
 from application.accounts.update_profile import UpdateProfile
+from application.shared.actor import Actor
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses

@@ -13,7 +13,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from adapters.circuit_breaker import CircuitState
-from application.ports import OutboxCounts
+from application.shared.ports import OutboxCounts
 from entrypoints.container import Container, circuit_breakers
 from entrypoints.http.errors import error_response
 from entrypoints.metrics import REGISTRY

@@ -7,17 +7,17 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from application.accounts.actor import Actor
 from application.ordering.cancel_order import CancelOrder
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
 from application.ordering.get_order import GetOrder
 from application.ordering.list_orders import ListOrders
 from application.ordering.place_order import PlaceOrder
+from application.ordering.ports import ORDER_SORT_FIELDS
 from application.ordering.refund_order import RefundOrder
 from application.ordering.ship_order import ShipOrder
 from application.ordering.start_payment import StartPayment
-from application.pagination import PageRequest
-from application.ports import ORDER_SORT_FIELDS
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.ordering import MAX_IDEMPOTENCY_KEY, OrderStatus, RequestedItem
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body

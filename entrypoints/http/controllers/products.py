@@ -7,7 +7,6 @@ from typing import Annotated
 from litestar import Controller, delete, get, patch, post
 from litestar.params import JSONBody, QueryParameter
 
-from application.accounts.actor import Actor
 from application.catalog.adjust_stock import AdjustStock
 from application.catalog.commands import (
     AdjustStockCommand,
@@ -19,9 +18,10 @@ from application.catalog.create_product import CreateProduct
 from application.catalog.delete_product import DeleteProduct
 from application.catalog.get_product import GetProduct
 from application.catalog.list_products import ListProducts
+from application.catalog.ports import PRODUCT_SORT_FIELDS
 from application.catalog.update_product import UpdateProduct
-from application.pagination import PageRequest
-from application.ports import PRODUCT_SORT_FIELDS
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body

@@ -8,15 +8,15 @@ from uuid import UUID
 from litestar import Controller, delete, get, patch, post, put
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
-from application.accounts.actor import Actor
 from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
 from application.accounts.create_user import CreateUser
 from application.accounts.delete_user import DeleteUser
 from application.accounts.get_user import GetUser
 from application.accounts.list_users import ListUsers
+from application.accounts.ports import USER_SORT_FIELDS
 from application.accounts.update_user import UpdateUser
-from application.pagination import PageRequest
-from application.ports import USER_SORT_FIELDS
+from application.shared.actor import Actor
+from application.shared.paging import PageRequest
 from domain.accounts import Role
 from domain.errors import ValidationFailed
 from entrypoints.http.dependencies import Injected

@@ -8,7 +8,7 @@ from litestar import Controller, post
 from litestar.params import HeaderParameter, RawBody
 
 from application.ordering.handle_payment_event import HandlePaymentEvent
-from application.ports import PaymentGateway
+from application.ordering.ports import PaymentGateway
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.openapi import SERVER_ERRORS, error_responses
 from entrypoints.http.schemas.ordering import EventReceipt

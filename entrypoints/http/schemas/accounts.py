@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from application.accounts.views import AuthSession, UserView
-from application.pagination import Page
+from application.shared.paging import Page
 from domain.accounts import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
 from entrypoints.http.schemas.common import PageMeta, utc
 

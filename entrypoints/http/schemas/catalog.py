@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from application.catalog.views import ProductView
-from application.pagination import Page
+from application.shared.paging import Page
 from domain.catalog import MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME
 from entrypoints.http.schemas.common import PageMeta, utc
 

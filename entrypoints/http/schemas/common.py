@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from application.pagination import Page
+from application.shared.paging import Page
 
 
 def utc(moment: datetime) -> datetime:

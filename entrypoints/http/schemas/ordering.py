@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from application.ordering.views import EventOutcome, OrderView, PaymentIntentView
-from application.pagination import Page
+from application.shared.paging import Page
 from domain.ordering import MAX_DISTINCT_PRODUCTS, MAX_QUANTITY, OrderStatus
 from entrypoints.http.schemas.common import PageMeta, utc
 

@@ -15,7 +15,6 @@ from dependency_injector import providers
 
 from adapters.clock import FrozenClock
 from adapters.memory import RecordingMailer
-from application.accounts.actor import Actor
 from application.accounts.commands import (
     CreateUserCommand,
     RegisterUserCommand,
@@ -24,6 +23,7 @@ from application.accounts.commands import (
 from application.catalog.commands import CreateProductCommand
 from application.ordering.handle_payment_event import HandlePaymentEvent
 from application.ordering.views import EventOutcome
+from application.shared.actor import Actor
 from domain.accounts import Role, Tier
 from domain.catalog import ProductNotFound
 from domain.messages import EmailMessage

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from application.catalog.views import ProductView
 from application.ordering.views import OrderView, PaymentIntentView
-from application.pagination import Page
+from application.shared.paging import Page
 
 T = TypeVar("T")
 

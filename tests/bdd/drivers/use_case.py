@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from adapters.clock import FrozenClock
-from application.accounts.actor import Actor
 from application.accounts.commands import (
     ChangePasswordCommand,
     CreateUserCommand,
@@ -34,7 +33,8 @@ from application.catalog.commands import (
 from application.catalog.views import ProductView
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
 from application.ordering.views import OrderView
-from application.pagination import Page, PageRequest
+from application.shared.actor import Actor
+from application.shared.paging import Page, PageRequest
 from domain.accounts import Role, Tier
 from domain.errors import (
     AuthenticationFailed,

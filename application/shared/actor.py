@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from application.accounts.views import UserView
 from domain.accounts import Role
 from domain.errors import PermissionDenied
 
@@ -17,9 +16,10 @@ class Actor:
     user_id: UUID | None
     role: Role
     session_id: UUID | None = None
-    # The caller's account as read while authenticating this request, so a request that
-    # only needs it (GET /me) doesn't read it twice. None for the CLI operator.
-    profile: UserView | None = field(default=None, compare=False, repr=False)
+    # The caller's account (an accounts UserView) as read while authenticating this request,
+    # so a request that only needs it (GET /me) doesn't read it twice. None for the CLI
+    # operator. Typed loosely so the shared kernel names no context.
+    profile: object | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def system(cls) -> Actor:

@@ -1,0 +1,73 @@
+"""Catalog ports: the product repository and its query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from application.shared.paging import Page, PageRequest, Sort
+from application.shared.ports import Transaction
+from domain.catalog import Product
+
+PRODUCT_SORT_FIELDS = ("name", "priceCents", "createdAt")
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """Filters for the product list. `search` matches name or description, case-insensitively."""
+
+    search: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool | None = None
+    include_inactive: bool = False
+    sort: Sort = Sort("createdAt")  # noqa: RUF009 - frozen, immutable default
+    page: PageRequest = PageRequest()  # noqa: RUF009 - frozen, immutable default
+
+
+class ProductRepository(Protocol):
+    """Stores products. Stock only ever changes through `try_adjust_stock`."""
+
+    async def get(self, product_id: UUID) -> Product | None:
+        """The product, if any."""
+        ...
+
+    async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
+        """The products among these ids that exist, in one query."""
+        ...
+
+    async def add(self, product: Product) -> None:
+        """Insert a new product."""
+        ...
+
+    async def update(self, product: Product) -> None:
+        """Persist every field except `stock` (so an edit never undoes a reservation)."""
+        ...
+
+    async def delete(self, product_id: UUID) -> None:
+        """Remove the product."""
+        ...
+
+    async def list(self, query: ProductQuery) -> Page[Product]:
+        """One page of products; a fixed number of statements whatever the page size."""
+        ...
+
+    async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
+        """Atomically add `delta` (may be negative) unless stock would go below zero.
+
+        One conditional UPDATE (`stock + delta >= 0`), so concurrent reservations can never
+        oversell. Returns the new stock, or None when refused or the product is missing.
+        """
+        ...
+
+    async def is_ordered(self, product_id: UUID) -> bool:
+        """True when any order has a line for this product."""
+        ...
+
+
+class CatalogUnitOfWork(Transaction, Protocol):
+    """One transaction over the products."""
+
+    products: ProductRepository

@@ -1,0 +1,1 @@
+"""What every context shares: the caller, paging, the clock and the transaction."""
