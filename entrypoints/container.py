@@ -11,12 +11,8 @@ from adapters.circuit_breaker import CircuitBreaker, GuardedMailer
 from adapters.clock import SystemClock
 from adapters.folder_mailer import FolderMailer
 from adapters.jwt_tokens import JwtAccessTokens
-from adapters.memory import (
-    FastPasswordHasher,
-    MemoryStore,
-    MemoryUnitOfWork,
-    RecordingMailer,
-)
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.sandbox_gateway import SandboxPaymentGateway
 from adapters.secret_tokens import UrlSafeSecretTokens
 from adapters.ses_mailer import SesMailer
@@ -255,6 +251,10 @@ def use_memory_adapters(container: Container, store: MemoryStore | None = None) 
 
     Returns the store so callers can inspect what was committed.
     """
+    # Here, not at the top: tests/ is not installed, so production must never import it.
+    # (Tests are to wire the fakes themselves through Container.override; then this goes.)
+    from tests.support.fakes import FastPasswordHasher, RecordingMailer
+
     store = store or MemoryStore()
     container.uow.override(providers.Factory(MemoryUnitOfWork, store))
     container.read_uow.override(providers.Factory(MemoryUnitOfWork, store, read_only=True))

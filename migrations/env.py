@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.database import ensure_sqlite_parent, install_sqlite_hooks, is_sqlite_url
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.schema import metadata
 
 config = context.config
 target_metadata = metadata

@@ -4,36 +4,16 @@ from __future__ import annotations
 
 import weakref
 from types import TracebackType
-from typing import Self, cast
+from typing import TYPE_CHECKING, Self, cast
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.contexts import SqlRepositories
 from adapters.sqlalchemy.autocommit import AutocommitConnection
-from adapters.sqlalchemy.catalog_repositories import SqlProductRepository
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
-from adapters.sqlalchemy.ordering_repositories import (
-    SqlOrderRepository,
-    SqlPaymentRepository,
-    SqlProcessedEvents,
-)
 from adapters.sqlalchemy.reader import Reader
-from adapters.sqlalchemy.repositories import (
-    SqlLoginAttemptLog,
-    SqlOneTimeTokenRepository,
-    SqlOutbox,
-    SqlRefreshTokenRepository,
-    SqlUserRepository,
-)
-from application.accounts.ports import (
-    LoginAttemptLog,
-    OneTimeTokenRepository,
-    RefreshTokenRepository,
-    UserRepository,
-)
-from application.catalog.ports import ProductRepository
-from application.ordering.ports import OrderRepository, PaymentRepository, ProcessedEvents
-from application.shared.ports import Outbox
+from adapters.sqlalchemy.registry import SqlScope
 from domain.errors import ServiceUnavailable
 
 # SQLSTATE classes that mean "the server cannot serve us right now": connection exceptions,
@@ -71,24 +51,15 @@ def _read_only_view(engine: AsyncEngine) -> AsyncEngine:
     return view
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(SqlRepositories):
     """A transaction over every SQL repository. Leaving without commit() rolls back.
 
     Each `async with` checks out a fresh connection, so one instance can be reused
     sequentially, never concurrently. Repositories issue Core statements on that connection:
     the rows are mapped to domain dataclasses explicitly, so an ORM session (identity map,
-    snapshots) would only add per-request cost.
+    snapshots) would only add per-request cost. The repositories are every registered
+    context's (`adapters/contexts.py`), built afresh on the new connection.
     """
-
-    users: UserRepository
-    one_time_tokens: OneTimeTokenRepository
-    refresh_tokens: RefreshTokenRepository
-    login_attempts: LoginAttemptLog
-    outbox: Outbox
-    products: ProductRepository
-    orders: OrderRepository
-    payments: PaymentRepository
-    processed_events: ProcessedEvents
 
     def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
         # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
@@ -118,15 +89,7 @@ class SqlUnitOfWork:
             connection = await self._connect()
         dialect = connection.dialect.name
         reader = Reader(connection, autocommit)
-        self.users = SqlUserRepository(connection, dialect, reader)
-        self.one_time_tokens = SqlOneTimeTokenRepository(connection)
-        self.refresh_tokens = SqlRefreshTokenRepository(connection)
-        self.login_attempts = SqlLoginAttemptLog(connection, reader, dialect)
-        self.outbox = SqlOutbox(connection, dialect)
-        self.products = SqlProductRepository(connection, dialect, reader)
-        self.orders = SqlOrderRepository(connection, dialect)
-        self.payments = SqlPaymentRepository(connection)
-        self.processed_events = SqlProcessedEvents(connection, dialect)
+        self._build_repositories(SqlScope(connection, dialect, reader))
         self._connection = connection
         return self
 
@@ -186,3 +149,18 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         """Discard the work since the last commit."""
         await self._active().rollback()
+
+
+if TYPE_CHECKING:
+    from application.accounts.ports import AccountsUnitOfWork
+    from application.catalog.ports import CatalogUnitOfWork
+    from application.messaging.ports import MessagingUnitOfWork
+    from application.ordering.ports import OrderingUnitOfWork
+
+    def _serves_every_context(uow: SqlUnitOfWork) -> None:
+        """Never called: mypy checks here that the unit of work fits every context's port."""
+        accounts: AccountsUnitOfWork = uow
+        catalog: CatalogUnitOfWork = uow
+        ordering: OrderingUnitOfWork = uow
+        messaging: MessagingUnitOfWork = uow
+        del accounts, catalog, ordering, messaging

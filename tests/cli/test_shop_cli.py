@@ -20,7 +20,6 @@ from click.testing import CliRunner, Result
 from dependency_injector import providers
 
 from adapters.clock import FrozenClock
-from adapters.memory import FastPasswordHasher
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import (
     CreateProductCommand,
@@ -38,6 +37,7 @@ from entrypoints.container import Container, close_container, create_container
 from entrypoints.seed import DEMO_PRODUCTS, DEMO_USERS
 from entrypoints.settings import load_settings
 from tests.support.databases import copy_sqlite_database
+from tests.support.fakes import FastPasswordHasher
 
 T = TypeVar("T")
 PASSWORD = "Sup3rSecret"

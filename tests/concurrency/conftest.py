@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.memory import FastPasswordHasher, RecordingMailer
 from entrypoints.container import Container, close_container
 from entrypoints.settings import Settings
 from tests.concurrency.shop import Shop
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
+from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 BACKENDS = ("postgres", "sqlite")
 

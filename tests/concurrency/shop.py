@@ -11,7 +11,9 @@ from uuid import UUID, uuid4
 from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.sql import Select
 
-from adapters.sqlalchemy.tables import orders, outbox, payments, products
+from adapters.sqlalchemy.catalog import products
+from adapters.sqlalchemy.messaging import outbox
+from adapters.sqlalchemy.ordering.tables import orders, payments
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand
 from application.ordering.commands import PlaceOrderCommand

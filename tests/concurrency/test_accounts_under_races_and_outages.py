@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from adapters.memory import RecordingMailer
-from adapters.sqlalchemy.tables import outbox
+from adapters.sqlalchemy.messaging import outbox
 from application.accounts.commands import (
     LogInCommand,
     RefreshSessionCommand,
@@ -14,6 +13,7 @@ from application.accounts.commands import (
 from domain.errors import InvalidRefreshToken
 from domain.messages import OutboxStatus
 from tests.concurrency.shop import PASSWORD, Shop, run_together
+from tests.support.fakes import RecordingMailer
 
 
 async def test_twenty_parallel_refreshes_with_one_token_let_at_most_one_succeed(

@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 from time import perf_counter
 from typing import TypeVar
 
-from adapters.sqlalchemy.tables import order_lines, orders, processed_events
+from adapters.sqlalchemy.ordering.tables import order_lines, orders, processed_events
 from application.ordering.views import EventOutcome, OrderView
 from domain.catalog import InsufficientStock
 from domain.ordering import IdempotencyKeyReused, InvalidTransition

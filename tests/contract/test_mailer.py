@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from adapters.folder_mailer import FolderMailer
-from adapters.memory import RecordingMailer
 from adapters.ses_mailer import SesMailer
 from application.messaging.ports import MailDeliveryError, Mailer
 from domain.messages import EmailMessage
+from tests.support.fakes import RecordingMailer
 from tests.support.moto_server import MOTO_REGION, moto_endpoint  # noqa: F401
 
 SENDER = "hexashop <no-reply@hexashop.test>"

@@ -1,4 +1,5 @@
-"""The Alembic migrations build exactly the schema in tables.py, on SQLite and Postgres."""
+"""The Alembic migrations build exactly the schema of adapters/sqlalchemy/schema.py (every
+context's tables), on SQLite and Postgres."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, inspect, text
 
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.schema import metadata
 from tests.support.databases import sqlite_url
 from tests.support.postgres import throwaway_database
 

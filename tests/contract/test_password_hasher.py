@@ -17,8 +17,8 @@ from adapters.argon2_hasher import (
     _raw_hash,
     _thread_buffers,
 )
-from adapters.memory import FastPasswordHasher
 from application.accounts.ports import PasswordHasher
+from tests.support.fakes import FastPasswordHasher
 
 PASSWORD = "Correct-Horse-9"
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sqlalchemy.tables import products
+from adapters.sqlalchemy.catalog import products
 from application.catalog.ports import ProductQuery
 from application.shared.paging import PageRequest, Sort
 from domain.catalog import Product

@@ -30,10 +30,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from adapters.sqlalchemy.catalog_repositories import _PRODUCT_BY_ID, _list_statements
+from adapters.sqlalchemy.accounts.repositories import _FAILURES_SINCE, _USER_BY_EMAIL, _USER_BY_ID
+from adapters.sqlalchemy.accounts.tables import users
+from adapters.sqlalchemy.catalog import _PRODUCT_BY_ID, _list_statements
 from adapters.sqlalchemy.reader import driver_statement
-from adapters.sqlalchemy.repositories import _FAILURES_SINCE, _USER_BY_EMAIL, _USER_BY_ID
-from adapters.sqlalchemy.tables import users
 from application.catalog.ports import ProductQuery
 from application.shared.paging import PageRequest, Sort
 from tests.support.builders import T0, make_product, make_user

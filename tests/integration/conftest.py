@@ -10,7 +10,6 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import FastPasswordHasher, RecordingMailer
 from adapters.sqlalchemy.migrate import upgrade_database
 from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand
@@ -20,6 +19,7 @@ from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 PASSWORD = "Secret123"
 API = "/api/v1"

@@ -38,7 +38,6 @@ from schemathesis.core.transport import Response
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from adapters.memory import RecordingMailer
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
@@ -46,6 +45,7 @@ from entrypoints.http.app import API_PREFIX, create_app
 from entrypoints.settings import Settings
 from tests.integration.conftest import PASSWORD, make_container, make_settings
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import RecordingMailer
 from tests.support.postgres import run_in_fresh_loop
 
 # Bounded and reproducible: the same cases every run, few enough that the three callers

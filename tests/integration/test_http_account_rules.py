@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.memory import RecordingMailer
 from domain.accounts import Role
 from entrypoints.container import Container
 from tests.integration.conftest import (
@@ -15,6 +14,7 @@ from tests.integration.conftest import (
     assert_error_body,
     bearer,
 )
+from tests.support.fakes import RecordingMailer
 
 BRACKETED = ["x<attacker@evil.example>", "Ana <ana@example.com>", "ana@example.com, e@evil.example"]
 

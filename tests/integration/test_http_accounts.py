@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from adapters.memory import RecordingMailer
 from domain.accounts import Role
 from entrypoints.container import Container
 from tests.integration.conftest import (
@@ -17,6 +16,7 @@ from tests.integration.conftest import (
     assert_error_body,
     bearer,
 )
+from tests.support.fakes import RecordingMailer
 
 USER_FIELDS = {
     "id",

@@ -15,13 +15,13 @@ import httpx
 import pytest
 from dependency_injector import providers
 
-from adapters.memory import FastPasswordHasher, RecordingMailer
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from entrypoints.container import Container, close_container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import API, PASSWORD, make_container, make_settings
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
+from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 WRONG = "Wr0ngPassword"
 LOGIN_MAX_FAILURES = 5  # per email and client, docs/api.md

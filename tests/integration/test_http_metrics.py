@@ -10,7 +10,6 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import RecordingMailer
 from entrypoints.http.app import create_app
 from entrypoints.metrics import record_rate_limit_refusal
 from tests.integration.conftest import (
@@ -22,6 +21,7 @@ from tests.integration.conftest import (
     make_settings,
 )
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import RecordingMailer
 
 
 async def test_metrics_label_routes_by_template_and_never_by_id(

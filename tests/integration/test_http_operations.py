@@ -9,10 +9,10 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import RecordingMailer
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
+from tests.support.fakes import RecordingMailer
 
 # Every Accounts row of docs/api.md: path under /api/v1 -> methods.
 ACCOUNTS_OPERATIONS = {

@@ -10,7 +10,6 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import RecordingMailer
 from domain.accounts import Tier
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
@@ -23,6 +22,7 @@ from tests.integration.conftest import (
     assert_error_body,
     bearer,
 )
+from tests.support.fakes import RecordingMailer
 
 ORDER_FIELDS = {
     "id",

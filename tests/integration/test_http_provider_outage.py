@@ -8,7 +8,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from adapters.memory import RecordingMailer
 from entrypoints.container import Container
 from tests.integration.conftest import (
     API,
@@ -20,6 +19,7 @@ from tests.integration.conftest import (
     make_settings,
 )
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import RecordingMailer
 from tests.support.stripe_stub import STUB_API_KEY, StripeStub, stripe_stub  # noqa: F401
 
 THRESHOLD = 2

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import RecordingMailer
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
@@ -26,6 +25,7 @@ from tests.integration.conftest import (
     make_settings,
 )
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
+from tests.support.fakes import RecordingMailer
 
 HUGE = 10**30
 

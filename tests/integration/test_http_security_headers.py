@@ -12,7 +12,6 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import RecordingMailer
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.security_headers import SecurityHeaders
@@ -26,6 +25,7 @@ from tests.integration.conftest import (
     make_settings,
 )
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import RecordingMailer
 
 ALWAYS = {
     "x-content-type-options": "nosniff",

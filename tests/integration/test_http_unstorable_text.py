@@ -14,7 +14,6 @@ import structlog
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.memory import FastPasswordHasher, RecordingMailer
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
@@ -25,6 +24,7 @@ from entrypoints.http.logging import configure_logging
 from entrypoints.http.storable import refuse_unstorable_input
 from tests.integration.conftest import API, PASSWORD, bearer, make_settings
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
+from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 HASH_MARK = "$argon2id$"
 

@@ -13,7 +13,6 @@ from typing import Any
 import msgspec
 import pytest
 
-from adapters.memory import RecordingMailer
 from entrypoints.container import Container
 from tests.integration.conftest import (
     API,
@@ -25,6 +24,7 @@ from tests.integration.conftest import (
     make_settings,
 )
 from tests.support.databases import copy_sqlite_database, sqlite_url
+from tests.support.fakes import RecordingMailer
 from tests.support.stripe_signing import event_payload, sign
 from tests.support.stripe_stub import STUB_API_KEY, StripeStub, stripe_stub  # noqa: F401
 

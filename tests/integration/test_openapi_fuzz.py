@@ -31,13 +31,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from adapters.memory import RecordingMailer
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
 from entrypoints.container import Container
 from entrypoints.http.app import API_PREFIX, create_app
 from tests.integration.conftest import PASSWORD, bearer, make_container, make_settings
+from tests.support.fakes import RecordingMailer
 
 # Fixed, bounded and reproducible: the same examples on every run, few enough per operation
 # to keep the module fast on two cores. The database fixture is function-scoped on purpose

@@ -12,9 +12,10 @@ from typing import cast
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory import MemoryStore, MemoryUnitOfWork
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.sqlalchemy.database import create_engine
-from adapters.sqlalchemy.tables import metadata
+from adapters.sqlalchemy.schema import metadata
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from tests.support.unit_of_work import AnyUnitOfWork
 

@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 import pytest
 from ordering_kit import ShopKit
 
-from adapters.memory import MemoryOrderRepository
+from adapters.memory.ordering import MemoryOrderRepository
 from application.catalog.commands import UpdateProductCommand
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
 from application.shared.actor import Actor

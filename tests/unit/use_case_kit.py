@@ -9,7 +9,8 @@ from itertools import count
 from uuid import UUID
 
 from adapters.clock import FrozenClock
-from adapters.memory import FastPasswordHasher, MemoryStore, MemoryUnitOfWork, RecordingMailer
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.secret_tokens import UrlSafeSecretTokens
 from application.accounts.authenticate import Authenticate
 from application.accounts.change_password import ChangePassword
@@ -36,6 +37,7 @@ from application.shared.actor import Actor
 from domain.accounts import AccessClaims, Role, Tier, User
 from domain.errors import InvalidAccessToken
 from domain.messages import OutboxMessage
+from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 PASSWORD = "Sup3rSecret"
 

@@ -14,7 +14,6 @@ from uuid import UUID
 from dependency_injector import providers
 
 from adapters.clock import FrozenClock
-from adapters.memory import RecordingMailer
 from application.accounts.commands import (
     CreateUserCommand,
     RegisterUserCommand,
@@ -31,6 +30,7 @@ from domain.payments import PaymentEvent
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 from tests.bdd.drivers.shapes import product_data
+from tests.support.fakes import RecordingMailer
 
 T = TypeVar("T")
 

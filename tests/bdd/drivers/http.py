@@ -13,7 +13,6 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp, Receive, Send
 
 from adapters.clock import FrozenClock
-from adapters.memory import FastPasswordHasher
 from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container
 from entrypoints.http.app import create_app
@@ -26,6 +25,7 @@ from tests.bdd.drivers.base import (
     UserFilters,
     spec_settings,
 )
+from tests.support.fakes import FastPasswordHasher
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import order_lines, orders, payments, processed_events
+from adapters.sqlalchemy.ordering.tables import order_lines, orders, payments, processed_events
 from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus

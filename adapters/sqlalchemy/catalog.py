@@ -1,4 +1,4 @@
-"""SQL repository for the catalog: products and their stock."""
+"""The catalog context in SQL: the products table, its repository, what a unit of work builds."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
     ColumnElement,
+    Index,
     Integer,
     Select,
     String,
+    Table,
+    Text,
+    Uuid,
     bindparam,
     delete,
     exists,
@@ -22,14 +30,40 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.metadata import Cents, UTCDateTime, metadata
+from adapters.sqlalchemy.ordering.tables import order_lines
 from adapters.sqlalchemy.reader import Reader, Row
-from adapters.sqlalchemy.repositories import like_pattern
-from adapters.sqlalchemy.tables import order_lines, products
-from application.catalog.ports import ProductQuery
+from adapters.sqlalchemy.registry import SqlContextRepositories
+from adapters.sqlalchemy.statements import like_pattern
+from application.catalog.ports import ProductQuery, ProductRepository
 from application.shared.paging import Page
 from domain.catalog import Product
+
+products = Table(
+    "products",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text(), nullable=False),
+    Column("price_cents", Cents(), nullable=False),
+    # Only try_adjust_stock's conditional UPDATE changes it; the CHECK is the last line of defence.
+    Column("stock", Integer(), nullable=False),
+    Column("active", Boolean(), nullable=False),
+    # A JSON list of media ids as strings; JSONB on Postgres so "which products use this
+    # image" can be answered with containment (@>) later.
+    Column("image_ids", JSON().with_variant(JSONB(), "postgresql"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint("stock >= 0", name="stock_non_negative"),
+    # The public list is "active ones, newest first"; price and name serve the other sorts
+    # and the price range filter.
+    Index(None, "active", "created_at"),
+    Index(None, "price_cents"),
+    Index(None, "name"),
+)
 
 
 def _product_values(product: Product) -> dict[str, Any]:
@@ -201,5 +235,17 @@ class SqlProductRepository:
 
     async def is_ordered(self, product_id: UUID) -> bool:
         """True when any order line refers to the product."""
+        # The port asks the catalog, though the lines are ordering's table: the one place the
+        # catalog's adapter reads another context's table.
         stmt = select(exists().where(order_lines.c.product_id == product_id))
         return bool((await self._session.execute(stmt)).scalar_one())
+
+
+class SqlCatalogRepositories(SqlContextRepositories):
+    """The catalog repositories of a SQL unit of work."""
+
+    products: ProductRepository
+
+    REPOSITORIES = {
+        "products": lambda s: SqlProductRepository(s.connection, s.dialect, s.reader),
+    }

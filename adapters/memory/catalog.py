@@ -1,0 +1,117 @@
+"""The catalog context in memory: the products table, its repository, what a unit of work
+builds."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+from adapters.memory.paging import page
+from adapters.memory.registry import MemoryContextRepositories
+from application.catalog.ports import ProductQuery, ProductRepository
+from application.shared.paging import Page
+from domain.catalog import Product
+from domain.ordering import Order
+
+
+@dataclass
+class CatalogTables:
+    """The catalog part of the in-memory store."""
+
+    products: dict[UUID, Product] = field(default_factory=dict)
+
+
+class CatalogStore(Protocol):
+    """What the product repository reads: the products, and the orders that may name them
+    (the port asks the catalog whether a product was ordered)."""
+
+    products: dict[UUID, Product]
+    orders: dict[UUID, Order]
+
+
+_PRODUCT_SORT = {
+    "name": lambda p: (p.name.lower(), str(p.id)),
+    "priceCents": lambda p: (p.price_cents, str(p.id)),
+    "createdAt": lambda p: (p.created_at, str(p.id)),
+}
+
+
+class MemoryProductRepository:
+    """Products in a dict."""
+
+    def __init__(self, store: CatalogStore) -> None:
+        self._store = store
+
+    async def get(self, product_id: UUID) -> Product | None:
+        """A copy of the product."""
+        product = self._store.products.get(product_id)
+        return copy.deepcopy(product) if product else None
+
+    async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
+        """Copies of the products that exist."""
+        return {
+            pid: copy.deepcopy(self._store.products[pid])
+            for pid in product_ids
+            if pid in self._store.products
+        }
+
+    async def add(self, product: Product) -> None:
+        """Insert."""
+        self._store.products[product.id] = copy.deepcopy(product)
+
+    async def update(self, product: Product) -> None:
+        """Overwrite everything but the stock."""
+        current = self._store.products[product.id]
+        updated = copy.deepcopy(product)
+        updated.stock = current.stock
+        self._store.products[product.id] = updated
+
+    async def delete(self, product_id: UUID) -> None:
+        """Remove."""
+        self._store.products.pop(product_id, None)
+
+    async def list(self, query: ProductQuery) -> Page[Product]:
+        """Filter, sort, slice."""
+        items = list(self._store.products.values())
+        if not query.include_inactive:
+            items = [p for p in items if p.active]
+        if query.search:
+            needle = query.search.lower()
+            items = [
+                p for p in items if needle in p.name.lower() or needle in p.description.lower()
+            ]
+        if query.min_price is not None:
+            items = [p for p in items if p.price_cents >= query.min_price]
+        if query.max_price is not None:
+            items = [p for p in items if p.price_cents <= query.max_price]
+        if query.in_stock is not None:
+            items = [p for p in items if (p.stock > 0) is query.in_stock]
+        items.sort(key=_PRODUCT_SORT[query.sort.field], reverse=query.sort.descending)
+        return page([copy.deepcopy(p) for p in items], query.page)
+
+    async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
+        """Adjust unless below zero."""
+        product = self._store.products.get(product_id)
+        if product is None or product.stock + delta < 0:
+            return None
+        product.stock += delta
+        return product.stock
+
+    async def is_ordered(self, product_id: UUID) -> bool:
+        """Any order line for it?"""
+        return any(
+            line.product_id == product_id
+            for order in self._store.orders.values()
+            for line in order.lines
+        )
+
+
+class MemoryCatalogRepositories(MemoryContextRepositories):
+    """The catalog repositories of a memory unit of work."""
+
+    products: ProductRepository
+
+    REPOSITORIES = {"products": MemoryProductRepository}

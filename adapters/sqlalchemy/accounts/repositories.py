@@ -1,0 +1,225 @@
+"""SQL repositories for accounts: users, and the attempts the login throttle counts."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.accounts.tables import login_failures, users
+from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import Row as ReaderRow
+from adapters.sqlalchemy.statements import like_pattern
+from application.accounts.ports import UserQuery
+from application.shared.paging import Page
+from domain.accounts import Role, Tier, User
+from domain.errors import EmailAlreadyRegistered
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _user_values(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email.lower(),
+        "name": user.name,
+        "password_hash": user.password_hash,
+        "role": user.role.value,
+        "tier": user.tier.value,
+        "email_verified": user.email_verified,
+        "active": user.active,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+        "tokens_valid_after": user.tokens_valid_after,
+    }
+
+
+def _user(row: ReaderRow) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        password_hash=row["password_hash"],
+        role=Role(row["role"]),
+        tier=Tier(row["tier"]),
+        email_verified=row["email_verified"],
+        active=row["active"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        tokens_valid_after=row["tokens_valid_after"],
+    )
+
+
+# Built once: constructing a select costs more than executing a cached one, and these two run
+# on every authenticated request and every login.
+_USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
+_USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
+
+
+class SqlUserRepository:
+    """Users in the `users` table."""
+
+    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
+        self._session = session
+        self._dialect = dialect
+        self._reader = reader
+
+    async def get(self, user_id: UUID) -> User | None:
+        """The user with this id, if any."""
+        row = await self._reader.first(_USER_BY_ID, {"user_id": user_id})
+        return _user(row) if row else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        """The user with this email, if any."""
+        row = await self._reader.first(_USER_BY_EMAIL, {"email": email.lower()})
+        return _user(row) if row else None
+
+    async def _write_guarding_email(self, stmt: Any) -> None:
+        # The savepoint keeps the outer transaction usable after the unique index refuses.
+        try:
+            async with self._session.begin_nested():
+                await self._session.execute(stmt)
+        except IntegrityError as exc:
+            if "email" in str(exc.orig).lower():
+                raise EmailAlreadyRegistered() from exc
+            raise
+
+    async def add(self, user: User) -> None:
+        """Insert; a duplicate email raises EmailAlreadyRegistered."""
+        await self._write_guarding_email(insert(users).values(_user_values(user)))
+
+    async def update(self, user: User) -> None:
+        """Overwrite every field; a duplicate email raises EmailAlreadyRegistered."""
+        values = _user_values(user)
+        del values["id"]
+        await self._write_guarding_email(update(users).where(users.c.id == user.id).values(values))
+
+    async def delete(self, user_id: UUID) -> None:
+        """Delete the user; their tokens go with them (ON DELETE CASCADE)."""
+        await self._session.execute(delete(users).where(users.c.id == user_id))
+
+    def _sort_key(self, field: str) -> ColumnElement[Any]:
+        if field == "createdAt":
+            return users.c.created_at
+        key: ColumnElement[Any] = (
+            users.c.email if field == "email" else func.lower(func.coalesce(users.c.name, ""))
+        )
+        # Byte order, like Python's str comparison, whatever the database's locale is.
+        return key.collate("C") if self._dialect == "postgresql" else key
+
+    async def list(self, query: UserQuery) -> Page[User]:
+        """Filter, sort (id breaks ties), page; the total comes from a second statement."""
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if query.search:
+            pattern = like_pattern(query.search.lower())
+            conditions.append(
+                or_(
+                    func.lower(users.c.email).like(pattern, escape="\\"),
+                    func.lower(users.c.name).like(pattern, escape="\\"),
+                )
+            )
+        if query.role is not None:
+            conditions.append(users.c.role == query.role.value)
+        if query.active is not None:
+            conditions.append(users.c.active.is_(query.active))
+        key = self._sort_key(query.sort.field)
+        order = (key.desc(), users.c.id.desc()) if query.sort.descending else (key, users.c.id)
+        page_stmt = (
+            select(users)
+            .where(*conditions)
+            .order_by(*order)
+            .offset(query.page.offset)
+            .limit(query.page.limit)
+        )
+        count_stmt = select(func.count()).select_from(users).where(*conditions)
+        rows = (await self._session.execute(page_stmt)).mappings().all()
+        total = (await self._session.execute(count_stmt)).scalar_one()
+        return Page(
+            items=[_user(r) for r in rows],
+            page=query.page.page,
+            limit=query.page.limit,
+            total=int(total),
+        )
+
+    async def count_active_admins(self) -> int:
+        """Count active admins, locking their rows on Postgres until the transaction ends."""
+        active_admin = (users.c.role == Role.ADMIN.value) & users.c.active.is_(True)
+        if self._dialect == "postgresql":
+            # FOR UPDATE cannot wrap an aggregate, so lock the rows and count them here.
+            stmt = select(users.c.id).where(active_admin).with_for_update()
+            return len((await self._session.execute(stmt)).all())
+        # SQLite: BEGIN IMMEDIATE already made this transaction the only writer.
+        count = select(func.count()).select_from(users).where(active_admin)
+        return int((await self._session.execute(count)).scalar_one())
+
+
+# --- login throttling ------------------------------------------------------------------------
+
+
+# Built once: every login runs failures_since, try_reserve, and clear or release.
+_RECORD_FAILURE = insert(login_failures)
+_RESERVE = insert(login_failures).returning(login_failures.c.id)
+_FAILURES_SINCE = (
+    select(login_failures.c.at)
+    .where(login_failures.c.key == bindparam("key"), login_failures.c.at > bindparam("since"))
+    .order_by(login_failures.c.at, login_failures.c.id)
+)
+_COUNT_SINCE = select(func.count()).where(
+    login_failures.c.key == bindparam("key"), login_failures.c.at > bindparam("since")
+)
+_FORGET_OLD = delete(login_failures).where(
+    login_failures.c.key == bindparam("key"), login_failures.c.at <= bindparam("since")
+)
+_CLEAR_FAILURES = delete(login_failures).where(login_failures.c.key == bindparam("key"))
+_CLEAR_UP_TO = _CLEAR_FAILURES.where(login_failures.c.id <= bindparam("up_to"))
+_RELEASE = delete(login_failures).where(login_failures.c.id == bindparam("attempt_id"))
+# A transaction-scoped lock on the key's hash: every reservation of one key queues here
+# until the reserving transaction ends, so counting and inserting can't interleave. (A
+# hash collision only makes two keys wait for each other.)
+_LOCK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
+class SqlLoginAttemptLog:
+    """Attempts (failed or in progress) in `login_failures`."""
+
+    def __init__(self, session: AsyncConnection, reader: Reader, dialect: str) -> None:
+        self._session = session
+        self._reader = reader
+        self._dialect = dialect
+
+    async def record_failure(self, key: str, at: datetime) -> None:
+        """Remember one failure."""
+        await self._session.execute(_RECORD_FAILURE, {"key": key, "at": at})
+
+    async def try_reserve(self, key: str, at: datetime, since: datetime, limit: int) -> int | None:
+        """Lock the key (SQLite: writers already hold the database lock), then count and add."""
+        if self._dialect == "postgresql":
+            await self._session.execute(_LOCK_KEY, {"key": key})
+        # Keeps the table at about `limit` rows per active key.
+        await self._session.execute(_FORGET_OLD, {"key": key, "since": since})
+        counted = (await self._session.execute(_COUNT_SINCE, {"key": key, "since": since})).scalar()
+        if (counted or 0) >= limit:
+            return None
+        row = (await self._session.execute(_RESERVE, {"key": key, "at": at})).one()
+        return int(row[0])
+
+    async def release(self, attempt_id: int) -> None:
+        """Forget one attempt."""
+        await self._session.execute(_RELEASE, {"attempt_id": attempt_id})
+
+    async def failures_since(self, key: str, since: datetime) -> builtins.list[datetime]:
+        """Failures under the key strictly after `since`, oldest first."""
+        rows = await self._reader.all(_FAILURES_SINCE, {"key": key, "since": since})
+        return [row["at"] for row in rows]
+
+    async def clear(self, key: str, up_to: int | None = None) -> None:
+        """Forget the key's attempts, or those up to an id."""
+        if up_to is None:
+            await self._session.execute(_CLEAR_FAILURES, {"key": key})
+        else:
+            await self._session.execute(_CLEAR_UP_TO, {"key": key, "up_to": up_to})
