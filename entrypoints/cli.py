@@ -28,7 +28,7 @@ from domain.accounts import Role
 from domain.errors import DomainError, ValidationFailed
 from domain.ordering import OrderStatus
 from domain.payments import format_money
-from entrypoints.container import Container, close_container, create_container
+from entrypoints.containers import Container, close_container, create_container
 from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
@@ -225,7 +225,7 @@ def create_admin(email: str, name: str | None, password: str) -> None:
     cmd = CreateUserCommand(email=email, password=password, name=name, role=Role.ADMIN)
 
     async def work(container: Container) -> UserView:
-        return await container.create_user()(Actor.system(), cmd)
+        return await container.accounts.create_user()(Actor.system(), cmd)
 
     user = _run(work)
     click.echo(f"created admin {user.email}")
@@ -251,7 +251,7 @@ def list_users() -> None:
     """Show every user as a table."""
 
     async def work(container: Container) -> list[UserView]:
-        list_users = container.list_users()
+        list_users = container.accounts.list_users()
 
         async def fetch(page: PageRequest) -> Page[UserView]:
             return await list_users(Actor.system(), ListUsersQuery(sort="createdAt", page=page))
@@ -266,8 +266,8 @@ def _update_by_email(email: str, change: Callable[..., UpdateUserCommand]) -> Us
 
     async def work(container: Container) -> UserView:
         actor = Actor.system()
-        user = await container.get_user_by_email()(actor, email)
-        return await container.update_user()(actor, change(user_id=user.id))
+        user = await container.accounts.get_user_by_email()(actor, email)
+        return await container.accounts.update_user()(actor, change(user_id=user.id))
 
     return _run(work)
 
@@ -323,7 +323,7 @@ def list_products() -> None:
     """Show every product, inactive ones included, as a table (by name)."""
 
     async def work(container: Container) -> list[ProductView]:
-        list_products = container.list_products()
+        list_products = container.catalog.list_products()
 
         async def fetch(page: PageRequest) -> Page[ProductView]:
             return await list_products(Actor.system(), ListProductsQuery(sort="name", page=page))
@@ -366,7 +366,7 @@ def list_orders(status: str | None) -> None:
     wanted = OrderStatus(status) if status else None
 
     async def work(container: Container) -> list[OrderView]:
-        list_orders = container.list_orders()
+        list_orders = container.ordering.list_orders()
 
         async def fetch(page: PageRequest) -> Page[OrderView]:
             query = ListOrdersQuery(status=wanted, page=page)
@@ -394,7 +394,7 @@ def refund_order(order_id: str) -> None:
         _fail(f"{order_id!r} is not an order id", EXIT_REFUSED)
 
     async def work(container: Container) -> OrderView:
-        return await container.refund_order()(Actor.system(), parsed)
+        return await container.ordering.refund_order()(Actor.system(), parsed)
 
     order = _run(work)
     click.echo(f"refunded order {order.id} ({format_money(order.total_cents, order.currency)})")

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.memory import RecordingMailer
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
 

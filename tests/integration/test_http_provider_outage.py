@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from adapters.memory import RecordingMailer
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     Client,

@@ -1,0 +1,32 @@
+"""Test wiring for the production container: in-memory adapters through `override`.
+
+The composition root never imports a fake; tests swap them in here.
+"""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.memory import FastPasswordHasher, MemoryStore, MemoryUnitOfWork, RecordingMailer
+from entrypoints.containers import Container
+
+
+def memory_adapters(store: MemoryStore) -> containers.DynamicContainer:
+    """Persistence, hashing and mail in memory, named like the core providers they replace
+    (an overriding container may name nothing the overridden one lacks)."""
+    fakes = containers.DynamicContainer()
+    fakes.uow = providers.Factory(MemoryUnitOfWork, store)
+    fakes.read_uow = providers.Factory(MemoryUnitOfWork, store, read_only=True)
+    fakes.hasher = providers.Singleton(FastPasswordHasher)
+    fakes.mailer = providers.Singleton(RecordingMailer)
+    return fakes
+
+
+def use_memory_adapters(container: Container, store: MemoryStore | None = None) -> MemoryStore:
+    """Swap persistence, hashing and mail for in-memory fakes (tests and specs).
+
+    Returns the store so callers can inspect what was committed.
+    """
+    store = store or MemoryStore()
+    container.core.override(memory_adapters(store))
+    return store
