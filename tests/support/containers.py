@@ -5,6 +5,8 @@ The composition root never imports a fake; tests swap them in here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from adapters.memory import FastPasswordHasher, MemoryStore, MemoryUnitOfWork, RecordingMailer
@@ -30,3 +32,14 @@ def use_memory_adapters(container: Container, store: MemoryStore | None = None) 
     store = store or MemoryStore()
     container.core.override(memory_adapters(store))
     return store
+
+
+def use_case_provider(container: Container, name: str) -> providers.Provider[Any]:
+    """The provider called `name` in whichever context container has it (not `core`)."""
+    for context_name, context in container.providers.items():
+        if context_name == "core" or not isinstance(context, providers.Container):
+            continue
+        found = context.container.providers.get(name)
+        if found is not None:
+            return found
+    raise AttributeError(f"no context container provides {name!r}")
