@@ -15,7 +15,7 @@ from application.shared.actor import Actor
 from application.shared.paging import MAX_LIMIT, PageRequest
 from domain.accounts import Role, Tier
 from domain.errors import EmailAlreadyRegistered, UserNotFound
-from entrypoints.container import Container
+from entrypoints.containers import Container
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class SeedReport:
 
 async def _user_exists(container: Container, actor: Actor, email: str) -> bool:
     try:
-        await container.get_user_by_email()(actor, email)
+        await container.accounts.get_user_by_email()(actor, email)
     except UserNotFound:
         return False
     return True
@@ -101,7 +101,7 @@ async def _seed_user(container: Container, actor: Actor, user: DemoUser) -> bool
         email=user.email, password=user.password, name=user.name, role=user.role, tier=user.tier
     )
     try:
-        await container.create_user()(actor, cmd)
+        await container.accounts.create_user()(actor, cmd)
     except EmailAlreadyRegistered:  # another seeding run got there in between
         return False
     return True
@@ -113,7 +113,7 @@ async def _product_names(container: Container, actor: Actor) -> set[str]:
     page_number = 1
     while True:
         query = ListProductsQuery(page=PageRequest(page_number, MAX_LIMIT))
-        page = await container.list_products()(actor, query)
+        page = await container.catalog.list_products()(actor, query)
         names.update(product.name.lower() for product in page.items)
         if page_number >= page.total_pages:
             return names
@@ -128,7 +128,7 @@ async def seed_demo(container: Container) -> SeedReport:
         created = await _seed_user(container, actor, user)
         (report.users_created if created else report.users_existing).append(user)
     existing = await _product_names(container, actor)
-    create_product = container.create_product()
+    create_product = container.catalog.create_product()
     for product in DEMO_PRODUCTS:
         if product.name.lower() in existing:
             report.products_existing += 1

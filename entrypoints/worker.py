@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 if TYPE_CHECKING:
-    from entrypoints.container import Container
+    from entrypoints.containers import Container
 
 logger = structlog.get_logger("hexashop.worker")
 
@@ -50,7 +50,7 @@ async def run_outbox_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("outbox_worker_started", poll_seconds=poll_seconds)
     while not stop.is_set():
         try:
-            report = await container.dispatch_outbox()(stop_requested=stop.is_set)
+            report = await container.messaging.dispatch_outbox()(stop_requested=stop.is_set)
         except Exception as exc:
             failures += 1
             # The type only at error level: database errors can quote addresses or SQL
@@ -81,7 +81,7 @@ async def expire_overdue_orders(container: Container, stop: asyncio.Event | None
     total = 0
     # ExpireOrders handles one batch per call: repeat until a batch finds nothing, so a backlog
     # (after downtime) drains in one turn. It terminates: an expired order is no longer pending.
-    while not (stop and stop.is_set()) and (expired := await container.expire_orders()()):
+    while not (stop and stop.is_set()) and (expired := await container.ordering.expire_orders()()):
         total += expired
     return total
 

@@ -14,7 +14,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 from litestar.utils import ensure_async_callable
 
-from entrypoints.container import Container, close_container
+from entrypoints.containers import Container, close_container
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import build_health_controller
 from entrypoints.http.controllers.me import MeController
@@ -129,7 +129,7 @@ def create_app(
         controllers.append(SandboxController)
     api = Router(path=API_PREFIX, route_handlers=controllers)
     limiter = (
-        build_rate_limiter(settings, container.access_tokens(), container.clock())
+        build_rate_limiter(settings, container.core.access_tokens(), container.core.clock())
         if settings.rate_limit_enabled
         else None
     )

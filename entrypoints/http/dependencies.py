@@ -1,7 +1,8 @@
-"""Bridge the dependency-injector container to Litestar's dependency injection.
+"""Bridge the dependency-injector containers to Litestar's dependency injection.
 
-`@inject` does not work on Litestar handlers, so each use case becomes a Litestar dependency
-that calls its container provider per request; test overrides on the container still apply.
+`@inject` does not work on Litestar handlers, so each exposed use case (see
+`entrypoints.containers.access`) becomes a Litestar dependency of the same name that calls its
+provider per request; test overrides on the container still apply.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeAlias, TypeVar
 
+from dependency_injector.providers import Provider
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
@@ -16,7 +18,8 @@ from litestar.params import SkipValidation
 
 from application.shared.actor import Actor
 from domain.errors import AuthenticationFailed, InvalidAccessToken
-from entrypoints.container import Container
+from entrypoints.containers import Container
+from entrypoints.containers.access import OptionalCaller, SignedIn, exposed_use_cases
 from entrypoints.http.openapi import BEARER_SCHEME
 from entrypoints.http.request_context import remember_user
 
@@ -26,47 +29,6 @@ T = TypeVar("T")
 # from our own container, and tests may override them with fakes that match by shape).
 Injected: TypeAlias = NamedDependency[SkipValidation[T]]
 
-# Container providers exposed to handlers under the same name (use cases, and the payment
-# gateway, whose webhook parsing is a pure function of the body and settings).
-PUBLIC_USE_CASES = (
-    "register_user",
-    "verify_email",
-    "resend_verification",
-    "log_in",
-    "refresh_session",
-    "log_out",
-    "forgot_password",
-    "reset_password",
-    "handle_payment_event",
-    "simulate_payment",
-    "payment_gateway",
-)
-# Use cases only reachable by a signed-in caller: built after `actor` is resolved.
-SIGNED_IN_USE_CASES = (
-    "get_profile",
-    "update_profile",
-    "change_password",
-    "list_users",
-    "create_user",
-    "get_user",
-    "update_user",
-    "delete_user",
-    "create_product",
-    "update_product",
-    "adjust_stock",
-    "delete_product",
-    "place_order",
-    "list_orders",
-    "get_order",
-    "cancel_order",
-    "start_payment",
-    "ship_order",
-    "refund_order",
-)
-# Use cases whose routes are public but look at the caller when there is one.
-OPTIONAL_CALLER_USE_CASES = ("list_products", "get_product")
-USE_CASES = PUBLIC_USE_CASES + SIGNED_IN_USE_CASES + OPTIONAL_CALLER_USE_CASES
-
 # The app state key under which create_app keeps the container, for request hooks.
 CONTAINER_KEY = "container"
 
@@ -74,14 +36,11 @@ CONTAINER_KEY = "container"
 _MAX_TOKEN_LENGTH = 4096
 
 
-def _per_request(container: Container, name: str) -> Callable[[], Any]:
-    provider = getattr(container, name)
+def _per_request(provider: Provider[Any]) -> Callable[[], Any]:
     return lambda: provider()
 
 
-def _after_actor(container: Container, name: str) -> Callable[[Any], Any]:
-    provider = getattr(container, name)
-
+def _after_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
     def use_case(actor: SkipValidation[Any]) -> Any:
         # Depending on `actor` orders the two: the caller is authenticated first (a 401
         # never builds the use case), and Litestar resolves them one after the other
@@ -91,9 +50,7 @@ def _after_actor(container: Container, name: str) -> Callable[[Any], Any]:
     return use_case
 
 
-def _after_optional_actor(container: Container, name: str) -> Callable[[Any], Any]:
-    provider = getattr(container, name)
-
+def _after_optional_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
     def use_case(optional_actor: SkipValidation[Any]) -> Any:
         # As _after_actor, for routes where signing in is optional.
         return provider()
@@ -127,7 +84,7 @@ async def _authenticate(container: Container, request: Request[Any, Any, Any]) -
     if cached is not None:
         return cached
     token = bearer_token(request.headers.get("authorization"))
-    actor: Actor = await container.authenticate()(token)
+    actor: Actor = await container.accounts.authenticate()(token)
     state[_ACTOR_KEY] = actor
     remember_user(request.scope, actor.user_id)
     return actor
@@ -179,17 +136,25 @@ def _optional_actor_provider(container: Container) -> Callable[[Request[Any, Any
     return optional_actor
 
 
+def _use_case_dependency(provider: Provider[Any]) -> Provide:
+    if isinstance(provider, SignedIn):
+        return Provide(_after_actor(provider), sync_to_thread=False)
+    if isinstance(provider, OptionalCaller):
+        return Provide(_after_optional_actor(provider), sync_to_thread=False)
+    return Provide(_per_request(provider), sync_to_thread=False)
+
+
 def build_dependencies(container: Container) -> dict[str, Provide]:
-    """Every dependency a handler may ask for: use cases by name, `actor`, `optional_actor`
-    (None for anonymous callers) and `client_ip`."""
+    """Every dependency a handler may ask for: the exposed use cases by name, the payment
+    gateway, `actor`, `optional_actor` (None for anonymous callers) and `client_ip`."""
     dependencies = {
-        name: Provide(_per_request(container, name), sync_to_thread=False)
-        for name in PUBLIC_USE_CASES
+        name: _use_case_dependency(provider) for name, provider in exposed_use_cases(container)
     }
-    for name in SIGNED_IN_USE_CASES:
-        dependencies[name] = Provide(_after_actor(container, name), sync_to_thread=False)
-    for name in OPTIONAL_CALLER_USE_CASES:
-        dependencies[name] = Provide(_after_optional_actor(container, name), sync_to_thread=False)
+    # The one adapter handlers see: webhook parsing is a pure function of the body and
+    # settings, with nothing to authorise.
+    dependencies["payment_gateway"] = Provide(
+        _per_request(container.core.payment_gateway), sync_to_thread=False
+    )
     dependencies["actor"] = Provide(_actor_provider(container))
     dependencies["optional_actor"] = Provide(_optional_actor_provider(container))
     dependencies["client_ip"] = Provide(client_ip, sync_to_thread=False)

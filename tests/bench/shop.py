@@ -120,7 +120,7 @@ async def seed_products(dsn: str) -> list[UUID]:
 async def _count_statements(server_env: dict[str, str]) -> tuple[dict[str, int], list[str]]:
     from litestar.testing import AsyncTestClient
 
-    from entrypoints.container import create_container
+    from entrypoints.containers import create_container
     from entrypoints.http.app import create_app
     from entrypoints.http.logging import configure_logging
     from entrypoints.settings import load_settings
@@ -137,7 +137,7 @@ async def _count_statements(server_env: dict[str, str]) -> tuple[dict[str, int],
 
     counts: dict[str, int] = {}
     # Both paths are watched: SQLAlchemy's, and the driver's for read-only units of work.
-    engine = container.engine().sync_engine
+    engine = container.core.engine().sync_engine
     async with (
         watch_statements(engine, record),
         AsyncTestClient(app=create_app(container)) as client,

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from application.accounts.commands import RegisterUserCommand
 from entrypoints.cli import cli, server_app
-from entrypoints.container import close_container, create_container
+from entrypoints.containers import close_container, create_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import load_settings
 
@@ -55,7 +55,9 @@ def _register(env: dict[str, str], email: str) -> None:
 
     async def register() -> None:
         try:
-            await container.register_user()(RegisterUserCommand(email=email, password=PASSWORD))
+            await container.accounts.register_user()(
+                RegisterUserCommand(email=email, password=PASSWORD)
+            )
         finally:
             await close_container(container)
 

@@ -33,7 +33,7 @@ from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.ordering import RequestedItem
 from entrypoints.cli import cli
-from entrypoints.container import Container, close_container, create_container
+from entrypoints.containers import Container, close_container, create_container
 from entrypoints.seed import DEMO_PRODUCTS, DEMO_USERS
 from entrypoints.settings import load_settings
 from tests.support.databases import copy_sqlite_database
@@ -75,9 +75,9 @@ def shop(env: dict[str, str]) -> Callable[..., T]:
     def run(work: Callable[[Container], Awaitable[T]], at: datetime | None = None) -> T:
         container = create_container(load_settings(env))
         # Argon2 is slow on purpose; these tests never log in with the passwords.
-        container.hasher.override(providers.Singleton(FastPasswordHasher))
+        container.core.hasher.override(providers.Singleton(FastPasswordHasher))
         if at is not None:
-            container.clock.override(providers.Object(FrozenClock(at)))
+            container.core.clock.override(providers.Object(FrozenClock(at)))
 
         async def main() -> T:
             try:
@@ -111,10 +111,10 @@ def _credentials(seed_output: str) -> dict[str, list[str]]:
 
 async def _customer_and_mug(container: Container) -> tuple[Actor, ProductView]:
     system = Actor.system()
-    customer = await container.create_user()(
+    customer = await container.accounts.create_user()(
         system, CreateUserCommand(email="ana@example.com", password=PASSWORD)
     )
-    mug = await container.create_product()(
+    mug = await container.catalog.create_product()(
         system, CreateProductCommand(name="Blue Mug", price_cents=900, stock=10)
     )
     return Actor(user_id=customer.id, role=Role.CUSTOMER), mug
@@ -122,13 +122,13 @@ async def _customer_and_mug(container: Container) -> tuple[Actor, ProductView]:
 
 async def _order(container: Container, customer: Actor, mug: ProductView, qty: int) -> OrderView:
     cmd = PlaceOrderCommand(items=(RequestedItem(mug.id, qty),))
-    return await container.place_order()(customer, cmd)
+    return await container.ordering.place_order()(customer, cmd)
 
 
 async def _pay(container: Container, customer: Actor, order: OrderView) -> None:
     """Pay through the sandbox, by the very path its /succeed endpoint takes."""
-    intent = await container.start_payment()(customer, order.id)
-    await container.simulate_payment()(intent.payment_intent_id, True)
+    intent = await container.ordering.start_payment()(customer, order.id)
+    await container.ordering.simulate_payment()(intent.payment_intent_id, True)
 
 
 def _subjects(mail_dir: Path) -> list[str]:
@@ -145,8 +145,8 @@ def test_products_list_shows_every_product_with_its_price_inactive_ones_included
 
     async def deactivate_teapot(container: Container) -> None:
         query = ListProductsQuery(search=teapot.name)
-        listing = await container.list_products()(Actor.system(), query)
-        await container.update_product()(
+        listing = await container.catalog.list_products()(Actor.system(), query)
+        await container.catalog.update_product()(
             Actor.system(), UpdateProductCommand(product_id=listing.items[0].id, active=False)
         )
 
@@ -198,7 +198,7 @@ def test_seed_demo_twice_creates_nothing_the_second_time(hexashop):
 
 def test_seed_demo_skips_a_product_whose_name_is_taken(hexashop, shop):
     async def add_mug(container: Container) -> None:
-        await container.create_product()(
+        await container.catalog.create_product()(
             Actor.system(), CreateProductCommand(name="blue ceramic mug", price_cents=500, stock=1)
         )
 
@@ -278,7 +278,7 @@ def test_orders_refund_refunds_a_paid_order_and_queues_the_refund_email(hexashop
     order = shop(paid_order)
 
     result = hexashop("orders", "refund", str(order.id))
-    shop(lambda container: container.dispatch_outbox()())
+    shop(lambda container: container.messaging.dispatch_outbox()())
 
     status = _rows(_ok(hexashop("orders", "list")))[0][2]
     assert _ok(result).strip() == f"refunded order {order.id} ($18.00)"

@@ -42,7 +42,9 @@ class ScriptedDispatch:
 
 def _container(dispatch: ScriptedDispatch) -> SimpleNamespace:
     settings = Settings(outbox_poll_seconds=0.001)
-    return SimpleNamespace(settings=lambda: settings, dispatch_outbox=lambda: dispatch)
+    return SimpleNamespace(
+        settings=lambda: settings, messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch)
+    )
 
 
 async def test_worker_keeps_running_after_a_mail_outage():
@@ -104,8 +106,8 @@ async def test_in_process_worker_runs_both_loops_between_startup_and_shutdown():
 
     container = SimpleNamespace(
         settings=lambda: Settings(outbox_poll_seconds=0.001),
-        dispatch_outbox=lambda: dispatch_and_signal,
-        expire_orders=lambda: expire_and_signal,
+        messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch_and_signal),
+        ordering=SimpleNamespace(expire_orders=lambda: expire_and_signal),
     )
     startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
 
@@ -142,7 +144,9 @@ class ScriptedExpiry:
 
 def _expiry_container(expiry: ScriptedExpiry, interval: float = 0.001) -> SimpleNamespace:
     settings = Settings(order_expiry_interval_seconds=interval)
-    return SimpleNamespace(settings=lambda: settings, expire_orders=lambda: expiry)
+    return SimpleNamespace(
+        settings=lambda: settings, ordering=SimpleNamespace(expire_orders=lambda: expiry)
+    )
 
 
 async def test_expiry_drains_every_overdue_batch_and_reports_the_total():
@@ -189,7 +193,9 @@ async def test_outbox_polls_on_its_own_timing_while_expiry_waits_for_its_interva
     expiry = ScriptedExpiry(asyncio.Event(), turns=99)
     settings = Settings(outbox_poll_seconds=0.001, order_expiry_interval_seconds=3600)
     container = SimpleNamespace(
-        settings=lambda: settings, dispatch_outbox=lambda: dispatch, expire_orders=lambda: expiry
+        settings=lambda: settings,
+        messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch),
+        ordering=SimpleNamespace(expire_orders=lambda: expiry),
     )
 
     await run_worker(container, stop)  # type: ignore[arg-type]
@@ -226,7 +232,9 @@ async def test_standalone_worker_tells_the_run_in_flight_to_stop_and_lets_it_fin
     expiry = ScriptedExpiry(asyncio.Event(), turns=99)
     settings = Settings(outbox_poll_seconds=0.001, order_expiry_interval_seconds=3600)
     container = SimpleNamespace(
-        settings=lambda: settings, dispatch_outbox=lambda: dispatch, expire_orders=lambda: expiry
+        settings=lambda: settings,
+        messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch),
+        ordering=SimpleNamespace(expire_orders=lambda: expiry),
     )
 
     with capture_logs() as logs:
@@ -256,8 +264,8 @@ async def test_in_process_worker_cancels_a_run_that_outlasts_the_shutdown_grace(
     settings = Settings(outbox_poll_seconds=0.001, shutdown_grace_seconds=0)
     container = SimpleNamespace(
         settings=lambda: settings,
-        dispatch_outbox=lambda: dispatch_that_hangs,
-        expire_orders=lambda: expire_nothing,
+        messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch_that_hangs),
+        ordering=SimpleNamespace(expire_orders=lambda: expire_nothing),
     )
     startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from entrypoints.container import Container, close_container
+from entrypoints.containers import Container, close_container
 from entrypoints.settings import Settings
 from tests.concurrency.shop import Shop
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
@@ -49,8 +49,8 @@ async def shop(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
         rate_limit_enabled=False,
     )
     container = Container(settings=settings)
-    container.hasher.override(providers.Singleton(FastPasswordHasher))
-    container.mailer.override(providers.Singleton(RecordingMailer))
+    container.core.hasher.override(providers.Singleton(FastPasswordHasher))
+    container.core.mailer.override(providers.Singleton(RecordingMailer))
     try:
         yield Shop(container, backend)
     finally:

@@ -23,7 +23,7 @@ from domain.accounts import Role
 from domain.errors import DomainError
 from domain.ordering import RequestedItem
 from domain.payments import PaymentEvent, PaymentEventType
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.errors import DOMAIN_STATUS
 
 T = TypeVar("T")
@@ -53,12 +53,12 @@ class Shop:
 
     async def scalar(self, stmt: Select[Any]) -> Any:
         """One value read back from the database, outside any use case."""
-        async with self.container.engine().connect() as conn:
+        async with self.container.core.engine().connect() as conn:
             return (await conn.execute(stmt)).scalar_one()
 
     async def customer(self, email: str | None = None) -> Actor:
         """A verified standard-tier customer (no discount, so totals equal prices)."""
-        user = await self.container.create_user()(
+        user = await self.container.accounts.create_user()(
             Actor.system(),
             CreateUserCommand(
                 email=email or f"c-{uuid4().hex[:12]}@example.com", password=PASSWORD
@@ -74,7 +74,7 @@ class Shop:
 
     async def product(self, stock: int, name: str | None = None) -> UUID:
         """An active product at PRICE_CENTS with this stock."""
-        view = await self.container.create_product()(
+        view = await self.container.catalog.create_product()(
             Actor.system(),
             CreateProductCommand(
                 name=name or f"Mug {uuid4().hex[:8]}", price_cents=PRICE_CENTS, stock=stock
@@ -88,11 +88,11 @@ class Shop:
         """Units of the product (one by default), through PlaceOrder (a fresh use case per call)."""
         items = (RequestedItem(product_id, quantity),)
         command = PlaceOrderCommand(items=items, idempotency_key=key)
-        return await self.container.place_order()(actor, command)
+        return await self.container.ordering.place_order()(actor, command)
 
     async def start_payment(self, actor: Actor, order_id: UUID) -> PaymentIntentView:
         """The order's sandbox payment intent."""
-        return await self.container.start_payment()(actor, order_id)
+        return await self.container.ordering.start_payment()(actor, order_id)
 
     async def stock(self, product_id: UUID) -> int:
         """The product's stock as stored."""

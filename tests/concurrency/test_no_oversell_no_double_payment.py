@@ -79,7 +79,7 @@ async def test_one_event_delivered_five_times_at_once_pays_the_order_once(shop: 
     product_id = await shop.product(stock=STOCK)
     order = await shop.place(customer, product_id)
     event = succeeded_event(await shop.start_payment(customer, order.id))
-    handlers = [shop.container.handle_payment_event() for _ in range(DELIVERIES)]
+    handlers = [shop.container.ordering.handle_payment_event() for _ in range(DELIVERIES)]
 
     started = perf_counter()
     outcomes = await run_together([handle(event) for handle in handlers])
@@ -103,7 +103,7 @@ async def test_five_different_success_events_for_one_intent_pay_the_order_once(
     order = await shop.place(customer, product_id)
     intent = await shop.start_payment(customer, order.id)
     events = [succeeded_event(intent) for _ in range(DELIVERIES)]
-    handlers = [shop.container.handle_payment_event() for _ in events]
+    handlers = [shop.container.ordering.handle_payment_event() for _ in events]
 
     started = perf_counter()
     outcomes = await run_together([handle(e) for handle, e in zip(handlers, events, strict=True)])
@@ -126,8 +126,8 @@ async def test_a_cancel_racing_a_payment_success_lets_exactly_one_win(shop: Shop
         product_id = await shop.product(stock=3)
         order = await shop.place(customer, product_id)
         event = succeeded_event(await shop.start_payment(customer, order.id))
-        cancel_order = shop.container.cancel_order()
-        handle_payment_event = shop.container.handle_payment_event()
+        cancel_order = shop.container.ordering.cancel_order()
+        handle_payment_event = shop.container.ordering.handle_payment_event()
         # The rounds sweep the head start from "cancel 1 ms ahead" to "payment 0.8 ms ahead",
         # so the two calls reach the order's lock in either order (both branches get run).
         shift = (round_number - CANCEL_PAY_ROUNDS // 2) * START_SHIFT_STEP

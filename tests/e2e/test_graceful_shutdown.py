@@ -27,7 +27,7 @@ from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.messages import EmailMessage, OutboxMessage
-from entrypoints.container import close_container, create_container
+from entrypoints.containers import close_container, create_container
 from entrypoints.settings import Settings, load_settings
 from tests.e2e.process import REPO, _messages, serving, start, wait_until
 
@@ -95,7 +95,7 @@ async def _create_admin(settings: Settings) -> None:
     container = create_container(settings)
     try:
         command = CreateUserCommand(email=EMAIL, password=PASSWORD, role=Role.ADMIN)
-        await container.create_user()(Actor.system(), command)
+        await container.accounts.create_user()(Actor.system(), command)
     finally:
         await close_container(container)
 

@@ -13,7 +13,7 @@ import pytest
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from application.accounts.commands import RegisterUserCommand
-from entrypoints.container import close_container, create_container
+from entrypoints.containers import close_container, create_container
 from entrypoints.settings import Settings, load_settings
 from tests.e2e.process import free_port, plain_body, serving, start, token_in, wait_for_mail
 
@@ -116,6 +116,8 @@ async def _register(settings: Settings, email: str) -> None:
     """Queue a verification email the way the API does, without a server."""
     container = create_container(settings)
     try:
-        await container.register_user()(RegisterUserCommand(email=email, password="Passw0rdOK"))
+        await container.accounts.register_user()(
+            RegisterUserCommand(email=email, password="Passw0rdOK")
+        )
     finally:
         await close_container(container)

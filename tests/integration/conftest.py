@@ -15,7 +15,7 @@ from application.accounts.commands import CreateUserCommand
 from application.catalog.commands import CreateProductCommand
 from application.shared.actor import Actor
 from domain.accounts import Role, Tier
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.support.databases import copy_sqlite_database, sqlite_url
@@ -51,8 +51,8 @@ def make_settings(tmp_path: Path, database_url: str) -> Settings:
 def make_container(settings: Settings, mailer: RecordingMailer) -> Container:
     """The production container with argon2 and mail swapped for fast, observable fakes."""
     container = Container(settings=settings)
-    container.hasher.override(providers.Singleton(FastPasswordHasher))
-    container.mailer.override(providers.Object(mailer))
+    container.core.hasher.override(providers.Singleton(FastPasswordHasher))
+    container.core.mailer.override(providers.Object(mailer))
     return container
 
 
@@ -90,7 +90,7 @@ def make_user(container: Container) -> UserMaker:
         tier: Tier = Tier.STANDARD,
     ) -> dict[str, Any]:
         command = CreateUserCommand(email=email, password=PASSWORD, name=name, role=role, tier=tier)
-        view = await container.create_user()(Actor.system(), command)
+        view = await container.accounts.create_user()(Actor.system(), command)
         return {"id": str(view.id), "email": view.email}
 
     return make
@@ -155,7 +155,7 @@ def make_product(container: Container) -> ProductMaker:
             description=description,
             active=active,
         )
-        view = await container.create_product()(Actor.system(), command)
+        view = await container.catalog.create_product()(Actor.system(), command)
         return {"id": str(view.id), "name": view.name}
 
     return make

@@ -138,8 +138,8 @@ def _seed(settings: Settings) -> None:
     async def create() -> None:
         for email, role in (("admin@example.com", Role.ADMIN), ("ana@example.com", Role.CUSTOMER)):
             command = CreateUserCommand(email=email, password=PASSWORD, role=role)
-            await container.create_user()(Actor.system(), command)
-        await container.engine().dispose()
+            await container.accounts.create_user()(Actor.system(), command)
+        await container.core.engine().dispose()
 
     run_in_fresh_loop(create)
 

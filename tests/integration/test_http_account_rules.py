@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.accounts import Role
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     PASSWORD,
@@ -33,7 +33,7 @@ async def test_registering_a_bracketed_address_is_a_field_error(
     )
 
     _email_problem(response)
-    await container.dispatch_outbox()()
+    await container.messaging.dispatch_outbox()()
     assert mailer.sent == []
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from domain.accounts import Role
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     PASSWORD,
@@ -42,7 +42,7 @@ def assert_user_json(user: dict[str, Any]) -> None:
 
 async def delivered_token(container: Container, mailer: RecordingMailer, kind: str) -> str:
     """Run the outbox dispatcher and pull the token out of the last email of this kind."""
-    await container.dispatch_outbox()()
+    await container.messaging.dispatch_outbox()()
     message = [m for m in mailer.sent if m.kind == kind][-1]
     match = re.search(r"token=([A-Za-z0-9_\-]+)", message.text_body)
     assert match, message.text_body

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from dependency_injector import providers
 
 from adapters.clock import FrozenClock
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     PASSWORD,
@@ -162,7 +162,7 @@ async def test_expired_token_is_401(
     client: Client, container: Container, customer_token: str
 ) -> None:
     later = FrozenClock(datetime.now(UTC) + timedelta(days=1))
-    container.clock.override(providers.Object(later))
+    container.core.clock.override(providers.Object(later))
 
     response = await client.get(f"{API}/me", headers=bearer(customer_token))
 
@@ -240,7 +240,7 @@ async def test_unexpected_failure_is_500_without_detail(
     async def explode(*args: object) -> None:
         raise RuntimeError("secret detail")
 
-    container.forgot_password.override(providers.Object(explode))
+    container.accounts.forgot_password.override(providers.Object(explode))
 
     response = await client.post(f"{API}/auth/forgot-password", json={"email": "a@example.com"})
 
@@ -256,7 +256,7 @@ async def test_unreachable_database_during_a_request_is_503(
     async def unreachable(*args: object) -> None:
         raise ConnectionRefusedError("db.internal:5432 refused")
 
-    container.forgot_password.override(providers.Object(unreachable))
+    container.accounts.forgot_password.override(providers.Object(unreachable))
 
     response = await client.post(f"{API}/auth/forgot-password", json={"email": "a@example.com"})
 

@@ -10,7 +10,7 @@ from dependency_injector import providers
 
 from adapters.argon2_hasher import Argon2PasswordHasher
 from domain.errors import RateLimited
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import API, PASSWORD, Client, assert_error_body
 
 RELEASE_GUARD_SECONDS = 30  # only so a broken test can't hang forever
@@ -55,7 +55,7 @@ async def test_a_login_while_the_hashing_queue_is_full_is_429_at_once(
     client: Client, container: Container
 ) -> None:
     hasher = BlockedHasher(max_queued=2)
-    container.hasher.override(providers.Object(hasher))
+    container.core.hasher.override(providers.Object(hasher))
     held = await _fill(hasher, 2)
     try:
         response = await client.post(

@@ -17,7 +17,7 @@ from dependency_injector import providers
 
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
-from entrypoints.container import Container, close_container
+from entrypoints.containers import Container, close_container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import API, PASSWORD, make_container, make_settings
 from tests.support.databases import copy_sqlite_database, sqlite_url, truncate_all
@@ -55,8 +55,8 @@ async def app(
         await truncate_all(url)
     container = make_container(make_settings(tmp_path, url), mailer)
     hasher = CountingHasher()
-    container.hasher.override(providers.Object(hasher))
-    await container.create_user()(
+    container.core.hasher.override(providers.Object(hasher))
+    await container.accounts.create_user()(
         Actor.system(), CreateUserCommand(email="ana@example.com", password=PASSWORD)
     )
     hasher.verifications = 0
@@ -181,7 +181,7 @@ async def test_thirty_mail_requests_at_once_send_three_emails(
     )
 
     assert [r.status_code for r in responses] == [202] * 30
-    await container.dispatch_outbox()()
+    await container.messaging.dispatch_outbox()()
     sent = [m for m in mailer.sent if m.kind == kind and m.to == email]
     # Registering sent one verification email of its own; the 30 requests add three.
     assert len(sent) == (3 if verified else 1 + 3)

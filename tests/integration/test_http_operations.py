@@ -9,7 +9,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
 from tests.support.fakes import RecordingMailer

@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from domain.accounts import Tier
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import (
     API,
@@ -93,7 +93,7 @@ async def pay(client: Client, token: str, order_id: str) -> dict[str, Any]:
 
 async def delivered(container: Container, mailer: RecordingMailer) -> list[str]:
     """Run the outbox dispatcher; the kinds of every email sent so far."""
-    await container.dispatch_outbox()()
+    await container.messaging.dispatch_outbox()()
     return [message.kind for message in mailer.sent]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     Client,

@@ -15,7 +15,7 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import HexashopApp, create_app
 from tests.bdd.drivers.http import ClientAddress
 from tests.integration.conftest import (

@@ -13,7 +13,7 @@ import pytest
 import structlog
 from dependency_injector import providers
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
 from tests.integration.conftest import API, PASSWORD, Client, UserMaker, bearer
@@ -120,7 +120,7 @@ async def test_crash_log_names_the_type_and_request_id_but_never_the_message(
         except ValueError as cause:
             raise RuntimeError(f"parameters: ('ana@example.com', '{secret}')", secret) from cause
 
-    container.forgot_password.override(providers.Object(explode))
+    container.accounts.forgot_password.override(providers.Object(explode))
 
     response = await client.post(
         f"{API}/auth/forgot-password",

@@ -44,7 +44,7 @@ async def shop(
     container = make_container(make_settings(tmp_path, url), RecordingMailer())
     async with AsyncTestClient(app=create_app(container)) as client:
         command = CreateUserCommand(email="admin@example.com", password=PASSWORD, role=Role.ADMIN)
-        await container.create_user()(Actor.system(), command)
+        await container.accounts.create_user()(Actor.system(), command)
         login = await client.post(
             f"{API}/auth/login", json={"email": "admin@example.com", "password": PASSWORD}
         )

@@ -12,7 +12,7 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.security_headers import SecurityHeaders
 from tests.integration.conftest import (
@@ -92,7 +92,7 @@ RESPONSES: dict[str, tuple[int, Call]] = {
 async def test_every_kind_of_response_carries_the_security_headers(
     client: Client, container: Container, kind: str
 ) -> None:
-    container.forgot_password.override(providers.Object(_explode))
+    container.accounts.forgot_password.override(providers.Object(_explode))
     status, call = RESPONSES[kind]
 
     response = await call(client)

@@ -17,7 +17,7 @@ from litestar.testing import AsyncTestClient
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.logging import configure_logging
@@ -64,8 +64,8 @@ async def container(request: pytest.FixtureRequest, tmp_path: Path) -> Container
         template: Path = request.getfixturevalue("migrated_sqlite_template")
         url = sqlite_url(copy_sqlite_database(template, tmp_path / "shop.db"))
     container = Container(settings=make_settings(tmp_path, url))
-    container.hasher.override(providers.Singleton(ArgonLookingHasher))
-    container.mailer.override(providers.Object(RecordingMailer()))
+    container.core.hasher.override(providers.Singleton(ArgonLookingHasher))
+    container.core.mailer.override(providers.Object(RecordingMailer()))
     return container
 
 
@@ -82,7 +82,7 @@ async def _signed_in(
     command = CreateUserCommand(email=email, password=PASSWORD, name="Someone", role=role)
     # On the app's own loop (the test client runs it on another thread): pooled asyncpg
     # connections belong to the loop that opened them.
-    view = client.blocking_portal.call(container.create_user(), Actor.system(), command)
+    view = client.blocking_portal.call(container.accounts.create_user(), Actor.system(), command)
     login = await client.post(f"{API}/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     return str(view.id), login.json()["accessToken"]

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from tests.integration.conftest import (
     API,
     Client,
@@ -94,7 +94,7 @@ async def status_of(client: Client, token: str, order: dict[str, Any]) -> str:
 
 async def delivered(container: Container, mailer: RecordingMailer) -> list[str]:
     """Run the outbox dispatcher; the kinds of every email sent so far."""
-    await container.dispatch_outbox()()
+    await container.messaging.dispatch_outbox()()
     return [message.kind for message in mailer.sent]
 
 

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 from application.accounts.commands import CreateUserCommand
 from application.shared.actor import Actor
 from domain.accounts import Role
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import API_PREFIX, create_app
 from tests.integration.conftest import PASSWORD, bearer, make_container, make_settings
 from tests.support.fakes import RecordingMailer
@@ -84,7 +84,7 @@ class Shop:
 def _create_user(client: TestClient[Any], container: Container, email: str, role: Role) -> str:
     command = CreateUserCommand(email=email, password=PASSWORD, name=email[:3], role=role)
     # On the app's own event loop: the engine's connections belong to it.
-    view = client.blocking_portal.call(container.create_user(), Actor.system(), command)
+    view = client.blocking_portal.call(container.accounts.create_user(), Actor.system(), command)
     return str(view.id)
 
 

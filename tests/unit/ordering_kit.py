@@ -1,4 +1,4 @@
-"""The catalog, ordering and payment use cases on the in-memory adapters, with a fake gateway."""
+"""The kit for catalog, ordering and payment use cases: the accounts kit plus a fake gateway."""
 
 from __future__ import annotations
 
@@ -8,27 +8,11 @@ from datetime import timedelta
 from itertools import count
 from uuid import UUID
 
+from dependency_injector import containers, providers
 from use_case_kit import Kit
 
-from application.catalog.adjust_stock import AdjustStock
-from application.catalog.create_product import CreateProduct
-from application.catalog.delete_product import DeleteProduct
-from application.catalog.get_product import GetProduct
-from application.catalog.list_products import ListProducts
-from application.catalog.update_product import UpdateProduct
-from application.ordering.cancel_order import CancelOrder
 from application.ordering.commands import PlaceOrderCommand
-from application.ordering.emails import OrderEmails
-from application.ordering.expire_orders import ExpireOrders
-from application.ordering.get_order import GetOrder
-from application.ordering.handle_payment_event import HandlePaymentEvent
-from application.ordering.list_orders import ListOrders
-from application.ordering.place_order import PlaceOrder
 from application.ordering.ports import CreatedIntent, PaymentGatewayError
-from application.ordering.refund_order import RefundOrder
-from application.ordering.ship_order import ShipOrder
-from application.ordering.simulate_payment import SimulatePayment
-from application.ordering.start_payment import StartPayment
 from application.ordering.views import OrderView
 from application.shared.actor import Actor
 from domain.accounts import Role, Tier, User
@@ -36,8 +20,6 @@ from domain.catalog import Product
 from domain.messages import OutboxMessage
 from domain.ordering import Order, RequestedItem
 from domain.payments import Payment, PaymentEvent, PaymentEventType
-
-CURRENCY = "USD"
 
 
 class FakePaymentGateway:
@@ -86,10 +68,13 @@ class ShopKit(Kit):
     """The accounts kit plus products, orders and payments."""
 
     gateway: FakePaymentGateway = field(default_factory=FakePaymentGateway)
-    order_emails: OrderEmails = field(default_factory=lambda: OrderEmails("https://shop.test"))
-    currency: str = CURRENCY
-    order_ttl: timedelta = timedelta(minutes=30)
     _event_ids: count[int] = field(default_factory=lambda: count(1))
+
+    def adapters(self) -> containers.DynamicContainer:
+        """The accounts kit's adapters and the fake payment gateway."""
+        fakes = super().adapters()
+        fakes.payment_gateway = providers.Object(self.gateway)
+        return fakes
 
     # --- arranging ------------------------------------------------------------------------
 
@@ -148,76 +133,6 @@ class ShopKit(Kit):
             amount_cents=payment.amount_cents if amount_cents is None else amount_cents,
             currency=(currency or payment.currency).lower(),  # Stripe sends lower case
         )
-
-    # --- use cases -------------------------------------------------------------------------
-
-    def create_product(self) -> CreateProduct:
-        """CreateProduct."""
-        return CreateProduct(uow=self.uow(), clock=self.clock, currency=self.currency)
-
-    def update_product(self) -> UpdateProduct:
-        """UpdateProduct."""
-        return UpdateProduct(uow=self.uow(), clock=self.clock, currency=self.currency)
-
-    def adjust_stock(self) -> AdjustStock:
-        """AdjustStock."""
-        return AdjustStock(uow=self.uow(), clock=self.clock, currency=self.currency)
-
-    def delete_product(self) -> DeleteProduct:
-        """DeleteProduct."""
-        return DeleteProduct(uow=self.uow(), clock=self.clock)
-
-    def list_products(self) -> ListProducts:
-        """ListProducts."""
-        return ListProducts(uow=self.uow(), currency=self.currency)
-
-    def get_product(self) -> GetProduct:
-        """GetProduct."""
-        return GetProduct(uow=self.uow(), currency=self.currency)
-
-    def place_order(self) -> PlaceOrder:
-        """PlaceOrder."""
-        return PlaceOrder(
-            uow=self.uow(), clock=self.clock, currency=self.currency, order_ttl=self.order_ttl
-        )
-
-    def list_orders(self) -> ListOrders:
-        """ListOrders."""
-        return ListOrders(uow=self.uow())
-
-    def get_order(self) -> GetOrder:
-        """GetOrder."""
-        return GetOrder(uow=self.uow())
-
-    def cancel_order(self) -> CancelOrder:
-        """CancelOrder."""
-        return CancelOrder(uow=self.uow(), clock=self.clock)
-
-    def start_payment(self) -> StartPayment:
-        """StartPayment."""
-        return StartPayment(uow=self.uow(), gateway=self.gateway, clock=self.clock)
-
-    def ship_order(self) -> ShipOrder:
-        """ShipOrder."""
-        return ShipOrder(uow=self.uow(), clock=self.clock, emails=self.order_emails)
-
-    def refund_order(self) -> RefundOrder:
-        """RefundOrder."""
-        return RefundOrder(
-            uow=self.uow(), gateway=self.gateway, clock=self.clock, emails=self.order_emails
-        )
-
-    def handle_payment_event(self) -> HandlePaymentEvent:
-        """HandlePaymentEvent."""
-        return HandlePaymentEvent(uow=self.uow(), clock=self.clock, emails=self.order_emails)
-
-    def simulate_payment(self) -> SimulatePayment:
-        """SimulatePayment, wired to its own HandlePaymentEvent like the container does."""
-        return SimulatePayment(uow=self.uow(), handle_payment_event=self.handle_payment_event())
-
-    def expire_orders(self, batch_size: int = 100) -> ExpireOrders:
-        """ExpireOrders."""
-        return ExpireOrders(uow=self.uow(), clock=self.clock, batch_size=batch_size)
 
     # --- inspecting committed state --------------------------------------------------------
 

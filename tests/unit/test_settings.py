@@ -7,7 +7,7 @@ import os
 import pytest
 
 from adapters.argon2_hasher import Argon2PasswordHasher
-from entrypoints.container import create_container
+from entrypoints.containers import create_container
 from entrypoints.settings import DEFAULT_PASSWORD_HASH_THREADS, SettingsError, load_settings
 
 _BASE = {"APP_ENV": "development", "JWT_SECRET": "x" * 40, "DATABASE_URL": "sqlite+aiosqlite://"}
@@ -23,7 +23,7 @@ def test_password_hash_threads_and_priority_reach_the_hasher() -> None:
     env = {**_BASE, "PASSWORD_HASH_THREADS": "3", "PASSWORD_HASH_PRIORITY": "low"}
     container = create_container(load_settings(env))
 
-    hasher = container.hasher()
+    hasher = container.core.hasher()
 
     assert isinstance(hasher, Argon2PasswordHasher)
     assert (hasher.max_concurrent, hasher.priority) == (3, "low")
@@ -33,8 +33,8 @@ def test_the_hashing_queue_defaults_to_four_per_thread_and_reaches_the_hasher() 
     threads = load_settings({**_BASE, "PASSWORD_HASH_THREADS": "3"})
     queue = load_settings({**_BASE, "PASSWORD_HASH_THREADS": "3", "PASSWORD_HASH_QUEUE": "5"})
 
-    assert create_container(threads).hasher().max_queued == 12
-    assert create_container(queue).hasher().max_queued == 5
+    assert create_container(threads).core.hasher().max_queued == 12
+    assert create_container(queue).core.hasher().max_queued == 5
 
 
 @pytest.mark.parametrize("raw", ["2", "-1", "many"])
@@ -75,7 +75,7 @@ def four_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_by_default_hashing_keeps_off_one_cpu_with_a_thread_per_remaining_cpu() -> None:
     container = create_container(load_settings(_BASE))
 
-    hasher = container.hasher()
+    hasher = container.core.hasher()
 
     assert isinstance(hasher, Argon2PasswordHasher)
     assert hasher.cpus == {1, 2, 3}

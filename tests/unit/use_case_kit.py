@@ -1,4 +1,4 @@
-"""The in-memory adapters every use-case unit test runs on, and a fake for access tokens."""
+"""The production container on in-memory adapters and a frozen clock, for use-case unit tests."""
 
 from __future__ import annotations
 
@@ -6,40 +6,29 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 from uuid import UUID
+
+from dependency_injector import containers, providers
 
 from adapters.clock import FrozenClock
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.secret_tokens import UrlSafeSecretTokens
-from application.accounts.authenticate import Authenticate
-from application.accounts.change_password import ChangePassword
-from application.accounts.create_user import CreateUser
-from application.accounts.delete_user import DeleteUser
-from application.accounts.emails import AccountEmails
-from application.accounts.forgot_password import ForgotPassword
-from application.accounts.get_profile import GetProfile
-from application.accounts.get_user import GetUser, GetUserByEmail
-from application.accounts.list_users import ListUsers
-from application.accounts.log_in import LogIn
-from application.accounts.log_out import LogOut
 from application.accounts.ports import AccessTokens
-from application.accounts.refresh_session import RefreshSession
-from application.accounts.register_user import RegisterUser
-from application.accounts.resend_verification import ResendVerification
-from application.accounts.reset_password import ResetPassword
-from application.accounts.update_profile import UpdateProfile
-from application.accounts.update_user import UpdateUser
-from application.accounts.verify_email import VerifyEmail
-from application.messaging.dispatch_outbox import DEFAULT_LEASE, DispatchOutbox
-from application.messaging.ports import Mailer
 from application.shared.actor import Actor
 from domain.accounts import AccessClaims, Role, Tier, User
 from domain.errors import InvalidAccessToken
 from domain.messages import OutboxMessage
+from entrypoints.containers import Container
+from entrypoints.settings import Settings
+from tests.support.containers import memory_adapters, use_case_provider
 from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 PASSWORD = "Sup3rSecret"
+
+# What the kits' use cases are configured with (links in emails, retries per message).
+KIT_SETTINGS = Settings(app_url="https://shop.test", outbox_max_attempts=3)
 
 
 class FakeAccessTokens:
@@ -77,7 +66,12 @@ class FakeAccessTokens:
 
 @dataclass
 class Kit:
-    """Everything a use case needs, sharing one store and one frozen clock."""
+    """The production wiring on one in-memory store, a frozen clock and fast fakes.
+
+    Use cases are built by the container, each with its own unit of work: `kit.log_in()`
+    is the provider of that name in whichever context has it, so keyword arguments override
+    what it injects (`kit.dispatch_outbox(max_attempts=5)`).
+    """
 
     store: MemoryStore = field(default_factory=MemoryStore)
     clock: FrozenClock = field(default_factory=FrozenClock)
@@ -85,13 +79,37 @@ class Kit:
     secrets: UrlSafeSecretTokens = field(default_factory=UrlSafeSecretTokens)
     mailer: RecordingMailer = field(default_factory=RecordingMailer)
     access_tokens: AccessTokens = field(default_factory=FakeAccessTokens)
-    emails: AccountEmails = field(default_factory=lambda: AccountEmails("https://shop.test"))
     password: str = PASSWORD
-    refresh_ttl: timedelta = timedelta(days=7)
+    container: Container = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.container = Container(settings=KIT_SETTINGS)
+        self.container.core.override(self.adapters())
+
+    def adapters(self) -> containers.DynamicContainer:
+        """The kit's adapters, named like the core providers they replace."""
+        fakes = memory_adapters(self.store)
+        fakes.clock = providers.Object(self.clock)
+        fakes.hasher = providers.Object(self.hasher)
+        fakes.secrets = providers.Object(self.secrets)
+        fakes.mailer = providers.Object(self.mailer)
+        fakes.access_tokens = providers.Object(self.access_tokens)
+        return fakes
+
+    def __getattr__(self, name: str) -> Any:
+        """A use case's provider by name (only called for names the kit itself lacks)."""
+        if name.startswith("_") or name == "container":
+            raise AttributeError(name)
+        return use_case_provider(self.container, name)
 
     def uow(self) -> MemoryUnitOfWork:
         """A fresh unit of work, as the container's factory gives each use case."""
-        return MemoryUnitOfWork(self.store)
+        return self.container.core.uow()
+
+    @property
+    def refresh_ttl(self) -> timedelta:
+        """How long a refresh token lives."""
+        return self.container.accounts.refresh_ttl()
 
     async def add_user(
         self,
@@ -123,117 +141,6 @@ class Kit:
     def actor(user: User, session_id: UUID | None = None) -> Actor:
         """The actor a request by this user would carry."""
         return Actor(user_id=user.id, role=user.role, session_id=session_id)
-
-    # --- use cases, each with its own unit of work like the container builds them ---------
-
-    def register_user(self) -> RegisterUser:
-        """RegisterUser."""
-        return RegisterUser(self.uow(), self.hasher, self.secrets, self.clock, self.emails)
-
-    def verify_email(self) -> VerifyEmail:
-        """VerifyEmail."""
-        return VerifyEmail(uow=self.uow(), secrets=self.secrets, clock=self.clock)
-
-    def resend_verification(self) -> ResendVerification:
-        """ResendVerification."""
-        return ResendVerification(
-            uow=self.uow(), secrets=self.secrets, clock=self.clock, emails=self.emails
-        )
-
-    def log_in(self) -> LogIn:
-        """LogIn."""
-        return LogIn(
-            uow=self.uow(),
-            read_uow=MemoryUnitOfWork(self.store, read_only=True),
-            hasher=self.hasher,
-            secrets=self.secrets,
-            access_tokens=self.access_tokens,
-            clock=self.clock,
-            refresh_ttl=self.refresh_ttl,
-        )
-
-    def refresh_session(self) -> RefreshSession:
-        """RefreshSession."""
-        return RefreshSession(
-            uow=self.uow(),
-            secrets=self.secrets,
-            access_tokens=self.access_tokens,
-            clock=self.clock,
-            refresh_ttl=self.refresh_ttl,
-        )
-
-    def log_out(self) -> LogOut:
-        """LogOut."""
-        return LogOut(uow=self.uow(), secrets=self.secrets, clock=self.clock)
-
-    def forgot_password(self) -> ForgotPassword:
-        """ForgotPassword."""
-        return ForgotPassword(
-            uow=self.uow(), secrets=self.secrets, clock=self.clock, emails=self.emails
-        )
-
-    def reset_password(self) -> ResetPassword:
-        """ResetPassword."""
-        return ResetPassword(
-            uow=self.uow(), hasher=self.hasher, secrets=self.secrets, clock=self.clock
-        )
-
-    def authenticate(self) -> Authenticate:
-        """Authenticate."""
-        return Authenticate(uow=self.uow(), access_tokens=self.access_tokens, clock=self.clock)
-
-    def get_profile(self) -> GetProfile:
-        """GetProfile."""
-        return GetProfile(uow=self.uow())
-
-    def update_profile(self) -> UpdateProfile:
-        """UpdateProfile."""
-        return UpdateProfile(uow=self.uow(), clock=self.clock)
-
-    def change_password(self) -> ChangePassword:
-        """ChangePassword."""
-        return ChangePassword(uow=self.uow(), hasher=self.hasher, clock=self.clock)
-
-    def list_users(self) -> ListUsers:
-        """ListUsers."""
-        return ListUsers(uow=self.uow())
-
-    def create_user(self) -> CreateUser:
-        """CreateUser."""
-        return CreateUser(uow=self.uow(), hasher=self.hasher, clock=self.clock)
-
-    def get_user(self) -> GetUser:
-        """GetUser."""
-        return GetUser(uow=self.uow())
-
-    def get_user_by_email(self) -> GetUserByEmail:
-        """GetUserByEmail."""
-        return GetUserByEmail(uow=self.uow())
-
-    def update_user(self) -> UpdateUser:
-        """UpdateUser."""
-        return UpdateUser(uow=self.uow(), clock=self.clock)
-
-    def delete_user(self) -> DeleteUser:
-        """DeleteUser."""
-        return DeleteUser(uow=self.uow(), clock=self.clock)
-
-    def dispatch_outbox(
-        self,
-        max_attempts: int = 3,
-        batch_size: int = 50,
-        mailer: Mailer | None = None,
-        lease: timedelta = DEFAULT_LEASE,
-    ) -> DispatchOutbox:
-        """DispatchOutbox."""
-        return DispatchOutbox(
-            uow=self.uow(),
-            mailer=mailer or self.mailer,
-            clock=self.clock,
-            max_attempts=max_attempts,
-            batch_size=batch_size,
-            lease=lease,
-        )
 
     # --- inspecting committed state --------------------------------------------------------
 

@@ -13,7 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from entrypoints.container import Container, circuit_breakers
+from entrypoints.containers import Container, circuit_breakers
 from entrypoints.http.errors import DEFAULT_MESSAGES, error_name
 from entrypoints.http.request_context import request_id_of
 
@@ -61,10 +61,10 @@ async def _run_check(name: str, check: Callable[[], Awaitable[None]]) -> str:
 
 def _readiness_checks(container: Container) -> dict[str, Callable[[], Awaitable[None]]]:
     async def database() -> None:
-        await check_database(container.engine())
+        await check_database(container.core.engine())
 
     async def mail() -> None:
-        await container.mailer().check()
+        await container.core.mailer().check()
 
     return {"database": database, "mail": mail}
 

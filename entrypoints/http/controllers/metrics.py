@@ -14,7 +14,7 @@ from prometheus_client.registry import Collector
 
 from adapters.circuit_breaker import CircuitState
 from application.shared.ports import OutboxCounts
-from entrypoints.container import Container, circuit_breakers
+from entrypoints.containers import Container, circuit_breakers
 from entrypoints.http.errors import error_response
 from entrypoints.metrics import REGISTRY
 
@@ -61,8 +61,8 @@ def build_metrics_handler(container: Container) -> HTTPRouteHandler:
         """Every metric in Prometheus text format."""
         if not _authorized(request, token):
             return error_response(request, 401, "Authentication required")
-        async with container.read_uow() as uow:
-            outbox = await uow.outbox.counts(container.clock().now())
+        async with container.core.read_uow() as uow:
+            outbox = await uow.outbox.counts(container.core.clock().now())
         scrape = CollectorRegistry(auto_describe=False)
         scrape.register(
             _ScrapeTimeGauges(outbox, {n: b.state for n, b in circuit_breakers(container).items()})

@@ -27,7 +27,7 @@ from domain.accounts import Role, Tier
 from domain.catalog import ProductNotFound
 from domain.messages import EmailMessage
 from domain.payments import PaymentEvent
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.settings import Settings
 from tests.bdd.drivers.shapes import product_data
 from tests.support.fakes import RecordingMailer
@@ -163,19 +163,19 @@ class Driver(ABC):
         self.container = container
         self.clock = clock
         self.mailer = RecordingMailer()
-        container.clock.override(providers.Object(clock))
-        container.mailer.override(providers.Object(self.mailer))
+        container.core.clock.override(providers.Object(clock))
+        container.core.mailer.override(providers.Object(self.mailer))
         # Every provider event, however it arrives (sandbox or webhook), passes through here,
         # so "the provider confirms the payment again" can send the very same event twice.
         self.payment_events: list[PaymentEvent] = []
-        container.handle_payment_event.override(
+        container.ordering.handle_payment_event.override(
             providers.Factory(
                 RecordingPaymentEvents,
                 handler=providers.Factory(
                     HandlePaymentEvent,
-                    uow=container.uow,
-                    clock=container.clock,
-                    emails=container.order_emails,
+                    uow=container.core.uow,
+                    clock=container.core.clock,
+                    emails=container.ordering.emails,
                 ),
                 log=self.payment_events,
             )
@@ -217,12 +217,12 @@ class Driver(ABC):
 
         async def seed() -> str:
             if verified:
-                view = await self.container.create_user()(
+                view = await self.container.accounts.create_user()(
                     system,
                     CreateUserCommand(email, password, name, Role(role), Tier(tier)),
                 )
             else:
-                view = await self.container.register_user()(
+                view = await self.container.accounts.register_user()(
                     RegisterUserCommand(email, password, name)
                 )
             changes: dict[str, Any] = {}
@@ -231,7 +231,7 @@ class Driver(ABC):
             if not active:
                 changes["active"] = False
             if changes:
-                await self.container.update_user()(
+                await self.container.accounts.update_user()(
                     system, UpdateUserCommand(user_id=view.id, **changes)
                 )
             return str(view.id)
@@ -244,7 +244,7 @@ class Driver(ABC):
         cmd = CreateProductCommand(name, price_cents, stock, active=active)
 
         async def seed() -> str:
-            view = await self.container.create_product()(Actor.system(), cmd)
+            view = await self.container.catalog.create_product()(Actor.system(), cmd)
             return str(view.id)
 
         return self.run(seed)
@@ -256,7 +256,7 @@ class Driver(ABC):
 
         async def read() -> dict[str, Any] | None:
             try:
-                view = await self.container.get_product()(Actor.system(), UUID(product_id))
+                view = await self.container.catalog.get_product()(Actor.system(), UUID(product_id))
             except ProductNotFound:
                 return None
             return product_data(view)
@@ -270,7 +270,7 @@ class Driver(ABC):
 
         async def sweep() -> int:
             total = 0
-            while expired := await self.container.expire_orders()():
+            while expired := await self.container.ordering.expire_orders()():
                 total += expired
             return total
 
@@ -288,7 +288,7 @@ class Driver(ABC):
         self.tick()
 
         async def deliver() -> str:
-            return str(await self.container.handle_payment_event()(event))
+            return str(await self.container.ordering.handle_payment_event()(event))
 
         return self.run(deliver)
 
@@ -304,7 +304,7 @@ class Driver(ABC):
         """Deliver the outbox through the dispatcher, then list every email sent so far."""
 
         async def drain() -> None:
-            while (await self.container.dispatch_outbox()()).attempted:
+            while (await self.container.messaging.dispatch_outbox()()).attempted:
                 pass
 
         self.run(drain)

@@ -14,7 +14,7 @@ from litestar.types import ASGIApp, Receive, Send
 
 from adapters.clock import FrozenClock
 from adapters.sqlalchemy.migrate import upgrade_database
-from entrypoints.container import Container
+from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.bdd.drivers.base import (
     REFUSAL_BY_STATUS,
@@ -80,7 +80,7 @@ class HttpDriver(Driver):
         )
         container = Container(settings=settings)
         # Argon2 would make each scenario take seconds; hashing has its own contract tests.
-        container.hasher.override(providers.Singleton(FastPasswordHasher))
+        container.core.hasher.override(providers.Singleton(FastPasswordHasher))
         super().__init__(container, clock or FrozenClock())
         self.client = TestClient(ClientAddress(create_app(container)))
         # Entering starts the app's lifespan and the portal every coroutine here runs on.

@@ -48,7 +48,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.ordering import OrderStatus, RequestedItem
-from entrypoints.container import Container, use_memory_adapters
+from entrypoints.containers import Container
 from tests.bdd.drivers.base import (
     Driver,
     OrderFilters,
@@ -58,6 +58,7 @@ from tests.bdd.drivers.base import (
     spec_settings,
 )
 from tests.bdd.drivers.shapes import intent_data, order_data, page_of, product_data
+from tests.support.containers import use_memory_adapters
 
 T = TypeVar("T")
 
@@ -180,7 +181,7 @@ class UseCaseDriver(Driver):
         async def call() -> Any:
             if access is None:
                 raise InvalidAccessToken()
-            actor = await self.container.authenticate()(access)
+            actor = await self.container.accounts.authenticate()(access)
             return await act(actor)
 
         return self._do(call, shape)
@@ -194,7 +195,7 @@ class UseCaseDriver(Driver):
         """An action open to anyone: on behalf of the bearer, or of nobody when None."""
 
         async def call() -> Any:
-            actor = None if access is None else await self.container.authenticate()(access)
+            actor = None if access is None else await self.container.accounts.authenticate()(access)
             return await act(actor)
 
         return self._do(call, shape)
@@ -204,61 +205,65 @@ class UseCaseDriver(Driver):
     def register(self, email: str, password: str, name: str | None = None) -> Outcome:
         """Sign up."""
         cmd = RegisterUserCommand(email, password, name)
-        return self._do(lambda: self.container.register_user()(cmd), user_data)
+        return self._do(lambda: self.container.accounts.register_user()(cmd), user_data)
 
     def verify_email(self, token: str) -> Outcome:
         """Redeem a verification token."""
         cmd = VerifyEmailCommand(token)
-        return self._do(lambda: self.container.verify_email()(cmd), user_data)
+        return self._do(lambda: self.container.accounts.verify_email()(cmd), user_data)
 
     def resend_verification(self, email: str) -> Outcome:
         """Ask for a new verification email."""
         cmd = ResendVerificationCommand(email)
-        return self._do(lambda: self.container.resend_verification()(cmd), lambda _: None)
+        return self._do(lambda: self.container.accounts.resend_verification()(cmd), lambda _: None)
 
     def login(self, email: str, password: str, ip: str) -> Outcome:
         """Log in from a client address."""
         cmd = LogInCommand(email, password, client_ip=ip)
-        return self._do(lambda: self.container.log_in()(cmd), session_data)
+        return self._do(lambda: self.container.accounts.log_in()(cmd), session_data)
 
     def refresh(self, refresh_token: str) -> Outcome:
         """Rotate a refresh token."""
         cmd = RefreshSessionCommand(refresh_token)
-        return self._do(lambda: self.container.refresh_session()(cmd), session_data)
+        return self._do(lambda: self.container.accounts.refresh_session()(cmd), session_data)
 
     def logout(self, refresh_token: str) -> Outcome:
         """End the login of a refresh token."""
         cmd = LogOutCommand(refresh_token)
-        return self._do(lambda: self.container.log_out()(cmd), lambda _: None)
+        return self._do(lambda: self.container.accounts.log_out()(cmd), lambda _: None)
 
     def forgot_password(self, email: str) -> Outcome:
         """Ask for a password reset email."""
         cmd = ForgotPasswordCommand(email)
-        return self._do(lambda: self.container.forgot_password()(cmd), lambda _: None)
+        return self._do(lambda: self.container.accounts.forgot_password()(cmd), lambda _: None)
 
     def reset_password(self, token: str, password: str) -> Outcome:
         """Choose a new password with a reset token."""
         cmd = ResetPasswordCommand(token, password)
-        return self._do(lambda: self.container.reset_password()(cmd), lambda _: None)
+        return self._do(lambda: self.container.accounts.reset_password()(cmd), lambda _: None)
 
     # --- signed-in actions ------------------------------------------------------------------
 
     def me(self, access: str | None) -> Outcome:
         """One's own profile."""
-        return self._as(access, lambda actor: self.container.get_profile()(actor), user_data)
+        return self._as(
+            access, lambda actor: self.container.accounts.get_profile()(actor), user_data
+        )
 
     def update_me(self, access: str | None, name: str) -> Outcome:
         """Rename oneself."""
         cmd = UpdateProfileCommand(name=name)
         return self._as(
-            access, lambda actor: self.container.update_profile()(actor, cmd), user_data
+            access, lambda actor: self.container.accounts.update_profile()(actor, cmd), user_data
         )
 
     def change_password(self, access: str | None, current: str, new: str) -> Outcome:
         """Change one's own password."""
         cmd = ChangePasswordCommand(current, new)
         return self._as(
-            access, lambda actor: self.container.change_password()(actor, cmd), lambda _: None
+            access,
+            lambda actor: self.container.accounts.change_password()(actor, cmd),
+            lambda _: None,
         )
 
     def list_users(self, access: str | None, filters: UserFilters) -> Outcome:
@@ -273,7 +278,7 @@ class UseCaseDriver(Driver):
                 sort=filters.sort,
                 page=PageRequest(page=filters.page or 1, limit=filters.limit or 20),
             )
-            return await self.container.list_users()(actor, query)
+            return await self.container.accounts.list_users()(actor, query)
 
         return self._as(access, act, page_data)
 
@@ -294,12 +299,16 @@ class UseCaseDriver(Driver):
             role=Role(role) if role else Role.CUSTOMER,
             tier=Tier(tier) if tier else Tier.STANDARD,
         )
-        return self._as(access, lambda actor: self.container.create_user()(actor, cmd), user_data)
+        return self._as(
+            access, lambda actor: self.container.accounts.create_user()(actor, cmd), user_data
+        )
 
     def get_user(self, access: str | None, user_id: str) -> Outcome:
         """An admin views an account."""
         return self._as(
-            access, lambda actor: self.container.get_user()(actor, UUID(user_id)), user_data
+            access,
+            lambda actor: self.container.accounts.get_user()(actor, UUID(user_id)),
+            user_data,
         )
 
     def update_user(self, access: str | None, user_id: str, changes: dict[str, Any]) -> Outcome:
@@ -310,13 +319,15 @@ class UseCaseDriver(Driver):
         if "tier" in values:
             values["tier"] = Tier(values["tier"])
         cmd = UpdateUserCommand(user_id=UUID(user_id), **values)
-        return self._as(access, lambda actor: self.container.update_user()(actor, cmd), user_data)
+        return self._as(
+            access, lambda actor: self.container.accounts.update_user()(actor, cmd), user_data
+        )
 
     def delete_user(self, access: str | None, user_id: str) -> Outcome:
         """An admin deletes an account."""
         return self._as(
             access,
-            lambda actor: self.container.delete_user()(actor, UUID(user_id)),
+            lambda actor: self.container.accounts.delete_user()(actor, UUID(user_id)),
             lambda _: None,
         )
 
@@ -332,7 +343,7 @@ class UseCaseDriver(Driver):
             active=fields.get("active", True),
         )
         return self._as(
-            access, lambda actor: self.container.create_product()(actor, cmd), product_data
+            access, lambda actor: self.container.catalog.create_product()(actor, cmd), product_data
         )
 
     def update_product(
@@ -342,21 +353,21 @@ class UseCaseDriver(Driver):
         values = {_PRODUCT_FIELDS[k]: v for k, v in changes.items()}
         cmd = UpdateProductCommand(product_id=UUID(product_id), **values)
         return self._as(
-            access, lambda actor: self.container.update_product()(actor, cmd), product_data
+            access, lambda actor: self.container.catalog.update_product()(actor, cmd), product_data
         )
 
     def adjust_stock(self, access: str | None, product_id: str, delta: int) -> Outcome:
         """Staff add or remove stock."""
         cmd = AdjustStockCommand(UUID(product_id), delta)
         return self._as(
-            access, lambda actor: self.container.adjust_stock()(actor, cmd), product_data
+            access, lambda actor: self.container.catalog.adjust_stock()(actor, cmd), product_data
         )
 
     def delete_product(self, access: str | None, product_id: str) -> Outcome:
         """An admin deletes a product."""
         return self._as(
             access,
-            lambda actor: self.container.delete_product()(actor, UUID(product_id)),
+            lambda actor: self.container.catalog.delete_product()(actor, UUID(product_id)),
             lambda _: None,
         )
 
@@ -373,7 +384,7 @@ class UseCaseDriver(Driver):
                 sort=filters.sort,
                 page=PageRequest(page=filters.page or 1, limit=filters.limit or 20),
             )
-            return await self.container.list_products()(actor, query)
+            return await self.container.catalog.list_products()(actor, query)
 
         return self._maybe_as(access, act, page_of(product_data))
 
@@ -381,7 +392,7 @@ class UseCaseDriver(Driver):
         """Look at one product."""
         return self._maybe_as(
             access,
-            lambda actor: self.container.get_product()(actor, UUID(product_id)),
+            lambda actor: self.container.catalog.get_product()(actor, UUID(product_id)),
             product_data,
         )
 
@@ -398,7 +409,9 @@ class UseCaseDriver(Driver):
             items=tuple(RequestedItem(UUID(p), q) for p, q in items),
             idempotency_key=idempotency_key,
         )
-        return self._as(access, lambda actor: self.container.place_order()(actor, cmd), order_data)
+        return self._as(
+            access, lambda actor: self.container.ordering.place_order()(actor, cmd), order_data
+        )
 
     def list_orders(self, access: str | None, filters: OrderFilters) -> Outcome:
         """One's own orders, or everyone's for an admin."""
@@ -410,35 +423,39 @@ class UseCaseDriver(Driver):
                 sort=filters.sort,
                 page=PageRequest(page=filters.page or 1, limit=filters.limit or 20),
             )
-            return await self.container.list_orders()(actor, query)
+            return await self.container.ordering.list_orders()(actor, query)
 
         return self._as(access, act, page_of(order_data))
 
     def get_order(self, access: str | None, order_id: str) -> Outcome:
         """Look at one order."""
         return self._as(
-            access, lambda actor: self.container.get_order()(actor, UUID(order_id)), order_data
+            access,
+            lambda actor: self.container.ordering.get_order()(actor, UUID(order_id)),
+            order_data,
         )
 
     def cancel_order(self, access: str | None, order_id: str) -> Outcome:
         """Cancel a pending order."""
         return self._as(
             access,
-            lambda actor: self.container.cancel_order()(actor, UUID(order_id)),
+            lambda actor: self.container.ordering.cancel_order()(actor, UUID(order_id)),
             order_data,
         )
 
     def ship_order(self, access: str | None, order_id: str) -> Outcome:
         """Staff ship a paid order."""
         return self._as(
-            access, lambda actor: self.container.ship_order()(actor, UUID(order_id)), order_data
+            access,
+            lambda actor: self.container.ordering.ship_order()(actor, UUID(order_id)),
+            order_data,
         )
 
     def refund_order(self, access: str | None, order_id: str) -> Outcome:
         """An admin refunds a paid or shipped order."""
         return self._as(
             access,
-            lambda actor: self.container.refund_order()(actor, UUID(order_id)),
+            lambda actor: self.container.ordering.refund_order()(actor, UUID(order_id)),
             order_data,
         )
 
@@ -446,13 +463,13 @@ class UseCaseDriver(Driver):
         """The owner starts paying an order."""
         return self._as(
             access,
-            lambda actor: self.container.start_payment()(actor, UUID(order_id)),
+            lambda actor: self.container.ordering.start_payment()(actor, UUID(order_id)),
             intent_data,
         )
 
     def settle_payment(self, intent_id: str, succeed: bool) -> Outcome:
         """The sandbox provider settles a payment, as POST /sandbox/payments/{id}/... does."""
         return self._do(
-            lambda: self.container.simulate_payment()(intent_id, succeed),
+            lambda: self.container.ordering.simulate_payment()(intent_id, succeed),
             lambda outcome: {"outcome": str(outcome)},
         )

@@ -1,0 +1,5 @@
+"""`python -m entrypoints.cli`: the same command line as the `hexashop` script."""
+
+from entrypoints.cli import main
+
+main()

@@ -1,0 +1,93 @@
+"""The adapters every context shares, chosen from settings."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.argon2_hasher import Argon2PasswordHasher
+from adapters.circuit_breaker import CircuitBreaker, GuardedMailer
+from adapters.clock import SystemClock
+from adapters.folder_mailer import FolderMailer
+from adapters.jwt_tokens import JwtAccessTokens
+from adapters.sandbox_gateway import SandboxPaymentGateway
+from adapters.secret_tokens import UrlSafeSecretTokens
+from adapters.ses_mailer import SesMailer
+from adapters.sqlalchemy.database import create_engine
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.stripe_gateway import StripePaymentGateway
+from entrypoints.settings import Settings
+
+
+class CoreContainer(containers.DeclarativeContainer):
+    """Persistence, clock, hashing, tokens, mail and payments: one of each per process.
+
+    Units of work are Factories: each use case gets its own, so concurrent requests never
+    share a transaction. Tests `override` these providers with fakes.
+    """
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    engine = providers.Singleton(
+        create_engine,
+        url=settings.provided.database_url,
+        pool_size=settings.provided.db_pool_size,
+    )
+    uow = providers.Factory(SqlUnitOfWork, engine=engine)
+    # For use cases that only read: no write lock, no BEGIN/ROLLBACK round trips.
+    read_uow = providers.Factory(SqlUnitOfWork, engine=engine, read_only=True)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        max_concurrent=settings.provided.password_hash_threads,
+        max_queued=settings.provided.password_hash_queue,
+        priority=settings.provided.password_hash_priority,
+        cpus=settings.provided.password_hash_cpus,
+    )
+    secrets = providers.Singleton(UrlSafeSecretTokens)
+    access_tokens = providers.Singleton(
+        JwtAccessTokens,
+        secret=settings.provided.jwt_secret,
+        ttl_seconds=settings.provided.access_token_ttl_seconds,
+    )
+    # The store's one currency: catalog prices and order totals are both in it.
+    currency = providers.Callable(str, settings.provided.store_currency)
+
+    mail_breaker = providers.Singleton(
+        CircuitBreaker,
+        name="Mail",
+        failure_threshold=settings.provided.circuit_failure_threshold,
+        cooldown_seconds=settings.provided.circuit_cooldown_seconds,
+    )
+    stripe_breaker = providers.Singleton(
+        CircuitBreaker,
+        name="Stripe",
+        failure_threshold=settings.provided.circuit_failure_threshold,
+        cooldown_seconds=settings.provided.circuit_cooldown_seconds,
+    )
+    mail_transport = providers.Selector(
+        settings.provided.mail_backend,
+        folder=providers.Singleton(
+            FolderMailer, folder=settings.provided.mail_folder, sender=settings.provided.mail_from
+        ),
+        ses=providers.Singleton(
+            SesMailer,
+            sender=settings.provided.mail_from,
+            region=settings.provided.aws_region,
+            endpoint_url=settings.provided.aws_endpoint_url,
+            read_timeout=settings.provided.provider_timeout_seconds,
+        ),
+    )
+    mailer = providers.Singleton(GuardedMailer, mailer=mail_transport, breaker=mail_breaker)
+    payment_gateway = providers.Selector(
+        settings.provided.payment_provider,
+        sandbox=providers.Singleton(SandboxPaymentGateway),
+        stripe=providers.Singleton(
+            StripePaymentGateway,
+            api_key=settings.provided.stripe_api_key,
+            webhook_secret=settings.provided.stripe_webhook_secret,
+            api_base=settings.provided.stripe_api_base,
+            timeout=settings.provided.provider_timeout_seconds,
+            breaker=stripe_breaker,
+        ),
+    )
