@@ -11,7 +11,7 @@ import msgspec
 from application.catalog.views import ProductView
 from application.shared.paging import Page
 from domain.catalog import MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageMeta, utc
 
 # Wire limits only stop absurd payloads (and integers the database columns can't hold); the
 # domain applies the real rules (price >= 1, stock >= 0...) and names the field when they fail.

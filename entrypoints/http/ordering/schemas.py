@@ -11,7 +11,7 @@ import msgspec
 from application.ordering.views import EventOutcome, OrderView, PaymentIntentView
 from application.shared.paging import Page
 from domain.ordering import MAX_DISTINCT_PRODUCTS, MAX_QUANTITY, OrderStatus
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageMeta, utc
 
 # Wire limits only stop absurd payloads; the domain applies the real rules (1..50 products,
 # quantity 1..100, no product twice) and names the failing item.

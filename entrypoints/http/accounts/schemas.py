@@ -11,7 +11,7 @@ import msgspec
 from application.accounts.views import AuthSession, UserView
 from application.shared.paging import Page
 from domain.accounts import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageMeta, utc
 
 # A bare `local@domain`, checked on the wire with the domain's own pattern, so the schema says
 # exactly what is refused.
