@@ -117,7 +117,7 @@ class AuthController(Controller):
         session = await log_in(
             LogInCommand(email=data.email, password=data.password, client_ip=client_ip)
         )
-        return LoginResponse.from_session(session)
+        return LoginResponse.from_view(session)
 
     @post(
         "/refresh",
@@ -132,7 +132,7 @@ class AuthController(Controller):
     ) -> LoginResponse:
         """Rotate the refresh token."""
         session = await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
-        return LoginResponse.from_session(session)
+        return LoginResponse.from_view(session)
 
     @post(
         "/logout",
