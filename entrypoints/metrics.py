@@ -2,7 +2,7 @@
 
 Request metrics are recorded by the ASGI wrapper (`http/request_context.py`) on every request;
 the outbox and breaker gauges are read when `/metrics` is scraped
-(`http/controllers/metrics.py`). Routes are labelled by template (`/api/v1/orders/{id}`),
+(`http/operations/metrics.py`). Routes are labelled by template (`/api/v1/orders/{id}`),
 never by raw path, so ids cannot blow up the number of series.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from litestar import Controller, Litestar, Router
+from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders, ResponseHeader, State
 from litestar.enums import ScopeType
@@ -15,26 +15,30 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope
 from litestar.utils import ensure_async_callable
 
 from entrypoints.containers import Container, close_container
-from entrypoints.http.controllers.auth import AuthController
-from entrypoints.http.controllers.health import build_health_controller
-from entrypoints.http.controllers.me import MeController
-from entrypoints.http.controllers.metrics import build_metrics_handler
-from entrypoints.http.controllers.orders import OrdersController
-from entrypoints.http.controllers.products import ProductsController
-from entrypoints.http.controllers.sandbox import SandboxController
-from entrypoints.http.controllers.users import UsersController
-from entrypoints.http.controllers.webhooks import WebhooksController
+from entrypoints.http.accounts.router import accounts_router
+from entrypoints.http.catalog.router import catalog_router
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
-from entrypoints.http.docs import OfflineSwaggerPlugin, api_docs
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
+from entrypoints.http.operations.docs import OfflineSwaggerPlugin
+from entrypoints.http.operations.router import operations_router
+from entrypoints.http.ordering.router import ordering_router
 from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 from entrypoints.http.security_headers import SecurityHeaders
 from entrypoints.http.storable import refuse_unstorable_input
+from entrypoints.settings import Settings
 
 API_PREFIX = "/api/v1"
 LifespanHook = Callable[..., Any]
+
+# Each context's HTTP side, mounted under API_PREFIX in this order: the one place a new
+# context registers its routes.
+CONTEXT_ROUTERS: tuple[Callable[[Settings], Router], ...] = (
+    accounts_router,
+    catalog_router,
+    ordering_router,
+)
 
 
 class HexashopApp(Litestar):
@@ -115,19 +119,7 @@ def create_app(
     async def close() -> None:
         await close_container(container)
 
-    controllers: list[type[Controller]] = [
-        AuthController,
-        MeController,
-        UsersController,
-        ProductsController,
-        OrdersController,
-        WebhooksController,
-    ]
-    if settings.payment_provider == "sandbox" and not settings.is_production:
-        # Anyone could mark any order paid through these: they exist only without Stripe,
-        # and never in production (load_settings refuses it; this holds for any Settings).
-        controllers.append(SandboxController)
-    api = Router(path=API_PREFIX, route_handlers=controllers)
+    api = Router(path=API_PREFIX, route_handlers=[build(settings) for build in CONTEXT_ROUTERS])
     limiter = (
         build_rate_limiter(settings, container.core.access_tokens(), container.core.clock())
         if settings.rate_limit_enabled
@@ -141,12 +133,7 @@ def create_app(
             else None
         ),
         state=State({CONTAINER_KEY: container}),
-        route_handlers=[
-            api,
-            build_health_controller(container),
-            build_metrics_handler(container),
-            api_docs,
-        ],
+        route_handlers=[api, operations_router(container)],
         dependencies=build_dependencies(container),
         exception_handlers={Exception: handle_exception},
         # For routes whose controller sets no hook of its own; those call it themselves.

@@ -34,7 +34,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from entrypoints.http.request_context import client_disconnected, request_id_of
-from entrypoints.http.schemas.common import ErrorBody, FieldErrorBody
+from entrypoints.http.schemas import ErrorBody, FieldErrorBody
 
 logger = structlog.get_logger("hexashop.http")
 

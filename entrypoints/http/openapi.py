@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
 
-from entrypoints.http.schemas.common import ErrorBody
+from entrypoints.http.schemas import ErrorBody
 
 BEARER_SCHEME = "BearerToken"
 BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]

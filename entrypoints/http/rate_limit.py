@@ -26,7 +26,7 @@ from domain.errors import AuthenticationFailed
 from entrypoints.http.dependencies import bearer_token
 from entrypoints.http.errors import DEFAULT_MESSAGES, error_name
 from entrypoints.http.request_context import ASGIApp, Message, Receive, Scope, Send, request_id_of
-from entrypoints.http.schemas.common import ErrorBody
+from entrypoints.http.schemas import ErrorBody
 from entrypoints.metrics import record_rate_limit_refusal
 from entrypoints.settings import Settings
 

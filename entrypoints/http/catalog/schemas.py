@@ -8,10 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from application.catalog.views import ProductView
-from application.shared.paging import Page
 from domain.catalog import MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageResponse, ViewResponse
 
 # Wire limits only stop absurd payloads (and integers the database columns can't hold); the
 # domain applies the real rules (price >= 1, stock >= 0...) and names the field when they fail.
@@ -106,7 +104,7 @@ class AdjustStockRequest(msgspec.Struct, rename="camel"):
 # --- responses --------------------------------------------------------------------------------
 
 
-class ProductResponse(msgspec.Struct, rename="camel"):
+class ProductResponse(ViewResponse, rename="camel"):
     """A product, priced in the store currency."""
 
     id: UUID
@@ -120,33 +118,6 @@ class ProductResponse(msgspec.Struct, rename="camel"):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def from_view(cls, view: ProductView) -> ProductResponse:
-        """Map the use case's view to the wire shape."""
-        return cls(
-            id=view.id,
-            name=view.name,
-            description=view.description,
-            price_cents=view.price_cents,
-            currency=view.currency,
-            stock=view.stock,
-            active=view.active,
-            image_ids=list(view.image_ids),
-            created_at=utc(view.created_at),
-            updated_at=utc(view.updated_at),
-        )
 
-
-class ProductPage(msgspec.Struct, rename="camel"):
+class ProductPage(PageResponse[ProductResponse]):
     """One page of products."""
-
-    data: list[ProductResponse]
-    meta: PageMeta
-
-    @classmethod
-    def from_page(cls, page: Page[ProductView]) -> ProductPage:
-        """Map a page of views to the wire shape."""
-        return cls(
-            data=[ProductResponse.from_view(v) for v in page.items],
-            meta=PageMeta.from_page(page),
-        )

@@ -23,10 +23,7 @@ from application.accounts.register_user import RegisterUser
 from application.accounts.resend_verification import ResendVerification
 from application.accounts.reset_password import ResetPassword
 from application.accounts.verify_email import VerifyEmail
-from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_strict_json_body
-from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
-from entrypoints.http.schemas.accounts import (
+from entrypoints.http.accounts.schemas import (
     EmailRequest,
     LoginRequest,
     LoginResponse,
@@ -36,6 +33,9 @@ from entrypoints.http.schemas.accounts import (
     TokenRequest,
     UserResponse,
 )
+from entrypoints.http.dependencies import Injected
+from entrypoints.http.guards import require_strict_json_body
+from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 
 _COMMON = (*JSON_BODY_ERRORS, *SERVER_ERRORS)
 
@@ -117,7 +117,7 @@ class AuthController(Controller):
         session = await log_in(
             LogInCommand(email=data.email, password=data.password, client_ip=client_ip)
         )
-        return LoginResponse.from_session(session)
+        return LoginResponse.from_view(session)
 
     @post(
         "/refresh",
@@ -132,7 +132,7 @@ class AuthController(Controller):
     ) -> LoginResponse:
         """Rotate the refresh token."""
         session = await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
-        return LoginResponse.from_session(session)
+        return LoginResponse.from_view(session)
 
     @post(
         "/logout",

@@ -8,10 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-from application.accounts.views import AuthSession, UserView
-from application.shared.paging import Page
 from domain.accounts import EMAIL_PATTERN, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Role, Tier
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageResponse, ViewResponse
 
 # A bare `local@domain`, checked on the wire with the domain's own pattern, so the schema says
 # exactly what is refused.
@@ -135,7 +133,7 @@ class PatchUserRequest(msgspec.Struct, rename="camel"):
 # --- responses --------------------------------------------------------------------------------
 
 
-class UserResponse(msgspec.Struct, rename="camel"):
+class UserResponse(ViewResponse, rename="camel"):
     """A user; never carries a password or hash."""
 
     id: UUID
@@ -148,24 +146,9 @@ class UserResponse(msgspec.Struct, rename="camel"):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def from_view(cls, view: UserView) -> UserResponse:
-        """Map the use case's view to the wire shape."""
-        return cls(
-            id=view.id,
-            email=view.email,
-            name=view.name,
-            role=view.role,
-            tier=view.tier,
-            email_verified=view.email_verified,
-            active=view.active,
-            created_at=utc(view.created_at),
-            updated_at=utc(view.updated_at),
-        )
 
-
-class LoginResponse(msgspec.Struct, rename="camel"):
-    """A token pair and the signed-in user."""
+class LoginResponse(ViewResponse, rename="camel"):
+    """A token pair and the signed-in user (from a login's or a refresh's session)."""
 
     access_token: str
     refresh_token: str
@@ -173,30 +156,6 @@ class LoginResponse(msgspec.Struct, rename="camel"):
     expires_in: Annotated[int, msgspec.Meta(description="Seconds until the access token expires")]
     user: UserResponse
 
-    @classmethod
-    def from_session(cls, session: AuthSession) -> LoginResponse:
-        """Map a login or refresh result to the wire shape."""
-        return cls(
-            access_token=session.access_token,
-            refresh_token=session.refresh_token,
-            token_type=session.token_type,
-            expires_in=session.expires_in,
-            user=UserResponse.from_view(session.user),
-        )
 
-
-class UserPage(msgspec.Struct, rename="camel"):
+class UserPage(PageResponse[UserResponse]):
     """One page of users."""
-
-    data: list[UserResponse]
-    meta: PageMeta
-
-    @classmethod
-    def from_page(cls, page: Page[UserView]) -> UserPage:
-        """Map a page of views to the wire shape."""
-        return cls(
-            data=[UserResponse.from_view(v) for v in page.items],
-            meta=PageMeta(
-                page=page.page, limit=page.limit, total=page.total, total_pages=page.total_pages
-            ),
-        )

@@ -1,6 +1,6 @@
 """The sandbox payment provider's stand-in for Stripe: settle an intent by hand.
 
-Mounted only when PAYMENT_PROVIDER=sandbox (see `app.create_app`); with Stripe these paths
+Mounted only when PAYMENT_PROVIDER=sandbox (see `router.ordering_router`); with Stripe these paths
 don't exist (404).
 """
 
@@ -14,7 +14,7 @@ from litestar.params import PathParameter
 from application.ordering.simulate_payment import SimulatePayment
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.openapi import SERVER_ERRORS, error_responses
-from entrypoints.http.schemas.ordering import EventReceipt
+from entrypoints.http.ordering.schemas import EventReceipt
 
 IntentId = Annotated[
     str,

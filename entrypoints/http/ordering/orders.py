@@ -22,6 +22,12 @@ from domain.ordering import MAX_IDEMPOTENCY_KEY, OrderStatus, RequestedItem
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.ordering.schemas import (
+    OrderPage,
+    OrderResponse,
+    PaymentIntentResponse,
+    PlaceOrderRequest,
+)
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
@@ -30,12 +36,6 @@ from entrypoints.http.params import (
     ResourceId,
     parse_uuid,
     sort_parameter,
-)
-from entrypoints.http.schemas.ordering import (
-    OrderPage,
-    OrderResponse,
-    PaymentIntentResponse,
-    PlaceOrderRequest,
 )
 
 _SIGNED_IN = (*SERVER_ERRORS, 401)

@@ -10,14 +10,14 @@ from application.accounts.commands import ChangePasswordCommand, UpdateProfileCo
 from application.accounts.get_profile import GetProfile
 from application.accounts.update_profile import UpdateProfile
 from application.shared.actor import Actor
-from entrypoints.http.dependencies import Injected
-from entrypoints.http.guards import require_strict_json_body
-from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
-from entrypoints.http.schemas.accounts import (
+from entrypoints.http.accounts.schemas import (
     ChangePasswordRequest,
     UpdateProfileRequest,
     UserResponse,
 )
+from entrypoints.http.dependencies import Injected
+from entrypoints.http.guards import require_strict_json_body
+from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
 
 
 class MeController(Controller):

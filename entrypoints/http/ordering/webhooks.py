@@ -11,7 +11,7 @@ from application.ordering.handle_payment_event import HandlePaymentEvent
 from application.ordering.ports import PaymentGateway
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.openapi import SERVER_ERRORS, error_responses
-from entrypoints.http.schemas.ordering import EventReceipt
+from entrypoints.http.ordering.schemas import EventReceipt
 
 # Stripe's events are well under 64 KiB; the margin keeps a legitimately large event (many
 # metadata keys, long descriptions) from being refused and retried forever.

@@ -19,6 +19,13 @@ from application.shared.actor import Actor
 from application.shared.paging import PageRequest
 from domain.accounts import Role
 from domain.errors import ValidationFailed
+from entrypoints.http.accounts.schemas import (
+    CreateUserRequest,
+    PatchUserRequest,
+    ReplaceUserRequest,
+    UserPage,
+    UserResponse,
+)
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
@@ -28,13 +35,6 @@ from entrypoints.http.params import (
     PageLimit,
     PageNumber,
     sort_parameter,
-)
-from entrypoints.http.schemas.accounts import (
-    CreateUserRequest,
-    PatchUserRequest,
-    ReplaceUserRequest,
-    UserPage,
-    UserResponse,
 )
 
 _ADMIN = (*SERVER_ERRORS, 401, 403)

@@ -23,6 +23,14 @@ from application.catalog.update_product import UpdateProduct
 from application.shared.actor import Actor
 from application.shared.paging import PageRequest
 from domain.errors import ValidationFailed
+from entrypoints.http.catalog.schemas import (
+    MAX_CENTS,
+    AdjustStockRequest,
+    CreateProductRequest,
+    PatchProductRequest,
+    ProductPage,
+    ProductResponse,
+)
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
 from entrypoints.http.openapi import (
@@ -40,14 +48,6 @@ from entrypoints.http.params import (
     ResourceId,
     parse_uuid,
     sort_parameter,
-)
-from entrypoints.http.schemas.catalog import (
-    MAX_CENTS,
-    AdjustStockRequest,
-    CreateProductRequest,
-    PatchProductRequest,
-    ProductPage,
-    ProductResponse,
 )
 
 _STAFF = (*SERVER_ERRORS, 401, 403)

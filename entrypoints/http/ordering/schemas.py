@@ -8,10 +8,9 @@ from uuid import UUID
 
 import msgspec
 
-from application.ordering.views import EventOutcome, OrderView, PaymentIntentView
-from application.shared.paging import Page
+from application.ordering.views import EventOutcome
 from domain.ordering import MAX_DISTINCT_PRODUCTS, MAX_QUANTITY, OrderStatus
-from entrypoints.http.schemas.common import PageMeta, utc
+from entrypoints.http.schemas import PageResponse, ViewResponse
 
 # Wire limits only stop absurd payloads; the domain applies the real rules (1..50 products,
 # quantity 1..100, no product twice) and names the failing item.
@@ -56,7 +55,7 @@ class PlaceOrderRequest(msgspec.Struct, rename="camel"):
 # --- responses --------------------------------------------------------------------------------
 
 
-class OrderItemResponse(msgspec.Struct, rename="camel"):
+class OrderItemResponse(ViewResponse, rename="camel"):
     """One line of an order, priced as at order time."""
 
     product_id: UUID
@@ -66,13 +65,14 @@ class OrderItemResponse(msgspec.Struct, rename="camel"):
     line_total_cents: int
 
 
-class OrderResponse(msgspec.Struct, rename="camel"):
+class OrderResponse(ViewResponse, rename="camel"):
     """An order and its money, in minor units of its currency."""
 
     id: UUID
     user_id: UUID
     status: OrderStatus
-    items: list[OrderItemResponse]
+    # The view's `lines`, sent as `items` (the name the request uses).
+    lines: list[OrderItemResponse] = msgspec.field(name="items")
     subtotal_cents: int
     discount_cents: int
     total_cents: int
@@ -80,48 +80,12 @@ class OrderResponse(msgspec.Struct, rename="camel"):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def from_view(cls, view: OrderView) -> OrderResponse:
-        """Map the use case's view to the wire shape."""
-        return cls(
-            id=view.id,
-            user_id=view.user_id,
-            status=view.status,
-            items=[
-                OrderItemResponse(
-                    product_id=line.product_id,
-                    name=line.name,
-                    unit_price_cents=line.unit_price_cents,
-                    quantity=line.quantity,
-                    line_total_cents=line.line_total_cents,
-                )
-                for line in view.lines
-            ],
-            subtotal_cents=view.subtotal_cents,
-            discount_cents=view.discount_cents,
-            total_cents=view.total_cents,
-            currency=view.currency,
-            created_at=utc(view.created_at),
-            updated_at=utc(view.updated_at),
-        )
 
-
-class OrderPage(msgspec.Struct, rename="camel"):
+class OrderPage(PageResponse[OrderResponse]):
     """One page of orders."""
 
-    data: list[OrderResponse]
-    meta: PageMeta
 
-    @classmethod
-    def from_page(cls, page: Page[OrderView]) -> OrderPage:
-        """Map a page of views to the wire shape."""
-        return cls(
-            data=[OrderResponse.from_view(v) for v in page.items],
-            meta=PageMeta.from_page(page),
-        )
-
-
-class PaymentIntentResponse(msgspec.Struct, rename="camel"):
+class PaymentIntentResponse(ViewResponse, rename="camel"):
     """What a client needs to pay an order with the provider (e.g. Stripe.js)."""
 
     provider: str
@@ -129,17 +93,6 @@ class PaymentIntentResponse(msgspec.Struct, rename="camel"):
     client_secret: str
     amount_cents: int
     currency: str
-
-    @classmethod
-    def from_view(cls, view: PaymentIntentView) -> PaymentIntentResponse:
-        """Map the use case's view to the wire shape."""
-        return cls(
-            provider=view.provider,
-            payment_intent_id=view.payment_intent_id,
-            client_secret=view.client_secret,
-            amount_cents=view.amount_cents,
-            currency=view.currency,
-        )
 
 
 class EventReceipt(msgspec.Struct, rename="camel"):

@@ -1,0 +1,1 @@
+"""The catalog context over HTTP: products, their prices and stock."""

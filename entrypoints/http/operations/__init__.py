@@ -1,0 +1,1 @@
+"""Operational routes at the root, outside the API prefix: health probes, metrics, API docs."""

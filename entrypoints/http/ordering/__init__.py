@@ -1,0 +1,1 @@
+"""The ordering context over HTTP: orders, payments, provider webhooks and the sandbox."""
