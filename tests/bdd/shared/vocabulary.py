@@ -1,9 +1,10 @@
 """The README's step vocabulary, read as the Gherkin lines its examples are.
 
-Every table row of the "Writing a feature spec" section gives its phrase and, in the
-second column, examples in backticks that start with a keyword (`Given ...`, `And ...`);
-the ```gherkin blocks there are examples too. `And` / `But` take the type of the keyword
-before them in the same cell or block, else the one the heading names ("(When)").
+Every row of the "| Phrase | Example |" tables of the "Writing a feature spec" section gives
+its phrase and, in the second column, examples in backticks that start with a keyword
+(`Given ...`, `And ...`); the ```gherkin blocks there are examples too. `And` / `But` take
+the type of the keyword before them in the same cell or block, else the one the heading
+names ("(When)").
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def read_vocabulary(readme: Path) -> Vocabulary:
     missing: list[str] = []
     heading_type: str | None = None
     block: _Typer | None = None
+    table: bool | None = None  # in a table: whether it is a vocabulary table
     for offset, raw in enumerate(lines):
         number, line = first + offset, raw.strip()
         if line.startswith("```"):
@@ -86,10 +88,15 @@ def read_vocabulary(readme: Path) -> Vocabulary:
             kind = _HEADING_TYPE.search(line)
             heading_type = KEYWORDS[kind[1]] if kind else None
             continue
-        if not line.startswith("|") or set(line) <= set("|-: "):
+        if not line.startswith("|"):
+            table = None
             continue
         phrase, example_cell, *_ = [*_cells(line), ""]
-        if phrase == "Phrase":
+        if table is None:
+            # A table's first row is its header: only "| Phrase | Example |" tables are vocabulary.
+            table = phrase == "Phrase"
+            continue
+        if not table or set(line) <= set("|-: "):
             continue
         cell = _Typer(heading_type)
         found = [
