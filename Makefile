@@ -15,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_COLOR := 1
 
-.PHONY: help install run seed test lint format bench clean distclean
+.PHONY: help install run seed test lint format bench spec-report clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,35 @@ test: lint ## Everything CI checks: lint, the whole suite, the specs over HTTP
 
 bench: install ## Run the benchmarks
 	$(BIN)/python -m tests.bench.run
+
+# The HTML report of the Gherkin run for product owners (README: "Reading the spec report").
+# Narrow it with SPEC_PATHS=tests/bdd/ordering, run it over HTTP with SPEC_DRIVER=http.
+SPEC_REPORT_DIR ?= var/spec-report
+# Every context's scenario module (tests/bdd/<context>/test_<context>.py), not the checks beside them.
+SPEC_PATHS ?= $(wildcard tests/bdd/*/test_*.py)
+SPEC_DRIVER ?= use_case
+# The report generator (npm's multiple-cucumber-html-reporter) and its lockfile's install.
+SPEC_TOOL := var/spec-report-tool
+SPEC_TOOL_STAMP := $(SPEC_TOOL)/.installed
+
+$(SPEC_TOOL_STAMP): tests/bdd/report/package.json tests/bdd/report/package-lock.json
+	@command -v npm >/dev/null || { echo "spec-report needs Node.js >= 18 and npm" >&2; exit 1; }
+	mkdir -p $(SPEC_TOOL)
+	cp tests/bdd/report/package.json tests/bdd/report/package-lock.json $(SPEC_TOOL)/
+	npm ci --prefix $(SPEC_TOOL) --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The report is written whether or not every scenario passes; the target fails if one fails.
+spec-report: install $(SPEC_TOOL_STAMP) ## Run the Gherkin specs; HTML report in var/spec-report/
+	rm -rf $(SPEC_REPORT_DIR)/index.html $(SPEC_REPORT_DIR)/features $(SPEC_REPORT_DIR)/assets \
+		$(SPEC_REPORT_DIR)/json
+	mkdir -p $(SPEC_REPORT_DIR)/json
+	status=0; \
+	$(BIN)/pytest $(SPEC_PATHS) --driver=$(SPEC_DRIVER) -q \
+		--cucumberjson=$(SPEC_REPORT_DIR)/json/cucumber.json || status=$$?; \
+	NODE_PATH=$(CURDIR)/$(SPEC_TOOL)/node_modules node tests/bdd/report/generate.js \
+		$(SPEC_REPORT_DIR)/json $(SPEC_REPORT_DIR) $(SPEC_DRIVER); \
+	exit $$status
 
 clean: ## Remove caches and build artefacts (keeps .venv and var/)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build dist *.egg-info

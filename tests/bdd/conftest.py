@@ -1,26 +1,27 @@
-"""Wiring for the executable specifications: the --driver option and the per-scenario world.
+"""Wiring for the executable specifications: the --driver option, the World, every step.
 
 `pytest tests/bdd` runs every scenario on the use cases and in-memory adapters;
 `pytest tests/bdd --driver=http` runs the very same scenarios through the Litestar app on a
-migrated SQLite database.
+migrated SQLite database. The contexts come from tests/bdd/contexts.py: each one's step
+modules are loaded here, and each gets a fixture of its own name holding its World part.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.bdd.drivers.base import Driver
-from tests.bdd.steps.accounts_steps import *  # noqa: F403 - step definitions are fixtures
-from tests.bdd.steps.catalog_steps import *  # noqa: F403
-from tests.bdd.steps.common_steps import *  # noqa: F403
-from tests.bdd.steps.messaging_steps import *  # noqa: F403
-from tests.bdd.steps.ordering_steps import *  # noqa: F403
-from tests.bdd.world import World
+from tests.bdd.contexts import CONTEXTS, step_modules
+from tests.bdd.shared.context import World, build_world
+from tests.bdd.shared.system import System
 
 DRIVERS = ("use_case", "http")
+# pytest-bdd registers each step definition as a fixture with this prefix in its module.
+STEP_FIXTURE_PREFIX = "pytestbdd_"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,28 +39,53 @@ def chosen_driver(config: pytest.Config) -> str:
     return str(config.getoption("driver", default="use_case"))
 
 
+def _load_steps(namespace: dict[str, Any]) -> None:
+    """Make every registered step definition visible to every feature, from this conftest."""
+    for name in step_modules():
+        module = import_module(name)
+        for attribute, value in vars(module).items():
+            if attribute.startswith(STEP_FIXTURE_PREFIX):
+                # The same phrase defined twice would silently shadow one of them.
+                assert attribute not in namespace, f"{attribute} is defined twice ({name})"
+                namespace[attribute] = value
+
+
+def _part_fixture(name: str) -> Callable[..., Any]:
+    """A fixture, named after the context, giving its steps that context's World part."""
+
+    def part(world: World) -> Any:
+        return world.part(name)
+
+    part.__doc__ = f"The {name} part of the scenario's World."
+    return pytest.fixture(name=name)(part)
+
+
+_load_steps(globals())
+for _context in CONTEXTS:
+    globals()[f"{_context.name}_part_fixture"] = _part_fixture(_context.name)
+
+
 @pytest.fixture(scope="session")
 def bdd_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated database per run; each scenario gets a copy (migrating is the slow part)."""
-    from tests.bdd.drivers.http import migrated_template
+    from tests.bdd.shared.http import migrated_template
 
     return migrated_template(tmp_path_factory.mktemp("bdd-template"))
 
 
 @pytest.fixture
-def driver(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Driver]:
-    """The driver chosen with --driver, fresh for each scenario."""
-    built: Driver
+def system(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[System]:
+    """The way in chosen with --driver, fresh for each scenario."""
+    built: System
     if chosen_driver(request.config) == "http":
         # Imported here: the default run needs neither the app nor the SQL adapters.
-        from tests.bdd.drivers.http import HttpDriver
+        from tests.bdd.shared.http import HttpSystem
 
-        template = request.getfixturevalue("bdd_sqlite_template")
-        built = HttpDriver(tmp_path, template)
+        built = HttpSystem(tmp_path, request.getfixturevalue("bdd_sqlite_template"))
     else:
-        from tests.bdd.drivers.use_case import UseCaseDriver
+        from tests.bdd.shared.use_case import UseCaseSystem
 
-        built = UseCaseDriver()
+        built = UseCaseSystem()
     try:
         yield built
     finally:
@@ -67,6 +93,6 @@ def driver(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Driver]:
 
 
 @pytest.fixture
-def world(driver: Driver) -> World:
-    """What the steps of one scenario share."""
-    return World(driver=driver)
+def world(system: System) -> World:
+    """What the steps of one scenario share: one part per registered context."""
+    return build_world(system, CONTEXTS)

@@ -17,7 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.containers import Container
 from entrypoints.http.app import HexashopApp, create_app
-from tests.bdd.drivers.http import ClientAddress
+from tests.bdd.shared.http import ClientAddress
 from tests.integration.conftest import (
     API,
     Client,

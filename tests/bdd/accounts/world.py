@@ -1,11 +1,11 @@
-"""What a scenario remembers between steps: who is who, their sessions, the last outcome."""
+"""What a scenario remembers about people: who is who, their passwords and their sessions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.bdd.drivers.base import Driver, Outcome
+from tests.bdd.accounts.driver import AccountsDriver
 
 DEFAULT_PASSWORD = "Secret123"
 # A password that passes the policy but is nobody's, for failed login attempts.
@@ -20,10 +20,10 @@ ANONYMOUS = "an anonymous visitor"
 
 
 @dataclass
-class World:
-    """The state of one scenario, shared by its steps."""
+class AccountsWorld:
+    """The accounts part of one scenario's state, shared by its steps."""
 
-    driver: Driver
+    driver: AccountsDriver
     passwords: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
     # (email, device) -> the latest session (accessToken, refreshToken) of that login.
@@ -32,15 +32,6 @@ class World:
     previous_refresh: dict[tuple[str, str], str] = field(default_factory=dict)
     current: str | None = None  # who "she" is: the last person a step named
     admin: str | None = None  # who "the admin" is
-    last: Outcome | None = None
-    products: dict[str, str] = field(default_factory=dict)  # name -> id
-    # Orders placed in the scenario, oldest first, and who placed each one.
-    orders: list[str] = field(default_factory=list)
-    order_owner: dict[str, str] = field(default_factory=dict)
-    # The order id every successful ordering attempt returned, repeats included.
-    placements: list[str] = field(default_factory=list)
-    # Every payment started successfully, oldest first.
-    payments: list[dict[str, Any]] = field(default_factory=list)
 
     def person(self, actor: str) -> str | None:
         """The email an actor phrase refers to; None for an anonymous visitor."""
@@ -75,42 +66,9 @@ class World:
         email = self.person(actor)
         return None if email is None else self.session(email)["accessToken"]
 
-    def product_id(self, name: str) -> str:
-        """The id of a product the scenario named."""
-        assert name in self.products, f'the scenario never introduced a product "{name}"'
-        return self.products[name]
-
-    def order_id(self, of: str | None = None) -> str:
-        """The latest order placed in the scenario, or the latest one of this person."""
-        orders = self.orders
-        if of is not None:
-            orders = [o for o in orders if self.order_owner[o] == of.lower()]
-        assert orders, f"no order was placed{f' by {of}' if of else ''} in this scenario"
-        return orders[-1]
-
-    def owner_access(self, order_id: str) -> str:
-        """The access token of the person who placed an order."""
-        token: str = self.session(self.order_owner[order_id])["accessToken"]
-        return token
-
     def email_of(self, user_id: str) -> str:
         """The email of an account the scenario created, from its id."""
         for email, known in self.ids.items():
             if known == user_id:
                 return email
         raise AssertionError(f"no account in the scenario has the id {user_id}")
-
-    def payment(self) -> dict[str, Any]:
-        """The latest payment started in the scenario."""
-        assert self.payments, "nobody started to pay in this scenario"
-        return self.payments[-1]
-
-    def record(self, outcome: Outcome) -> Outcome:
-        """Remember the outcome the Then steps will check."""
-        self.last = outcome
-        return outcome
-
-    def outcome(self) -> Outcome:
-        """The outcome of the last action."""
-        assert self.last is not None, "no action was taken yet"
-        return self.last

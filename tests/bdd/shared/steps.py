@@ -1,4 +1,4 @@
-"""Steps any feature may use: the passing of time, outcomes, refusals and emails."""
+"""Steps any feature may use: the passing of time, outcomes, refusals and list totals."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from pytest_bdd import parsers, step, then
 
-from tests.bdd.drivers.base import field_key
-from tests.bdd.world import World
+from tests.bdd.shared.context import World
+from tests.bdd.shared.outcome import field_key
 
 _UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 REFUSAL = r"(?:an? )?(?P<kind>invalid|unauthorized|forbidden|not found|conflict|rate limited)"
@@ -16,7 +16,7 @@ REFUSAL = r"(?:an? )?(?P<kind>invalid|unauthorized|forbidden|not found|conflict|
 @step(parsers.re(r"(?P<amount>\d+) (?P<unit>minute|hour|day)s? pass(?:es)?"))
 def time_passes(world: World, amount: str, unit: str) -> None:
     """Given 25 hours pass / When 31 minutes pass."""
-    world.driver.advance_clock(_UNITS[unit] * int(amount))
+    world.system.advance_clock(_UNITS[unit] * int(amount))
 
 
 @then("the request succeeds")
@@ -81,28 +81,3 @@ def list_counts(world: World, total: str, pages: str) -> None:
     assert outcome.ok, outcome.describe()
     meta = outcome.data["meta"]
     assert (meta["total"], meta["totalPages"]) == (int(total), int(pages)), meta
-
-
-@then(parsers.re(r'an email "(?P<subject>[^"]+)" is sent to "(?P<to>[^"]+)"'))
-def email_sent(world: World, subject: str, to: str) -> None:
-    """At least one email with this subject went to this address."""
-    sent = world.driver.emails_to(to, subject)
-    assert sent, f"no email {subject!r} to {to}; sent: {world.driver.sent_emails()}"
-
-
-@then(
-    parsers.re(
-        r'(?P<count>\d+) emails? "(?P<subject>[^"]+)" (?:have|has) been sent to "(?P<to>[^"]+)"'
-    )
-)
-def emails_sent(world: World, count: str, subject: str, to: str) -> None:
-    """Exactly this many emails with this subject went to this address."""
-    sent = world.driver.emails_to(to, subject)
-    assert len(sent) == int(count), f"expected {count} emails {subject!r} to {to}, got {sent}"
-
-
-@then(parsers.re(r'no email is sent to "(?P<to>[^"]+)"'))
-def no_email_sent(world: World, to: str) -> None:
-    """Nothing at all went to this address."""
-    sent = world.driver.emails_to(to)
-    assert not sent, f"expected no email to {to}, got {sent}"

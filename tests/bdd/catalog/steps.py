@@ -9,9 +9,12 @@ from uuid import uuid4
 
 from pytest_bdd import given, parsers, then, when
 
-from tests.bdd.drivers.base import Outcome, ProductFilters
-from tests.bdd.steps.accounts_steps import ACTOR
-from tests.bdd.world import World
+from tests.bdd.accounts.steps import ACTOR
+from tests.bdd.accounts.world import AccountsWorld
+from tests.bdd.catalog.driver import ProductFilters
+from tests.bdd.catalog.world import CatalogWorld
+from tests.bdd.shared.context import World
+from tests.bdd.shared.outcome import Outcome
 
 # An amount in dollars as people write it: $9, $9.00, $0.10.
 MONEY = r"\$(?P<{name}>\d+(?:\.\d\d)?)"
@@ -24,13 +27,13 @@ def cents(amount: str) -> int:
     return int(Decimal(amount) * 100)
 
 
-def _remember_product(world: World, outcome: Outcome) -> None:
+def _remember_product(catalog: CatalogWorld, outcome: Outcome) -> None:
     if outcome.ok:
-        world.products[outcome.data["name"]] = outcome.data["id"]
+        catalog.products[outcome.data["name"]] = outcome.data["id"]
 
 
-def _state(world: World, name: str) -> dict[str, Any]:
-    state = world.driver.product_state(world.product_id(name))
+def _state(catalog: CatalogWorld, name: str) -> dict[str, Any]:
+    state = catalog.driver.product_state(catalog.product_id(name))
     assert state is not None, f'"{name}" is no longer in the catalog'
     return state
 
@@ -45,22 +48,22 @@ def _state(world: World, name: str) -> dict[str, Any]:
     )
 )
 def catalog_has_product(
-    world: World, inactive: str | None, product: str, price: str, stock: str
+    catalog: CatalogWorld, inactive: str | None, product: str, price: str, stock: str
 ) -> None:
     """A product put in the catalog by the operator, on sale unless said inactive."""
-    product_id = world.driver.seed_product(
+    product_id = catalog.driver.seed_product(
         product, cents(price), int(stock), active=inactive is None
     )
-    world.products[product] = product_id
+    catalog.products[product] = product_id
 
 
 @given("the catalog has these products:")
-def catalog_has_products(world: World, datatable: list[list[str]]) -> None:
+def catalog_has_products(catalog: CatalogWorld, datatable: list[list[str]]) -> None:
     """Several products; columns: name, price ($), stock, and optionally on sale (yes/no)."""
     header, *rows = datatable
     for row in rows:
         values = dict(zip(header, row, strict=True))
-        world.products[values["name"]] = world.driver.seed_product(
+        catalog.products[values["name"]] = catalog.driver.seed_product(
             values["name"],
             cents(values["price"].lstrip("$")),
             int(values["stock"]),
@@ -69,9 +72,9 @@ def catalog_has_products(world: World, datatable: list[list[str]]) -> None:
 
 
 @given(parsers.re(rf"there is no product {PRODUCT} in the catalog"))
-def no_such_product(world: World, product: str) -> None:
+def no_such_product(catalog: CatalogWorld, product: str) -> None:
     """A product name that stands for an id the catalog never issued."""
-    world.products[product] = str(uuid4())
+    catalog.products[product] = str(uuid4())
 
 
 # --- staff change the catalog (When) ----------------------------------------------------------
@@ -84,58 +87,97 @@ def no_such_product(world: World, product: str) -> None:
     )
 )
 def adds_product(
-    world: World, actor: str, inactive: str | None, product: str, price: str, stock: str
+    world: World,
+    accounts: AccountsWorld,
+    catalog: CatalogWorld,
+    actor: str,
+    inactive: str | None,
+    product: str,
+    price: str,
+    stock: str,
 ) -> None:
     """Staff add a product."""
     fields = {"name": product, "priceCents": cents(price), "stock": int(stock)}
     if inactive:
         fields["active"] = False
-    outcome = world.record(world.driver.create_product(world.access(actor), fields))
-    _remember_product(world, outcome)
+    outcome = world.record(catalog.driver.create_product(accounts.access(actor), fields))
+    _remember_product(catalog, outcome)
 
 
 @when(parsers.re(rf"{ACTOR} changes the price of {PRODUCT} to {PRICE}"))
-def changes_price(world: World, actor: str, product: str, price: str) -> None:
+def changes_price(
+    world: World,
+    accounts: AccountsWorld,
+    catalog: CatalogWorld,
+    actor: str,
+    product: str,
+    price: str,
+) -> None:
     """Staff reprice a product."""
     changes = {"priceCents": cents(price)}
-    product_id = world.product_id(product)
-    world.record(world.driver.update_product(world.access(actor), product_id, changes))
+    product_id = catalog.product_id(product)
+    world.record(catalog.driver.update_product(accounts.access(actor), product_id, changes))
 
 
 @when(parsers.re(rf'{ACTOR} renames the product {PRODUCT} to "(?P<name>[^"]*)"'))
-def renames_product(world: World, actor: str, product: str, name: str) -> None:
+def renames_product(
+    world: World,
+    accounts: AccountsWorld,
+    catalog: CatalogWorld,
+    actor: str,
+    product: str,
+    name: str,
+) -> None:
     """Staff rename a product."""
-    product_id = world.product_id(product)
-    outcome = world.driver.update_product(world.access(actor), product_id, {"name": name})
-    _remember_product(world, world.record(outcome))
+    product_id = catalog.product_id(product)
+    outcome = catalog.driver.update_product(accounts.access(actor), product_id, {"name": name})
+    _remember_product(catalog, world.record(outcome))
 
 
 @when(parsers.re(rf"{ACTOR} (?P<action>takes|puts) {PRODUCT} (?:off sale|back on sale)"))
-def switches_sale(world: World, actor: str, action: str, product: str) -> None:
+def switches_sale(
+    world: World,
+    accounts: AccountsWorld,
+    catalog: CatalogWorld,
+    actor: str,
+    action: str,
+    product: str,
+) -> None:
     """Staff take a product off sale, or put it back on sale."""
     changes = {"active": action == "puts"}
-    product_id = world.product_id(product)
-    world.record(world.driver.update_product(world.access(actor), product_id, changes))
+    product_id = catalog.product_id(product)
+    world.record(catalog.driver.update_product(accounts.access(actor), product_id, changes))
 
 
 @when(parsers.re(rf"{ACTOR} adjusts the stock of {PRODUCT} by (?P<delta>[+-]?\d+)"))
-def adjusts_stock(world: World, actor: str, product: str, delta: str) -> None:
+def adjusts_stock(
+    world: World,
+    accounts: AccountsWorld,
+    catalog: CatalogWorld,
+    actor: str,
+    product: str,
+    delta: str,
+) -> None:
     """Staff add (or with a negative number remove) stock."""
-    product_id = world.product_id(product)
-    world.record(world.driver.adjust_stock(world.access(actor), product_id, int(delta)))
+    product_id = catalog.product_id(product)
+    world.record(catalog.driver.adjust_stock(accounts.access(actor), product_id, int(delta)))
 
 
 @when(parsers.re(rf"{ACTOR} deletes the product {PRODUCT}"))
-def deletes_product(world: World, actor: str, product: str) -> None:
+def deletes_product(
+    world: World, accounts: AccountsWorld, catalog: CatalogWorld, actor: str, product: str
+) -> None:
     """An admin deletes a product."""
-    product_id = world.product_id(product)
-    world.record(world.driver.delete_product(world.access(actor), product_id))
+    product_id = catalog.product_id(product)
+    world.record(catalog.driver.delete_product(accounts.access(actor), product_id))
 
 
 @when(parsers.re(rf"{ACTOR} deletes a product that does not exist"))
-def deletes_missing_product(world: World, actor: str) -> None:
+def deletes_missing_product(
+    world: World, accounts: AccountsWorld, catalog: CatalogWorld, actor: str
+) -> None:
     """Delete an id the catalog never issued."""
-    world.record(world.driver.delete_product(world.access(actor), str(uuid4())))
+    world.record(catalog.driver.delete_product(accounts.access(actor), str(uuid4())))
 
 
 # --- browsing (When) ---------------------------------------------------------------------------
@@ -175,17 +217,21 @@ def parse_catalog_options(text: str) -> ProductFilters:
 
 
 @when(parsers.re(rf"{ACTOR} browses the catalog(?: (?P<options>.+))?"))
-def browses_catalog(world: World, actor: str, options: str | None) -> None:
+def browses_catalog(
+    world: World, accounts: AccountsWorld, catalog: CatalogWorld, actor: str, options: str | None
+) -> None:
     """List products, with optional search, filters, sorting and paging."""
     filters = parse_catalog_options(options or "")
-    world.record(world.driver.list_products(world.access(actor), filters))
+    world.record(catalog.driver.list_products(accounts.access(actor), filters))
 
 
 @when(parsers.re(rf"{ACTOR} looks at the product {PRODUCT}"))
-def looks_at_product(world: World, actor: str, product: str) -> None:
+def looks_at_product(
+    world: World, accounts: AccountsWorld, catalog: CatalogWorld, actor: str, product: str
+) -> None:
     """Open one product."""
-    product_id = world.product_id(product)
-    world.record(world.driver.get_product(world.access(actor), product_id))
+    product_id = catalog.product_id(product)
+    world.record(catalog.driver.get_product(accounts.access(actor), product_id))
 
 
 # --- outcomes (Then) ----------------------------------------------------------------------------
@@ -202,39 +248,39 @@ def returned_product_is(world: World, product: str, price: str, stock: str) -> N
 
 
 @then(parsers.re(rf"{PRODUCT} is priced {PRICE}"))
-def product_is_priced(world: World, product: str, price: str) -> None:
+def product_is_priced(catalog: CatalogWorld, product: str, price: str) -> None:
     """The product's current price."""
-    state = _state(world, product)
+    state = _state(catalog, product)
     assert state["priceCents"] == cents(price), state
 
 
 @then(parsers.re(rf"{PRODUCT} has (?P<stock>\d+) in stock"))
-def product_has_stock(world: World, product: str, stock: str) -> None:
+def product_has_stock(catalog: CatalogWorld, product: str, stock: str) -> None:
     """The product's current stock."""
-    state = _state(world, product)
+    state = _state(catalog, product)
     assert state["stock"] == int(stock), f'"{product}" has {state["stock"]} in stock'
 
 
 @then(parsers.re(rf"{PRODUCT} is (?P<sale>off sale|on sale)"))
-def product_is_on_sale(world: World, product: str, sale: str) -> None:
+def product_is_on_sale(catalog: CatalogWorld, product: str, sale: str) -> None:
     """Whether the product is active."""
-    state = _state(world, product)
+    state = _state(catalog, product)
     assert state["active"] is (sale == "on sale"), state
 
 
 @then(parsers.re(rf"{PRODUCT} is gone from the catalog"))
-def product_is_gone(world: World, product: str) -> None:
+def product_is_gone(catalog: CatalogWorld, product: str) -> None:
     """Not even staff can find the product any more."""
-    state = world.driver.product_state(world.product_id(product))
+    state = catalog.driver.product_state(catalog.product_id(product))
     assert state is None, f"still there: {state}"
 
 
 @then(parsers.re(rf"customers (?P<can>can|cannot) see {PRODUCT}"))
-def customers_see(world: World, can: str, product: str) -> None:
+def customers_see(catalog: CatalogWorld, can: str, product: str) -> None:
     """Whether an anonymous visitor finds the product, by its page and in the catalog."""
-    product_id = world.product_id(product)
-    page = world.driver.get_product(None, product_id)
-    listed = world.driver.list_products(None, ProductFilters(limit=100))
+    product_id = catalog.product_id(product)
+    page = catalog.driver.get_product(None, product_id)
+    listed = catalog.driver.list_products(None, ProductFilters(limit=100))
     assert listed.ok, listed.describe()
     in_list = product_id in [p["id"] for p in listed.data["data"]]
     if can == "can":

@@ -1,1 +1,0 @@
-"""The step library: the shared vocabulary of the feature files."""
