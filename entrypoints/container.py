@@ -100,6 +100,7 @@ class Container(containers.DeclarativeContainer):
         max_queued=settings.provided.password_hash_queue,
         priority=settings.provided.password_hash_priority,
         cpus=settings.provided.password_hash_cpus,
+        reuse_buffers=settings.provided.password_hash_reuse_buffers,
     )
     secrets = providers.Singleton(UrlSafeSecretTokens)
     access_tokens = providers.Singleton(
