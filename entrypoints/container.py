@@ -91,7 +91,12 @@ class Container(containers.DeclarativeContainer):
     )
     uow = providers.Factory(SqlUnitOfWork, engine=engine)
     # For use cases that only read: no write lock, no BEGIN/ROLLBACK round trips.
-    read_uow = providers.Factory(SqlUnitOfWork, engine=engine, read_only=True)
+    read_uow = providers.Factory(
+        SqlUnitOfWork,
+        engine=engine,
+        read_only=True,
+        direct_reads=settings.provided.db_direct_reads,
+    )
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(

@@ -22,9 +22,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.reader import Reader, Row
+from adapters.sqlalchemy.reader import ReadConnection, Reader, Row
 from adapters.sqlalchemy.repositories import like_pattern
 from adapters.sqlalchemy.tables import order_lines, products
 from application.catalog.ports import ProductQuery
@@ -122,7 +121,7 @@ _PRODUCT_BY_ID = select(products).where(products.c.id == bindparam("product_id")
 class SqlProductRepository:
     """Products in the `products` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
+    def __init__(self, session: ReadConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
         self._reader = reader

@@ -21,9 +21,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import ReadConnection, Reader, writable
 from adapters.sqlalchemy.reader import Row as ReaderRow
 from adapters.sqlalchemy.tables import (
     login_failures,
@@ -94,7 +93,7 @@ _USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
 class SqlUserRepository:
     """Users in the `users` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
+    def __init__(self, session: ReadConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
         self._reader = reader
@@ -112,7 +111,7 @@ class SqlUserRepository:
     async def _write_guarding_email(self, stmt: Any) -> None:
         # The savepoint keeps the outer transaction usable after the unique index refuses.
         try:
-            async with self._session.begin_nested():
+            async with writable(self._session).begin_nested():
                 await self._session.execute(stmt)
         except IntegrityError as exc:
             if "email" in str(exc.orig).lower():
@@ -206,7 +205,7 @@ def _one_time_token(row: Row[Any]) -> OneTimeToken:
 class SqlOneTimeTokenRepository:
     """Verification and reset tokens in `one_time_tokens`."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: ReadConnection) -> None:
         self._session = session
 
     async def add(self, token: OneTimeToken) -> None:
@@ -271,7 +270,7 @@ _ADD_REFRESH_TOKEN = insert(refresh_tokens)
 class SqlRefreshTokenRepository:
     """Refresh tokens in `refresh_tokens`."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: ReadConnection) -> None:
         self._session = session
 
     async def add(self, token: RefreshToken) -> None:
@@ -359,7 +358,7 @@ _LOCK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 class SqlLoginAttemptLog:
     """Attempts (failed or in progress) in `login_failures`."""
 
-    def __init__(self, session: AsyncConnection, reader: Reader, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, reader: Reader, dialect: str) -> None:
         self._session = session
         self._reader = reader
         self._dialect = dialect
@@ -430,7 +429,7 @@ def _outbox_message(row: Row[Any]) -> OutboxMessage:
 class SqlOutbox:
     """Queued emails in the `outbox` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

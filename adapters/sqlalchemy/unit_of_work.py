@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from types import TracebackType
-from typing import Self, cast
+from typing import Self
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -17,7 +17,7 @@ from adapters.sqlalchemy.ordering_repositories import (
     SqlPaymentRepository,
     SqlProcessedEvents,
 )
-from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.repositories import (
     SqlLoginAttemptLog,
     SqlOneTimeTokenRepository,
@@ -90,20 +90,27 @@ class SqlUnitOfWork:
     payments: PaymentRepository
     processed_events: ProcessedEvents
 
-    def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, read_only: bool = False, direct_reads: bool = True
+    ) -> None:
         # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
         # autocommit mode, saving the BEGIN and ROLLBACK round trips on every request; on
         # SQLite they take no write lock, so reads don't queue behind writers.
         self._read_only = read_only
+        # On Postgres, read-only work runs its SELECTs on asyncpg itself (reader.py);
+        # DB_DIRECT_READS=false keeps it on SQLAlchemy's autocommit connection instead.
+        self.direct_reads = direct_reads
         self._engine = _read_only_view(engine) if read_only else engine
-        self._connection: AsyncConnection | None = None
+        self._connection: AsyncConnection | AutocommitConnection | None = None
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin its transaction (on SQLite: take the write lock)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in progress")
         autocommit: AutocommitConnection | None = None
-        if self._read_only and self._engine.dialect.driver == "asyncpg":
+        connection: ReadConnection
+        direct = self.direct_reads and self._engine.dialect.driver == "asyncpg"
+        if self._read_only and direct:
             autocommit = AutocommitConnection(self._engine)
             try:
                 await autocommit.open()
@@ -112,8 +119,7 @@ class SqlUnitOfWork:
                 if is_database_unavailable(exc) or isinstance(exc, self._driver_error()):
                     raise ServiceUnavailable("The database is unavailable") from exc
                 raise
-            # Repositories only call `execute` on a read-only unit of work's connection.
-            connection = cast(AsyncConnection, autocommit)
+            connection = autocommit
         else:
             connection = await self._connect()
         dialect = connection.dialect.name
@@ -172,16 +178,17 @@ class SqlUnitOfWork:
         if exc is not None and isinstance(exc, Exception) and is_database_unavailable(exc):
             raise ServiceUnavailable("The database is unavailable") from exc
 
-    def _active(self) -> AsyncConnection:
+    def _active(self) -> AsyncConnection | AutocommitConnection:
         if self._connection is None:
             raise RuntimeError("the unit of work is not in progress; use `async with`")
         return self._connection
 
     async def commit(self) -> None:
         """Make the work so far durable; later work runs in a new transaction."""
-        if self._read_only:
+        connection = self._active()
+        if self._read_only or not isinstance(connection, AsyncConnection):
             raise RuntimeError("a read-only unit of work cannot commit")
-        await self._active().commit()
+        await connection.commit()
 
     async def rollback(self) -> None:
         """Discard the work since the last commit."""

@@ -282,3 +282,25 @@ def test_hashing_buffer_reuse_is_read_and_reaches_the_hasher(
 def test_a_bad_hashing_buffer_reuse_stops_start_up_naming_the_variable() -> None:
     with pytest.raises(SettingsError, match="PASSWORD_HASH_REUSE_BUFFERS"):
         load_settings({**_BASE, "PASSWORD_HASH_REUSE_BUFFERS": "sometimes"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("false", False), ("on", True)])
+def test_direct_reads_are_read_with_on_as_the_default(raw: str | None, expected: bool) -> None:
+    env = _BASE if raw is None else {**_BASE, "DB_DIRECT_READS": raw}
+
+    assert load_settings(env).db_direct_reads is expected
+
+
+def test_a_bad_direct_reads_switch_stops_start_up_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="DB_DIRECT_READS"):
+        load_settings({**_BASE, "DB_DIRECT_READS": "maybe"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("off", False)])
+def test_the_direct_reads_switch_reaches_the_read_only_unit_of_work(
+    raw: str | None, expected: bool
+) -> None:
+    env = _BASE if raw is None else {**_BASE, "DB_DIRECT_READS": raw}
+    container = create_container(load_settings(env))
+
+    assert container.read_uow().direct_reads is expected
