@@ -29,18 +29,21 @@ export NO_COLOR := 1
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
+# No pip in the venv at first: copying it in is most of venv's time. The interpreter's own pip
+# puts uv there; without it (or uv), the venv gets pip after all and pip installs.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 
 $(BIN)/uv: | $(BIN)/python
-	$(BIN)/python -m pip install --quiet uv || echo "uv is not available: installing with pip"
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv \
+	  || { echo "uv is not available: installing with pip"; $(BIN)/python -m ensurepip --quiet; }
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/uv
 	$(call pip_install,-e .)
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/uv
-	$(call pip_install,-e '.[dev]')
+	$(call pip_install,-e '.[dev]' pip)
 	touch $(RUN_STAMP) $(DEV_STAMP)
 
 install-run: $(RUN_STAMP) ## Create .venv with what the server needs (only when pyproject.toml changed)
