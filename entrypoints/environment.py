@@ -89,8 +89,10 @@ def _number(name: str, meta: msgspec.Meta | None, raw: str) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if meta is not None and meta.gt == 0 and value <= 0:
-        raise SettingsError(f"{name} must be positive, got {raw}")
+    bound = meta.gt if meta is not None else None
+    if bound is not None and value <= bound:
+        wanted = "positive" if bound == 0 else f"more than {bound}"
+        raise SettingsError(f"{name} must be {wanted}, got {raw}")
     return value
 
 
@@ -115,6 +117,19 @@ def _words(raw: str) -> tuple[str, ...]:
     return tuple(word.strip() for word in raw.split(",") if word.strip())
 
 
+# The msgspec.Meta bounds the readers below enforce, per type; declaring another is an error
+# at import rather than a bound silently not checked.
+_ENFORCED_BOUNDS = {int: {"ge"}, float: {"gt"}, str: {"min_length"}}
+_BOUNDS = ("gt", "ge", "lt", "le", "multiple_of", "pattern", "min_length", "max_length")
+
+
+def _check_bounds(name: str, base: Any, meta: msgspec.Meta | None) -> None:
+    declared = {bound for bound in _BOUNDS if getattr(meta, bound, None) is not None}
+    unchecked = declared - _ENFORCED_BOUNDS.get(base, set())
+    if unchecked:
+        raise TypeError(f"{name}: the reader does not check {sorted(unchecked)}")
+
+
 def _reader(name: str, hint: Any) -> tuple[Callable[[str], Any], str | None, Computed | None]:
     """How to read the variable of a field declared with this type: the reader, the text
     that stands for "unset", and how an unset value is computed."""
@@ -131,6 +146,7 @@ def _reader(name: str, hint: Any) -> tuple[Callable[[str], Any], str | None, Com
     optional = isinstance(base, types.UnionType) and type(None) in typing.get_args(base)
     if optional:
         (base,) = (arg for arg in typing.get_args(base) if arg is not type(None))
+    _check_bounds(name, base, meta)
     read: Callable[[str], Any]
     if base is bool:
         read = partial(_boolean, name)
