@@ -185,9 +185,10 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         """Make the work so far durable; later work runs in a new transaction."""
-        connection = self._active()
-        if self._read_only or not isinstance(connection, AsyncConnection):
+        if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
+        connection = self._active()
+        assert isinstance(connection, AsyncConnection)  # only readers hold an autocommit one
         await connection.commit()
 
     async def rollback(self) -> None:
