@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import binascii
 import contextlib
 import hmac
@@ -12,12 +11,13 @@ import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import VerificationError
-from argon2.low_level import ARGON2_VERSION, core, ffi
+from argon2.low_level import ARGON2_VERSION
 
+from adapters.argon2_core import b64, raw_hash, unb64
 from domain.errors import RateLimited
 
 # argon2-cffi's defaults are RFC 9106's "low memory" profile: 3 passes over 64 MiB, 4 lanes.
@@ -30,7 +30,7 @@ HASH_LENGTH = 32  # bytes, as argon2-cffi
 # At most this many hashes run at once, on threads of their own. Each one holds `memory_cost`
 # KiB and keeps cores busy, so a burst of logins queues here instead of taking threads that
 # database drivers, boto3 and file I/O need, and instead of allocating 64 MiB per request.
-# The service sets it from PASSWORD_HASH_THREADS (all cores but one by default).
+# The service sets it from PASSWORD_HASH_THREADS (all cores but one, at most 4, by default).
 DEFAULT_MAX_CONCURRENT_HASHES = 2
 
 # Hashing threads run at a lower CPU priority, so under a login burst the event loop still
@@ -74,106 +74,8 @@ def _prepare_hashing_thread(priority: str, cpus: frozenset[int] | None) -> None:
             os.sched_setaffinity(0, cpus)
 
 
-# From argon2.h: success, and no flags (don't wipe the caller's password or secret buffers).
-_ARGON2_OK = 0
-_ARGON2_DEFAULT_FLAGS = 0
-_ARGON2_MEMORY_ALLOCATION_ERROR = -22
-
-# argon2 asks for its working memory (`memory_cost` KiB) on every hash. From malloc, 64 MiB is
-# a fresh mapping that the kernel zero-fills page by page and unmaps afterwards, which costs
-# the whole process (page faults, TLB shootdowns) on every login. Each hashing thread keeps
-# one buffer instead; argon2 still wipes it after every hash, before "freeing" it.
-_thread_buffers = threading.local()
-
-
-def _thread_buffer(memory: Any, size: int) -> int:
-    buffer = getattr(_thread_buffers, "buffer", None)
-    if buffer is None or len(buffer) < size:
-        buffer = _thread_buffers.buffer = ffi.new("uint8_t[]", size)
-    memory[0] = buffer
-    return _ARGON2_OK
-
-
-def _keep_buffer(memory: Any, size: int) -> None:
-    pass  # it stays with its thread for the next hash
-
-
-def _memory_callbacks(make_callback: Callable[..., Any] = ffi.callback) -> tuple[Any, Any]:
-    """C callbacks argon2 calls instead of malloc and free (an exception allocates nothing),
-    or NULLs, so argon2 uses malloc, where the system forbids the executable memory cffi
-    callbacks need (e.g. SELinux deny_execmem): slower hashing beats failing to start."""
-    try:
-        allocate = make_callback(
-            "allocate_fptr", _thread_buffer, error=_ARGON2_MEMORY_ALLOCATION_ERROR
-        )
-        keep = make_callback("deallocate_fptr", _keep_buffer)
-    except MemoryError:
-        return ffi.NULL, ffi.NULL
-    return allocate, keep
-
-
-_allocate, _keep = _memory_callbacks()
-
-
 _DUMMY_PASSWORD = "hexashop-dummy-password-for-timing"
 _TYPE_NAMES = {"argon2id": Type.ID, "argon2i": Type.I, "argon2d": Type.D}
-
-
-def _b64(data: bytes) -> str:
-    # PHC string format: standard alphabet, no padding.
-    return base64.b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-
-
-def _raw_hash(
-    password: bytes,
-    salt: bytes,
-    kind: Type,
-    version: int,
-    time_cost: int,
-    memory_cost: int,
-    lanes: int,
-    hash_len: int,
-) -> bytes | None:
-    """The raw argon2 tag computed on the calling thread; None when argon2 refuses the inputs.
-
-    argon2_hash and argon2_verify start `lanes` fresh threads per slice (48 for the defaults).
-    Each new thread enters the scheduler with a fresh time slice, which a nice value cannot
-    hold back, so they kept preempting the event loop for milliseconds at a time. Lanes are a
-    property of the hash, threads only of the computation: one thread gives the same tag.
-    """
-    out = ffi.new("uint8_t[]", hash_len)
-    pwd = ffi.new("uint8_t[]", password)
-    salt_buf = ffi.new("uint8_t[]", salt)
-    context = ffi.new(
-        "argon2_context *",
-        {
-            "out": out,
-            "outlen": hash_len,
-            "pwd": pwd,
-            "pwdlen": len(password),
-            "salt": salt_buf,
-            "saltlen": len(salt),
-            "secret": ffi.NULL,
-            "secretlen": 0,
-            "ad": ffi.NULL,
-            "adlen": 0,
-            "t_cost": time_cost,
-            "m_cost": memory_cost,
-            "lanes": lanes,
-            "threads": 1,
-            "version": version,
-            "allocate_cbk": _allocate,
-            "free_cbk": _keep,
-            "flags": _ARGON2_DEFAULT_FLAGS,
-        },
-    )
-    if core(context, kind.value) != _ARGON2_OK:
-        return None
-    return bytes(ffi.buffer(out, hash_len))
 
 
 class Argon2PasswordHasher:
@@ -188,6 +90,7 @@ class Argon2PasswordHasher:
         priority: str = "idle",
         cpus: Collection[int] | None = None,
         max_queued: int | None = None,
+        reuse_buffers: bool = True,
     ) -> None:
         max_queued = max_concurrent * DEFAULT_QUEUE_PER_THREAD if max_queued is None else max_queued
         if max_queued < max_concurrent:
@@ -203,6 +106,9 @@ class Argon2PasswordHasher:
         self._time_cost = time_cost
         self._memory_cost = memory_cost
         self._parallelism = parallelism
+        # Each hashing thread keeps its `memory_cost` KiB buffer for the life of the process
+        # (argon2_core.py); without reuse, argon2 maps and unmaps one per hash.
+        self._reuse_buffers = reuse_buffers
         self._cpus = None if cpus is None else frozenset(cpus)
         # Threads start on first use (the executor is loop-independent, so one hasher serves
         # any event loop); the bounded pool is the concurrency limit.
@@ -229,6 +135,11 @@ class Argon2PasswordHasher:
     def cpus(self) -> frozenset[int] | None:
         """The CPUs hashing threads are kept to; None when they may run on any."""
         return self._cpus
+
+    @property
+    def reuse_buffers(self) -> bool:
+        """True when each hashing thread keeps its working buffer between hashes."""
+        return self._reuse_buffers
 
     @property
     def max_concurrent(self) -> int:
@@ -271,7 +182,7 @@ class Argon2PasswordHasher:
 
     def _hash_blocking(self, password: str) -> str:
         salt = os.urandom(SALT_LENGTH)
-        tag = _raw_hash(
+        tag = raw_hash(
             password.encode(),
             salt,
             Type.ID,
@@ -280,12 +191,13 @@ class Argon2PasswordHasher:
             self._memory_cost,
             self._parallelism,
             HASH_LENGTH,
+            self._reuse_buffers,
         )
         if tag is None:  # only for parameters argon2 refuses: let argon2-cffi raise its error
             return self._hasher.hash(password)
         return (
             f"$argon2id$v={ARGON2_VERSION}$m={self._memory_cost},t={self._time_cost},"
-            f"p={self._parallelism}${_b64(salt)}${_b64(tag)}"
+            f"p={self._parallelism}${b64(salt)}${b64(tag)}"
         )
 
     def _verify_blocking(self, password_hash: str | None, password: str) -> bool:
@@ -299,16 +211,17 @@ class Argon2PasswordHasher:
         try:
             params = extract_parameters(password_hash)
             _, name, _, _, salt, tag = password_hash.split("$")
-            expected = _unb64(tag)
-            computed = _raw_hash(
+            expected = unb64(tag)
+            computed = raw_hash(
                 password.encode(),
-                _unb64(salt),
+                unb64(salt),
                 _TYPE_NAMES[name],
                 params.version,
                 params.time_cost,
                 params.memory_cost,
                 params.parallelism,
                 len(expected),
+                self._reuse_buffers,
             )
         except (ValueError, KeyError, binascii.Error):
             # Not the canonical $type$v=..$m=..,t=..,p=..$salt$tag form (or a corrupt one):

@@ -31,11 +31,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.metadata import Cents, UTCDateTime, metadata
 from adapters.sqlalchemy.ordering.tables import order_lines
-from adapters.sqlalchemy.reader import Reader, Row
+from adapters.sqlalchemy.reader import ReadConnection, Reader, Row
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from adapters.sqlalchemy.statements import like_pattern
 from application.catalog.ports import ProductQuery, ProductRepository
@@ -156,7 +155,7 @@ _PRODUCT_BY_ID = select(products).where(products.c.id == bindparam("product_id")
 class SqlProductRepository:
     """Products in the `products` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
+    def __init__(self, session: ReadConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
         self._reader = reader

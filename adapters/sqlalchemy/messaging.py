@@ -22,9 +22,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.metadata import UTCDateTime, metadata
+from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from adapters.sqlalchemy.statements import rowcount
 from application.shared.ports import Outbox, OutboxCounts
@@ -84,7 +84,7 @@ def _outbox_message(row: Row[Any]) -> OutboxMessage:
 class SqlOutbox:
     """Queued emails in the `outbox` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 

@@ -8,23 +8,72 @@ SQLAlchemy: there the compiled SQL goes straight to the asyncpg connection SQLAl
 handed out, its parameters converted by SQLAlchemy's own bind processors. A statement whose
 columns SQLAlchemy would convert, or whose parameters expand per call, and every statement on
 SQLite or in a transaction, takes SQLAlchemy's path, which returns rows with the same keys
-and values.
+and values; each such fallback is logged once. `DB_DIRECT_READS=false` turns the direct path
+off (the unit of work then hands the reader no autocommit connection).
+
+Repositories see their connection as a `ReadConnection`, which offers only what an
+AutocommitConnection offers too, so mypy refuses `begin_nested`, `stream` and the like on a
+read-only unit of work; a write that needs a savepoint asks `writable()` for it.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Select
+from sqlalchemy import Executable, Result, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.autocommit import AutocommitConnection
 
 Row = Mapping[Any, Any]
+
+logger = logging.getLogger(__name__)
+
+
+class ReadConnection(Protocol):
+    """What every unit of work's connection offers repositories: statements and a dialect.
+
+    A read-only unit of work on Postgres holds an AutocommitConnection, which has no
+    transactions, savepoints or streams; typed as this, code calling them does not pass mypy.
+    """
+
+    @property
+    def dialect(self) -> Dialect:
+        """The database's dialect."""
+        ...
+
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> Result[*tuple[Any, ...]]:
+        """Run one statement."""
+        ...
+
+
+def writable(connection: ReadConnection) -> AsyncConnection:
+    """The connection of a writing unit of work, for what only SQLAlchemy's offers
+    (savepoints); a read-only unit of work's autocommit connection has none."""
+    if not isinstance(connection, AsyncConnection):
+        raise RuntimeError("a read-only unit of work cannot write")
+    return connection
+
+
+# Each statement's fallback is logged the first time it happens, not on every request.
+_logged_fallbacks: set[str] = set()
+
+
+def _log_fallback_once(level: int, reason: str, sql: str) -> None:
+    # The SQL text only: its values are placeholders, and a driver error's message (which
+    # can quote a value) is never logged, only its class.
+    if sql in _logged_fallbacks:
+        return
+    _logged_fallbacks.add(sql)
+    one_line = " ".join(sql.split())
+    logger.log(level, "Direct read fallback (%s); SQLAlchemy runs: %.200s", reason, one_line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +113,21 @@ def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatemen
     compiled = statement.compile(dialect=dialect)
     names = compiled.positiontup
     if names is None:
+        _log_fallback_once(logging.INFO, "no positional parameters", compiled.string)
         return None
     converters: list[Callable[[Any], Any] | None] = []
     constants: dict[str, Any] = {}
     for name in names:
         bind = compiled.binds[name]
         if bind.expanding or bind.literal_execute or bind.callable is not None:
+            _log_fallback_once(logging.INFO, "a parameter expands per call", compiled.string)
             return None
         converters.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
         if not bind.required:
             constants[name] = bind.value
     for column in statement.selected_columns:
         if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
+            _log_fallback_once(logging.INFO, "a column needs conversion", compiled.string)
             return None
     return DriverStatement(compiled.string, tuple(names), tuple(converters), constants)
 
@@ -84,7 +136,7 @@ class Reader:
     """Runs one unit of work's SELECTs and returns rows indexable by column name."""
 
     def __init__(
-        self, connection: AsyncConnection, autocommit: AutocommitConnection | None = None
+        self, connection: ReadConnection, autocommit: AutocommitConnection | None = None
     ) -> None:
         self._connection = connection
         # Direct reads only on an autocommit connection: SQLAlchemy begins its transactions
@@ -106,6 +158,7 @@ class Reader:
                 # path (wrapped, classified as unavailable or not, and the pool invalidated
                 # after a disconnect).
                 autocommit.discard_driver(exc)
+                _log_fallback_once(logging.WARNING, f"driver error {type(exc).__name__}", plan.sql)
         result = await self._connection.execute(statement, dict(params))
         mapped: Sequence[Row] = result.mappings().all()
         return mapped

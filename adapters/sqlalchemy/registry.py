@@ -6,17 +6,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from adapters.registry import RepositoryMixin
-from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import ReadConnection, Reader
 
 
 @dataclass(frozen=True, slots=True)
 class SqlScope:
     """What a unit of work builds each repository from: its connection, dialect and reader."""
 
-    connection: AsyncConnection
+    connection: ReadConnection
     dialect: str
     reader: Reader
 

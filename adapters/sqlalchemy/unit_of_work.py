@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, cast
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.contexts import SqlRepositories
 from adapters.sqlalchemy.autocommit import AutocommitConnection
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
-from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlScope
 from domain.errors import ServiceUnavailable
 
@@ -61,20 +61,27 @@ class SqlUnitOfWork(SqlRepositories):
     context's (`adapters/contexts.py`), built afresh on the new connection.
     """
 
-    def __init__(self, engine: AsyncEngine, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, read_only: bool = False, direct_reads: bool = True
+    ) -> None:
         # Queries (authenticating, lists, lookups) never commit. On Postgres they run in
         # autocommit mode, saving the BEGIN and ROLLBACK round trips on every request; on
         # SQLite they take no write lock, so reads don't queue behind writers.
         self._read_only = read_only
+        # On Postgres, read-only work runs its SELECTs on asyncpg itself (reader.py);
+        # DB_DIRECT_READS=false keeps it on SQLAlchemy's autocommit connection instead.
+        self.direct_reads = direct_reads
         self._engine = _read_only_view(engine) if read_only else engine
-        self._connection: AsyncConnection | None = None
+        self._connection: AsyncConnection | AutocommitConnection | None = None
 
     async def __aenter__(self) -> Self:
         """Check out a connection and begin its transaction (on SQLite: take the write lock)."""
         if self._connection is not None:
             raise RuntimeError("this unit of work is already in progress")
         autocommit: AutocommitConnection | None = None
-        if self._read_only and self._engine.dialect.driver == "asyncpg":
+        connection: ReadConnection
+        direct = self.direct_reads and self._engine.dialect.driver == "asyncpg"
+        if self._read_only and direct:
             autocommit = AutocommitConnection(self._engine)
             try:
                 await autocommit.open()
@@ -83,8 +90,7 @@ class SqlUnitOfWork(SqlRepositories):
                 if is_database_unavailable(exc) or isinstance(exc, self._driver_error()):
                     raise ServiceUnavailable("The database is unavailable") from exc
                 raise
-            # Repositories only call `execute` on a read-only unit of work's connection.
-            connection = cast(AsyncConnection, autocommit)
+            connection = autocommit
         else:
             connection = await self._connect()
         dialect = connection.dialect.name
@@ -135,7 +141,7 @@ class SqlUnitOfWork(SqlRepositories):
         if exc is not None and isinstance(exc, Exception) and is_database_unavailable(exc):
             raise ServiceUnavailable("The database is unavailable") from exc
 
-    def _active(self) -> AsyncConnection:
+    def _active(self) -> AsyncConnection | AutocommitConnection:
         if self._connection is None:
             raise RuntimeError("the unit of work is not in progress; use `async with`")
         return self._connection
@@ -144,7 +150,9 @@ class SqlUnitOfWork(SqlRepositories):
         """Make the work so far durable; later work runs in a new transaction."""
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        await self._active().commit()
+        connection = self._active()
+        assert isinstance(connection, AsyncConnection)  # only readers hold an autocommit one
+        await connection.commit()
 
     async def rollback(self) -> None:
         """Discard the work since the last commit."""

@@ -34,7 +34,12 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     uow = providers.Factory(SqlUnitOfWork, engine=engine)
     # For use cases that only read: no write lock, no BEGIN/ROLLBACK round trips.
-    read_uow = providers.Factory(SqlUnitOfWork, engine=engine, read_only=True)
+    read_uow = providers.Factory(
+        SqlUnitOfWork,
+        engine=engine,
+        read_only=True,
+        direct_reads=settings.provided.db_direct_reads,
+    )
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(
@@ -43,6 +48,7 @@ class CoreContainer(containers.DeclarativeContainer):
         max_queued=settings.provided.password_hash_queue,
         priority=settings.provided.password_hash_priority,
         cpus=settings.provided.password_hash_cpus,
+        reuse_buffers=settings.provided.password_hash_reuse_buffers,
     )
     secrets = providers.Singleton(UrlSafeSecretTokens)
     access_tokens = providers.Singleton(

@@ -10,13 +10,9 @@ import pytest
 from argon2 import PasswordHasher as Argon2Cffi
 from argon2 import Type
 
-from adapters import argon2_hasher
-from adapters.argon2_hasher import (
-    HASHING_NICENESS,
-    Argon2PasswordHasher,
-    _raw_hash,
-    _thread_buffers,
-)
+from adapters import argon2_core
+from adapters.argon2_core import raw_hash, thread_buffers
+from adapters.argon2_hasher import HASHING_NICENESS, Argon2PasswordHasher
 from application.accounts.ports import PasswordHasher
 from tests.support.fakes import FastPasswordHasher
 
@@ -150,9 +146,9 @@ async def test_each_hashing_thread_reuses_one_working_buffer_and_grows_it_on_dem
     def hash_twice_then_bigger() -> tuple[int, int, int]:
         buffers = []
         for memory_cost in (1024, 1024, 2048):
-            tag = _raw_hash(b"pw", b"0123456789abcdef", Type.ID, 19, 1, memory_cost, 1, 32)
+            tag = raw_hash(b"pw", b"0123456789abcdef", Type.ID, 19, 1, memory_cost, 1, 32)
             assert tag is not None
-            buffers.append(_thread_buffers.buffer)
+            buffers.append(thread_buffers.buffer)
         assert buffers[0] is buffers[1] and buffers[2] is not buffers[1]
         return len(buffers[0]), len(buffers[1]), len(buffers[2])
 
@@ -182,13 +178,28 @@ async def test_argon2_falls_back_to_malloc_where_cffi_callbacks_are_forbidden(
     def forbidden(*_: object, **__: object) -> None:
         raise MemoryError("Cannot allocate write+execute memory for ffi.callback()")
 
-    allocate, keep = argon2_hasher._memory_callbacks(forbidden)
-    monkeypatch.setattr(argon2_hasher, "_allocate", allocate)
-    monkeypatch.setattr(argon2_hasher, "_keep", keep)
+    allocate, keep = argon2_core.memory_callbacks(forbidden)
+    monkeypatch.setattr(argon2_core, "_allocate", allocate)
+    monkeypatch.setattr(argon2_core, "_keep", keep)
     hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
     password_hash = await hasher.hash(PASSWORD)
 
-    assert allocate == argon2_hasher.ffi.NULL and keep == argon2_hasher.ffi.NULL
+    assert allocate == argon2_core.ffi.NULL and keep == argon2_core.ffi.NULL
     assert await hasher.verify(password_hash, PASSWORD)
+    assert Argon2Cffi().verify(password_hash, PASSWORD)
+
+
+async def test_without_buffer_reuse_hashing_threads_keep_no_working_buffer() -> None:
+    hasher = Argon2PasswordHasher(
+        time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1, reuse_buffers=False
+    )
+
+    password_hash = await hasher.hash(PASSWORD)
+    kept = await hasher._run(lambda: getattr(thread_buffers, "buffer", None))
+
+    assert hasher.reuse_buffers is False
+    assert kept is None
+    assert await hasher.verify(password_hash, PASSWORD)
+    assert not await hasher.verify(password_hash, "wrong")
     assert Argon2Cffi().verify(password_hash, PASSWORD)

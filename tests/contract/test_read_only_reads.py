@@ -8,6 +8,7 @@ objects, with the same types. Memory and SQLite take one path and must agree too
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -30,10 +31,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
+from adapters.sqlalchemy import reader as reader_module
 from adapters.sqlalchemy.accounts.repositories import _FAILURES_SINCE, _USER_BY_EMAIL, _USER_BY_ID
 from adapters.sqlalchemy.accounts.tables import users
 from adapters.sqlalchemy.catalog import _PRODUCT_BY_ID, _list_statements
 from adapters.sqlalchemy.reader import driver_statement
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.catalog.ports import ProductQuery
 from application.shared.paging import PageRequest, Sort
 from tests.support.builders import T0, make_product, make_user
@@ -301,3 +304,89 @@ def test_statements_sqlalchemy_must_run_do_not_run_directly() -> None:
 )
 def test_other_drivers_always_go_through_sqlalchemy(dialect: Any) -> None:
     assert driver_statement(_USER_BY_ID, dialect) is None
+
+
+@pytest.fixture
+def fresh_fallback_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget which fallbacks were logged and which statements were compiled, so this test
+    sees its own."""
+    monkeypatch.setattr(reader_module, "_logged_fallbacks", set())
+    driver_statement.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_fallback_log")
+def test_a_statement_that_needs_sqlalchemy_is_logged_once_without_its_values(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    table = Table("t", MetaData(), Column("n", Integer))
+    statement = select(table.c.n).where(table.c.n.in_([12345, 67890]))
+
+    with caplog.at_level(logging.INFO, logger="adapters.sqlalchemy.reader"):
+        for _ in range(3):
+            assert driver_statement(statement, _ASYNCPG) is None
+            driver_statement.cache_clear()  # compiled again, and not logged again
+
+    fallbacks = [r for r in caplog.records if r.name == "adapters.sqlalchemy.reader"]
+    assert len(fallbacks) == 1, caplog.text
+    assert fallbacks[0].levelno == logging.INFO
+    assert "expands" in fallbacks[0].getMessage()
+    assert "12345" not in caplog.text and "67890" not in caplog.text
+
+
+@pytest.mark.usefixtures("fresh_fallback_log")
+async def test_a_failed_direct_read_is_logged_once_as_a_warning_without_its_values(
+    postgres_uow_factory: UnitOfWorkFactory,
+    migrated_postgres_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _seed(postgres_uow_factory)
+    with caplog.at_level(logging.INFO, logger="adapters.sqlalchemy.reader"):
+        for _ in range(2):
+            async with postgres_uow_factory.read_only() as warm:  # pooled connections to kill
+                await warm.users.get_by_email("ana@example.com")
+            await _terminate_other_sessions(migrated_postgres_url)
+            async with postgres_uow_factory.read_only() as uow:
+                found = await uow.users.get_by_email("ana@example.com")
+            assert found is not None
+
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, caplog.text
+    assert "ana@example.com" not in caplog.text
+
+
+async def test_with_direct_reads_off_every_read_goes_through_sqlalchemy(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    product_ids, _ = await _seed(postgres_uow_factory)
+    engine = postgres_uow_factory.engine
+    assert engine is not None
+    through_sqlalchemy: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        through_sqlalchemy.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    try:
+        async with SqlUnitOfWork(engine, read_only=True, direct_reads=False) as uow:
+            page = await uow.products.list(ProductQuery(search="mug"))
+            product = await uow.products.get(product_ids[0])
+            with pytest.raises(RuntimeError, match="read-only"):
+                await uow.commit()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
+    async with postgres_uow_factory.read_only() as direct:
+        assert await direct.products.list(ProductQuery(search="mug")) == page
+        assert await direct.products.get(product_ids[0]) == product
+
+    assert len(through_sqlalchemy) == 3, through_sqlalchemy  # page, count, product
+
+
+async def test_a_write_that_needs_a_savepoint_is_refused_on_a_read_only_unit_of_work(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    async with postgres_uow_factory.read_only() as uow:
+        with pytest.raises(RuntimeError, match="read-only unit of work cannot write"):
+            await uow.users.add(make_user("new@example.com"))
+
+    async with postgres_uow_factory() as uow:
+        assert await uow.users.get_by_email("new@example.com") is None

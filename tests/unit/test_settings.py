@@ -253,3 +253,54 @@ def test_shutdown_grace_is_read_with_ten_seconds_as_the_default() -> None:
 def test_a_bad_shutdown_grace_stops_start_up_naming_the_variable(raw: str) -> None:
     with pytest.raises(SettingsError, match="SHUTDOWN_GRACE_SECONDS"):
         load_settings({**_BASE, "SHUTDOWN_GRACE_SECONDS": raw})
+
+
+def test_hashing_threads_default_to_at_most_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each hashing thread keeps 64 MiB for the life of the process.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(16)))
+
+    settings = load_settings(_BASE)
+
+    assert 1 <= DEFAULT_PASSWORD_HASH_THREADS <= 4
+    assert settings.password_hash_cpus == set(range(1, 16))
+    assert settings.password_hash_threads == 4
+    assert load_settings({**_BASE, "PASSWORD_HASH_THREADS": "8"}).password_hash_threads == 8
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("false", False), ("yes", True)])
+def test_hashing_buffer_reuse_is_read_and_reaches_the_hasher(
+    raw: str | None, expected: bool
+) -> None:
+    env = _BASE if raw is None else {**_BASE, "PASSWORD_HASH_REUSE_BUFFERS": raw}
+
+    hasher = create_container(load_settings(env)).hasher()
+
+    assert isinstance(hasher, Argon2PasswordHasher)
+    assert hasher.reuse_buffers is expected
+
+
+def test_a_bad_hashing_buffer_reuse_stops_start_up_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="PASSWORD_HASH_REUSE_BUFFERS"):
+        load_settings({**_BASE, "PASSWORD_HASH_REUSE_BUFFERS": "sometimes"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("false", False), ("on", True)])
+def test_direct_reads_are_read_with_on_as_the_default(raw: str | None, expected: bool) -> None:
+    env = _BASE if raw is None else {**_BASE, "DB_DIRECT_READS": raw}
+
+    assert load_settings(env).db_direct_reads is expected
+
+
+def test_a_bad_direct_reads_switch_stops_start_up_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="DB_DIRECT_READS"):
+        load_settings({**_BASE, "DB_DIRECT_READS": "maybe"})
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("off", False)])
+def test_the_direct_reads_switch_reaches_the_read_only_unit_of_work(
+    raw: str | None, expected: bool
+) -> None:
+    env = _BASE if raw is None else {**_BASE, "DB_DIRECT_READS": raw}
+    container = create_container(load_settings(env))
+
+    assert container.core.read_uow().direct_reads is expected

@@ -9,10 +9,9 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.accounts.tables import login_failures, users
-from adapters.sqlalchemy.reader import Reader
+from adapters.sqlalchemy.reader import ReadConnection, Reader, writable
 from adapters.sqlalchemy.reader import Row as ReaderRow
 from adapters.sqlalchemy.statements import like_pattern
 from application.accounts.ports import UserQuery
@@ -64,7 +63,7 @@ _USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
 class SqlUserRepository:
     """Users in the `users` table."""
 
-    def __init__(self, session: AsyncConnection, dialect: str, reader: Reader) -> None:
+    def __init__(self, session: ReadConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
         self._reader = reader
@@ -82,7 +81,7 @@ class SqlUserRepository:
     async def _write_guarding_email(self, stmt: Any) -> None:
         # The savepoint keeps the outer transaction usable after the unique index refuses.
         try:
-            async with self._session.begin_nested():
+            async with writable(self._session).begin_nested():
                 await self._session.execute(stmt)
         except IntegrityError as exc:
             if "email" in str(exc.orig).lower():
@@ -187,7 +186,7 @@ _LOCK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 class SqlLoginAttemptLog:
     """Attempts (failed or in progress) in `login_failures`."""
 
-    def __init__(self, session: AsyncConnection, reader: Reader, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, reader: Reader, dialect: str) -> None:
         self._session = session
         self._reader = reader
         self._dialect = dialect

@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.accounts.tables import one_time_tokens, refresh_tokens
+from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.statements import rowcount
 from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose
 
@@ -29,7 +29,7 @@ def _one_time_token(row: Row[Any]) -> OneTimeToken:
 class SqlOneTimeTokenRepository:
     """Verification and reset tokens in `one_time_tokens`."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: ReadConnection) -> None:
         self._session = session
 
     async def add(self, token: OneTimeToken) -> None:
@@ -94,7 +94,7 @@ _ADD_REFRESH_TOKEN = insert(refresh_tokens)
 class SqlRefreshTokenRepository:
     """Refresh tokens in `refresh_tokens`."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: ReadConnection) -> None:
         self._session = session
 
     async def add(self, token: RefreshToken) -> None:

@@ -13,9 +13,9 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.ordering.tables import order_lines, orders, payments, processed_events
+from adapters.sqlalchemy.reader import ReadConnection, writable
 from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus
@@ -85,7 +85,7 @@ _ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.
 class SqlOrderRepository:
     """Orders in `orders`, their lines in `order_lines` (in the order they were placed)."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
@@ -131,7 +131,7 @@ class SqlOrderRepository:
         the caller can go on to load the existing order.
         """
         try:
-            async with self._session.begin_nested():
+            async with writable(self._session).begin_nested():
                 await self._session.execute(insert(orders).values(_order_values(order)))
                 if order.lines:
                     await self._session.execute(
@@ -211,7 +211,7 @@ def _payment(row: Row[Any]) -> Payment:
 class SqlPaymentRepository:
     """Payment intents in `payments`, one per order."""
 
-    def __init__(self, session: AsyncConnection) -> None:
+    def __init__(self, session: ReadConnection) -> None:
         self._session = session
 
     async def _one(self, condition: ColumnElement[bool]) -> Payment | None:
@@ -257,7 +257,7 @@ class SqlPaymentRepository:
 class SqlProcessedEvents:
     """Provider event ids in `processed_events`, recorded in the transaction of their effect."""
 
-    def __init__(self, session: AsyncConnection, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
