@@ -273,7 +273,7 @@ def test_hashing_buffer_reuse_is_read_and_reaches_the_hasher(
 ) -> None:
     env = _BASE if raw is None else {**_BASE, "PASSWORD_HASH_REUSE_BUFFERS": raw}
 
-    hasher = create_container(load_settings(env)).hasher()
+    hasher = create_container(load_settings(env)).core.hasher()
 
     assert isinstance(hasher, Argon2PasswordHasher)
     assert hasher.reuse_buffers is expected
