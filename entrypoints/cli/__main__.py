@@ -1,5 +1,5 @@
 """`python -m entrypoints.cli`: the same command line as the `hexashop` script."""
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 
 main()

@@ -1,6 +1,7 @@
 """The operator's command line: serve, worker, db, users, products, orders, seed.
 
-Each command group lives in its own module; this one only assembles them.
+Each command group lives in its own module; this one only assembles them, the contexts'
+groups from `entrypoints/contexts.py`.
 """
 
 from __future__ import annotations
@@ -8,11 +9,9 @@ from __future__ import annotations
 import click
 
 from entrypoints.cli.db import db
-from entrypoints.cli.orders import orders
 from entrypoints.cli.processes import serve, server_app, worker
-from entrypoints.cli.products import products
 from entrypoints.cli.seed import seed
-from entrypoints.cli.users import users
+from entrypoints.contexts import context_commands
 
 __all__ = ["cli", "main", "server_app"]
 
@@ -22,7 +21,8 @@ def cli() -> None:
     """hexashop: run the shop and administer it."""
 
 
-for command in (serve, worker, db, users, products, orders, seed):
+# The contexts' groups (users, products, orders) come from entrypoints/contexts.py.
+for command in (serve, worker, db, *context_commands(), seed):
     cli.add_command(command)
 
 

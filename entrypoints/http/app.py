@@ -15,30 +15,19 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope
 from litestar.utils import ensure_async_callable
 
 from entrypoints.containers import Container, close_container
-from entrypoints.http.accounts.router import accounts_router
-from entrypoints.http.catalog.router import catalog_router
+from entrypoints.contexts import context_routers
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
 from entrypoints.http.openapi import COMPONENTS
 from entrypoints.http.operations.docs import OfflineSwaggerPlugin
 from entrypoints.http.operations.router import operations_router
-from entrypoints.http.ordering.router import ordering_router
 from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 from entrypoints.http.security_headers import SecurityHeaders
 from entrypoints.http.storable import refuse_unstorable_input
-from entrypoints.settings import Settings
 
 API_PREFIX = "/api/v1"
 LifespanHook = Callable[..., Any]
-
-# Each context's HTTP side, mounted under API_PREFIX in this order: the one place a new
-# context registers its routes.
-CONTEXT_ROUTERS: tuple[Callable[[Settings], Router], ...] = (
-    accounts_router,
-    catalog_router,
-    ordering_router,
-)
 
 
 class HexashopApp(Litestar):
@@ -119,7 +108,7 @@ def create_app(
     async def close() -> None:
         await close_container(container)
 
-    api = Router(path=API_PREFIX, route_handlers=[build(settings) for build in CONTEXT_ROUTERS])
+    api = Router(path=API_PREFIX, route_handlers=context_routers(settings))
     limiter = (
         build_rate_limiter(settings, container.core.access_tokens(), container.core.clock())
         if settings.rate_limit_enabled

@@ -135,7 +135,7 @@ def _configure_logging(level: str) -> None:
 
 
 def main() -> None:
-    """Serve with the same uvicorn settings as `hexashop serve` (see entrypoints/cli.py)."""
+    """Serve with the uvicorn settings of `hexashop serve` (entrypoints/cli/processes.py)."""
     _configure_logging(os.environ.get("LOG_LEVEL", "WARNING"))
     # Exactly what `hexashop serve` passes: default loop/http (auto), one worker, and
     # log_config=None so uvicorn installs no handlers (its access log stays below WARNING).

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from litestar.testing import TestClient
 
 from application.accounts.commands import RegisterUserCommand
-from entrypoints.cli import cli, server_app
+from entrypoints.cli.main import cli, server_app
 from entrypoints.containers import close_container, create_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import load_settings

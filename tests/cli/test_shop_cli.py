@@ -32,7 +32,7 @@ from application.ordering.views import OrderView
 from application.shared.actor import Actor
 from domain.accounts import Role
 from domain.ordering import RequestedItem
-from entrypoints.cli import cli
+from entrypoints.cli.main import cli
 from entrypoints.containers import Container, close_container, create_container
 from entrypoints.seed import DEMO_PRODUCTS, DEMO_USERS
 from entrypoints.settings import load_settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -19,20 +18,16 @@ from domain.errors import ServiceUnavailable
 from tests.support.builders import make_user
 from tests.support.databases import UnitOfWorkFactory, sqlite_url
 from tests.support.postgres import terminate_other_connections
-from tests.support.unit_of_work import AnyUnitOfWork
+from tests.support.unit_of_work import repositories_the_ports_name
 
 CONCURRENT_WRITERS = 20
-
-
-def _repositories_the_ports_name() -> set[str]:
-    return {name for klass in AnyUnitOfWork.__mro__ for name in inspect.get_annotations(klass)}
 
 
 async def test_a_unit_of_work_builds_every_repository_the_ports_name(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     uow = uow_factory()
-    names = _repositories_the_ports_name()
+    names = repositories_the_ports_name()
 
     async with uow:
         missing = {name for name in names if not hasattr(uow, name)}
