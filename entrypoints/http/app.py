@@ -9,7 +9,6 @@ from litestar import Controller, Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders, ResponseHeader, State
 from litestar.enums import ScopeType
-from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 from litestar.utils import ensure_async_callable
@@ -27,7 +26,7 @@ from entrypoints.http.controllers.webhooks import WebhooksController
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.docs import OfflineSwaggerPlugin, api_docs
 from entrypoints.http.errors import handle_exception
-from entrypoints.http.openapi import COMPONENTS
+from entrypoints.http.openapi import COMPONENTS, HexashopOpenAPIConfig
 from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
 from entrypoints.http.request_context import REQUEST_ID_HEADER, track_request
 from entrypoints.http.security_headers import SecurityHeaders
@@ -163,7 +162,7 @@ def create_app(
                 documentation_only=True,
             )
         ],
-        openapi_config=OpenAPIConfig(
+        openapi_config=HexashopOpenAPIConfig(
             title="hexashop API",
             version="1.0.0",
             description="Accounts, catalog, orders and payments for a small online shop. "

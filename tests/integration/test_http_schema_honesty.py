@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from litestar.testing import AsyncTestClient
 
 from adapters.memory import RecordingMailer
@@ -237,3 +238,31 @@ async def test_the_password_policy_is_documented_as_a_pattern(client: Client) ->
     assert re.search(password["pattern"], "Secret123")
     login = schema["components"]["schemas"]["LoginRequest"]["properties"]
     assert "pattern" not in login["password"] and "pattern" not in login["email"]
+
+
+def _validator(schema: dict[str, Any], target: dict[str, Any]) -> Draft202012Validator:
+    """A validator for `target`, a schema of the published document (its `$ref`s resolved)."""
+    return Draft202012Validator({**schema, **target})
+
+
+async def test_text_anywhere_in_a_body_is_documented_as_free_of_nul_as_the_server_applies_it(
+    client: Client, customer_token: str
+) -> None:
+    schema = await _schema(client)
+    login = _validator(schema, {"$ref": "#/components/schemas/LoginRequest"})
+    credentials = {"email": "ana@example.com", "password": PASSWORD}
+    bodies = {
+        "known": {**credentials, "email": "ana@example.com\x00"},
+        "unknown": {**credentials, "extra": {"deep": ["a", "b\x00"]}},
+        "unknown key": {**credentials, "extra": {"k\x00": 1}},
+        "ignored": {**credentials, "extra": {"deep": ["a", 1, None, {"k": True}]}},
+    }
+
+    for name, body in bodies.items():
+        response = await client.post(f"{API}/auth/login", json=body)
+
+        assert login.is_valid(body) is (name == "ignored"), name
+        if name == "ignored":
+            assert response.status_code == 200, response.text
+        else:
+            assert_error_body(response, 400, "BadRequest")
