@@ -45,6 +45,15 @@ _DESCRIPTIONS: dict[int, str] = {
     503: "A required backing service (database, mail, payments...) is unreachable.",
 }
 
+# The routes that hash a password share a bounded queue (PASSWORD_HASH_QUEUE): when it is full
+# they answer at once instead of waiting without end.
+HASH_QUEUE_FULL = "The password hashing queue is full; sent with `Retry-After: 1`."
+_RETRY_AFTER = {
+    "description": "Seconds to wait before retrying.",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
+}
+
 # What any endpoint that reads a JSON body can answer, besides its own errors.
 JSON_BODY_ERRORS = (400, 413, 415)
 # What any endpoint touching the database can answer.
@@ -146,16 +155,30 @@ def state_storable_text(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def document_retry_after(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with `Retry-After` on every 429 (Litestar's response specs can't
+    declare headers)."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            limited = (
+                operation.get("responses", {}).get("429") if isinstance(operation, dict) else None
+            )
+            if limited is not None:
+                limited.setdefault("headers", {})["Retry-After"] = copy.deepcopy(_RETRY_AFTER)
+    return document
+
+
 class _PublishedOpenAPI(OpenAPI):
     """The OpenAPI document as published, with what Litestar can't derive added."""
 
     def to_schema(self) -> dict[str, Any]:
         """The document as served at /schema/openapi.json."""
-        return state_storable_text(super().to_schema())
+        return document_retry_after(state_storable_text(super().to_schema()))
 
 
 class HexashopOpenAPIConfig(OpenAPIConfig):
-    """Litestar's OpenAPI config, whose document states the storable-text rule."""
+    """Litestar's OpenAPI config, whose document states the storable-text rule and the
+    `Retry-After` of every 429."""
 
     def to_openapi_schema(self) -> OpenAPI:
         """The document Litestar fills with paths and components."""
