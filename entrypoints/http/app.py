@@ -9,7 +9,6 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders, ResponseHeader, State
 from litestar.enums import ScopeType
-from litestar.openapi import OpenAPIConfig
 from litestar.routes import HTTPRoute
 from litestar.types import BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 from litestar.utils import ensure_async_callable
@@ -18,7 +17,7 @@ from entrypoints.containers import Container, close_container
 from entrypoints.contexts import context_routers
 from entrypoints.http.dependencies import CONTAINER_KEY, build_dependencies
 from entrypoints.http.errors import handle_exception
-from entrypoints.http.openapi import COMPONENTS
+from entrypoints.http.openapi import COMPONENTS, HexashopOpenAPIConfig
 from entrypoints.http.operations.docs import OfflineSwaggerPlugin
 from entrypoints.http.operations.router import operations_router
 from entrypoints.http.rate_limit import RateLimiter, build_rate_limiter
@@ -139,7 +138,7 @@ def create_app(
                 documentation_only=True,
             )
         ],
-        openapi_config=OpenAPIConfig(
+        openapi_config=HexashopOpenAPIConfig(
             title="hexashop API",
             version="1.0.0",
             description="Accounts, catalog, orders and payments for a small online shop. "

@@ -1,9 +1,15 @@
-"""OpenAPI building blocks: documented error responses and the bearer security scheme."""
+"""OpenAPI building blocks: documented error responses, the bearer security scheme and the
+rule on text every request obeys."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import fields
+from typing import Any
+
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPI, SecurityRequirement, SecurityScheme
 
 from entrypoints.http.schemas import ErrorBody
 
@@ -39,6 +45,15 @@ _DESCRIPTIONS: dict[int, str] = {
     503: "A required backing service (database, mail, payments...) is unreachable.",
 }
 
+# The routes that hash a password share a bounded queue (PASSWORD_HASH_QUEUE): when it is full
+# they answer at once instead of waiting without end.
+HASH_QUEUE_FULL = "The password hashing queue is full; sent with `Retry-After: 1`."
+_RETRY_AFTER = {
+    "description": "Seconds to wait before retrying.",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"},
+}
+
 # What any endpoint that reads a JSON body can answer, besides its own errors.
 JSON_BODY_ERRORS = (400, 413, 415)
 # What any endpoint touching the database can answer.
@@ -58,3 +73,114 @@ def error_responses(*statuses: int, **descriptions: str) -> dict[int, ResponseSp
         )
         for status in sorted(set(statuses))
     }
+
+
+# docs/api.md "Conventions": no text anywhere in a request holds U+0000, known fields or not
+# (storable.py answers 400 naming the field). Stated once for the whole published document, as
+# `not` a string holding one: a field's own `pattern` stays as it is, and generators need not
+# build long strings against two patterns. Unpaired surrogates need no keyword: they are not
+# Unicode text, so no schema-valid string holds one.
+NUL_SEARCH = r"\x00"
+STORABLE_JSON = "StorableJson"
+_STORABLE_JSON_REF = {"$ref": f"#/components/schemas/{STORABLE_JSON}"}
+_NO_NUL: dict[str, Any] = {"type": "string", "pattern": NUL_SEARCH}
+_STORABLE_JSON_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON value in which no string, object keys included, holds U+0000: "
+    "what a request may carry in fields the server ignores (docs/api.md Conventions).",
+    "not": _NO_NUL,
+    "items": _STORABLE_JSON_REF,
+    "additionalProperties": _STORABLE_JSON_REF,
+    "propertyNames": {"not": _NO_NUL},
+}
+# Schemas whose strings can't hold NUL whatever they are: enums, constants and formats.
+_CLOSED = ("enum", "const", "format")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def _may_be_text(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
+    return is_string and not any(key in schema for key in _CLOSED)
+
+
+class _StorableText:
+    """One walk of a document's request schemas, each component constrained once."""
+
+    def __init__(self, components: dict[str, Any]) -> None:
+        self.components = components
+        self.seen: set[str] = set()
+
+    def constrain(self, schema: Any) -> None:
+        """Add the rule to `schema` and to every schema it contains or refers to."""
+        if not isinstance(schema, dict):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in self.seen and name in self.components:
+                self.seen.add(name)
+                self.constrain(self.components[name])
+            return
+        if _may_be_text(schema):
+            if "not" not in schema:
+                schema["not"] = dict(_NO_NUL)
+            elif schema["not"] != _NO_NUL:
+                schema["allOf"] = [*schema.get("allOf", []), {"not": dict(_NO_NUL)}]
+        if schema.get("type") == "object" or "properties" in schema:
+            # Unknown fields are ignored, but their text is checked like any other.
+            schema.setdefault("additionalProperties", dict(_STORABLE_JSON_REF))
+            schema.setdefault("propertyNames", {"not": dict(_NO_NUL)})
+        for value in schema.get("properties", {}).values():
+            self.constrain(value)
+        for key in ("items", "additionalProperties"):
+            self.constrain(schema.get(key))
+        for key in _SUBSCHEMA_LISTS:
+            for value in schema.get(key, []):
+                self.constrain(value)
+
+
+def state_storable_text(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with the storable-text rule on every parameter and request body."""
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    walk = _StorableText(components)
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                walk.constrain(parameter.get("schema"))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                walk.constrain(media.get("schema"))
+    components[STORABLE_JSON] = copy.deepcopy(_STORABLE_JSON_SCHEMA)
+    return document
+
+
+def document_retry_after(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with `Retry-After` on every 429 (Litestar's response specs can't
+    declare headers)."""
+    for path_item in document.get("paths", {}).values():
+        for operation in path_item.values():
+            limited = (
+                operation.get("responses", {}).get("429") if isinstance(operation, dict) else None
+            )
+            if limited is not None:
+                limited.setdefault("headers", {})["Retry-After"] = copy.deepcopy(_RETRY_AFTER)
+    return document
+
+
+class _PublishedOpenAPI(OpenAPI):
+    """The OpenAPI document as published, with what Litestar can't derive added."""
+
+    def to_schema(self) -> dict[str, Any]:
+        """The document as served at /schema/openapi.json."""
+        return document_retry_after(state_storable_text(super().to_schema()))
+
+
+class HexashopOpenAPIConfig(OpenAPIConfig):
+    """Litestar's OpenAPI config, whose document states the storable-text rule and the
+    `Retry-After` of every 429."""
+
+    def to_openapi_schema(self) -> OpenAPI:
+        """The document Litestar fills with paths and components."""
+        base = super().to_openapi_schema()
+        return _PublishedOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})

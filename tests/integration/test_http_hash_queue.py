@@ -9,9 +9,20 @@ import pytest
 from dependency_injector import providers
 
 from adapters.argon2_hasher import Argon2PasswordHasher
+from domain.accounts import Role
 from domain.errors import RateLimited
 from entrypoints.containers import Container
-from tests.integration.conftest import API, PASSWORD, Client, assert_error_body
+from tests.integration.conftest import (
+    API,
+    PASSWORD,
+    Client,
+    TokenMaker,
+    UserMaker,
+    assert_error_body,
+    bearer,
+)
+from tests.integration.test_http_accounts import delivered_token
+from tests.support.fakes import RecordingMailer
 
 RELEASE_GUARD_SECONDS = 30  # only so a broken test can't hang forever
 
@@ -73,3 +84,39 @@ async def test_a_login_while_the_hashing_queue_is_full_is_429_at_once(
             assert wrong.status_code == 401, wrong.text
     finally:
         hasher.release.set()
+
+
+async def test_every_route_that_hashes_answers_a_full_queue_with_its_documented_429(
+    client: Client,
+    container: Container,
+    mailer: RecordingMailer,
+    make_user: UserMaker,
+    login: TokenMaker,
+) -> None:
+    await make_user("admin@example.com", role=Role.ADMIN)
+    await make_user("ana@example.com")
+    admin, ana = bearer(await login("admin@example.com")), bearer(await login("ana@example.com"))
+    await client.post(f"{API}/auth/forgot-password", json={"email": "ana@example.com"})
+    reset_token = await delivered_token(container, mailer, "reset_password")
+    calls = {
+        "/auth/login": ({"email": "ana@example.com", "password": PASSWORD}, {}),
+        "/auth/register": ({"email": "bo@example.com", "password": "Brand9New"}, {}),
+        "/auth/reset-password": ({"token": reset_token, "password": "Brand9New"}, {}),
+        "/users": ({"email": "cy@example.com", "password": "Brand9New"}, admin),
+        "/me/password": ({"currentPassword": PASSWORD, "newPassword": "Brand9New"}, ana),
+    }
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    hasher = BlockedHasher(max_queued=2)
+    container.core.hasher.override(providers.Object(hasher))
+    held = await _fill(hasher, 2)
+    try:
+        for path, (body, headers) in calls.items():
+            response = await client.post(f"{API}{path}", json=body, headers=headers)
+
+            assert_error_body(response, 429, "TooManyRequests")
+            assert response.headers["Retry-After"] == "1", path
+            documented = paths[f"{API}{path}"]["post"]["responses"]["429"]
+            assert documented["headers"]["Retry-After"]["required"] is True, path
+    finally:
+        hasher.release.set()
+        await asyncio.gather(*held)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from litestar.testing import AsyncTestClient
 
 from application.accounts.commands import CreateUserCommand
@@ -237,3 +238,83 @@ async def test_the_password_policy_is_documented_as_a_pattern(client: Client) ->
     assert re.search(password["pattern"], "Secret123")
     login = schema["components"]["schemas"]["LoginRequest"]["properties"]
     assert "pattern" not in login["password"] and "pattern" not in login["email"]
+
+
+def _validator(schema: dict[str, Any], target: dict[str, Any]) -> Draft202012Validator:
+    """A validator for `target`, a schema of the published document (its `$ref`s resolved)."""
+    return Draft202012Validator({**schema, **target})
+
+
+async def test_text_anywhere_in_a_body_is_documented_as_free_of_nul_as_the_server_applies_it(
+    client: Client, customer_token: str
+) -> None:
+    schema = await _schema(client)
+    login = _validator(schema, {"$ref": "#/components/schemas/LoginRequest"})
+    credentials = {"email": "ana@example.com", "password": PASSWORD}
+    bodies = {
+        "known": {**credentials, "email": "ana@example.com\x00"},
+        "unknown": {**credentials, "extra": {"deep": ["a", "b\x00"]}},
+        "unknown key": {**credentials, "extra": {"k\x00": 1}},
+        "ignored": {**credentials, "extra": {"deep": ["a", 1, None, {"k": True}]}},
+    }
+
+    for name, body in bodies.items():
+        response = await client.post(f"{API}/auth/login", json=body)
+
+        assert login.is_valid(body) is (name == "ignored"), name
+        if name == "ignored":
+            assert response.status_code == 200, response.text
+        else:
+            assert_error_body(response, 400, "BadRequest")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "accepted"),
+    [
+        ("name", " \t" + "m" * 200 + "\u3000\n", True),
+        ("name", "m" * 201, False),
+        ("name", " \u00a0 ", False),
+        ("description", "d" * 10_000, True),
+        ("description", "d" * 10_001, False),
+    ],
+)
+async def test_product_text_limits_are_documented_as_the_domain_applies_them(
+    client: Client, editor_token: str, field: str, value: str, accepted: bool
+) -> None:
+    schema = await _schema(client)
+    create = _validator(schema, {"$ref": "#/components/schemas/CreateProductRequest"})
+    body = {"name": "Mug", "priceCents": 900, "stock": 1, field: value}
+
+    response = await client.post(f"{API}/products", json=body, headers=bearer(editor_token))
+
+    assert create.is_valid(body) is accepted
+    if accepted:
+        assert response.status_code == 201, response.text
+    else:
+        errors = assert_error_body(response, 400, "BadRequest")["errors"]
+        assert [e["field"] for e in errors] == [field]
+
+
+@pytest.mark.parametrize(
+    ("key", "accepted"), [("k" * 255, True), (" " + "k" * 255 + "\t", True), ("k" * 256, False)]
+)
+async def test_the_idempotency_key_limit_is_documented_as_applied(
+    client: Client, customer_token: str, make_product: Any, key: str, accepted: bool
+) -> None:
+    schema = await _schema(client)
+    parameters = schema["paths"][f"{API}/orders"]["post"]["parameters"]
+    documented = next(p["schema"] for p in parameters if p["name"] == "Idempotency-Key")
+    mug = await make_product("Mug", price_cents=1500)
+
+    response = await client.post(
+        f"{API}/orders",
+        json={"items": [{"productId": mug["id"], "quantity": 1}]},
+        headers={**bearer(customer_token), "Idempotency-Key": key},
+    )
+
+    assert Draft202012Validator(documented).is_valid(key) is accepted
+    if accepted:
+        assert response.status_code == 201, response.text
+    else:
+        errors = assert_error_body(response, 400, "BadRequest")["errors"]
+        assert [e["field"] for e in errors] == ["Idempotency-Key"]

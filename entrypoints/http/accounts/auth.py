@@ -35,7 +35,12 @@ from entrypoints.http.accounts.schemas import (
 )
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
-from entrypoints.http.openapi import JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.openapi import (
+    HASH_QUEUE_FULL,
+    JSON_BODY_ERRORS,
+    SERVER_ERRORS,
+    error_responses,
+)
 
 _COMMON = (*JSON_BODY_ERRORS, *SERVER_ERRORS)
 
@@ -53,7 +58,9 @@ class AuthController(Controller):
         status_code=201,
         summary="Register a customer account",
         description="Creates an unverified customer and emails a verification link (24 h).",
-        responses=error_responses(*_COMMON, 409, s409="The email is already registered."),
+        responses=error_responses(
+            *_COMMON, 409, 429, s409="The email is already registered.", s429=HASH_QUEUE_FULL
+        ),
     )
     async def register(
         self, data: JSONBody[RegisterRequest], register_user: Injected[RegisterUser]
@@ -105,6 +112,9 @@ class AuthController(Controller):
             429,
             s401="Invalid credentials (unknown email and wrong password alike).",
             s403="The email is not verified or the account is deactivated.",
+            s429="Too many failed logins for this email and client address, or from this "
+            "address; or the password hashing queue is full. `Retry-After` says how many "
+            "seconds to wait.",
         ),
     )
     async def log_in(
@@ -163,7 +173,7 @@ class AuthController(Controller):
         status_code=204,
         summary="Reset the password",
         description="Single-use token, valid 30 minutes. Revokes every refresh token of the user.",
-        responses=error_responses(*_COMMON),
+        responses=error_responses(*_COMMON, 429, s429=HASH_QUEUE_FULL),
     )
     async def reset_password(
         self, data: JSONBody[ResetPasswordRequest], reset_password: Injected[ResetPassword]

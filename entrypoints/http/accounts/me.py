@@ -65,6 +65,8 @@ class MeController(Controller):
             401,
             429,
             s401="Not signed in, or the current password is wrong.",
+            s429="5 wrong current passwords in 15 minutes, or the password hashing queue is "
+            "full. `Retry-After` says how many seconds to wait.",
         ),
     )
     async def change_password(

@@ -28,7 +28,13 @@ from entrypoints.http.accounts.schemas import (
 )
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.guards import require_strict_json_body
-from entrypoints.http.openapi import BEARER, JSON_BODY_ERRORS, SERVER_ERRORS, error_responses
+from entrypoints.http.openapi import (
+    BEARER,
+    HASH_QUEUE_FULL,
+    JSON_BODY_ERRORS,
+    SERVER_ERRORS,
+    error_responses,
+)
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
@@ -101,7 +107,13 @@ class UsersController(Controller):
         summary="Create a user",
         description="The new user's email counts as verified.",
         responses=error_responses(
-            *_ADMIN, *JSON_BODY_ERRORS, 409, s403=_S403, s409="The email is already registered."
+            *_ADMIN,
+            *JSON_BODY_ERRORS,
+            409,
+            429,
+            s403=_S403,
+            s409="The email is already registered.",
+            s429=HASH_QUEUE_FULL,
         ),
     )
     async def create_user(

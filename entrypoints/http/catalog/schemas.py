@@ -10,6 +10,7 @@ import msgspec
 
 from domain.catalog import MAX_PRODUCT_DESCRIPTION, MAX_PRODUCT_NAME
 from entrypoints.http.schemas import PageResponse, ViewResponse
+from entrypoints.http.text_patterns import trimmed_length_pattern
 
 # Wire limits only stop absurd payloads (and integers the database columns can't hold); the
 # domain applies the real rules (price >= 1, stock >= 0...) and names the field when they fail.
@@ -17,8 +18,25 @@ MAX_CENTS = 10**12
 MAX_STOCK = 10**9
 MAX_IMAGES = 50
 
-ProductName = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_NAME * 2, examples=["Blue Mug"])]
-Description = Annotated[str, msgspec.Meta(max_length=MAX_PRODUCT_DESCRIPTION * 2)]
+# The text limits too: the wire stops what is absurd, the schema states the domain's rule (a
+# name of 1..200 characters once trimmed, a description of at most 10000), which names the
+# field when it fails.
+ProductName = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_PRODUCT_NAME * 2,
+        description=f"1 to {MAX_PRODUCT_NAME} characters once trimmed.",
+        examples=["Blue Mug"],
+        extra_json_schema={"extra": {"pattern": trimmed_length_pattern(MAX_PRODUCT_NAME)}},
+    ),
+]
+Description = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=MAX_PRODUCT_DESCRIPTION * 2,
+        extra_json_schema={"extra": {"max_length": MAX_PRODUCT_DESCRIPTION}},
+    ),
+]
 # The lower bounds are documented (`extra_json_schema`) but left to the domain to enforce, so
 # its field errors name every rule a body breaks.
 PriceCents = Annotated[

@@ -37,12 +37,15 @@ from entrypoints.http.params import (
     parse_uuid,
     sort_parameter,
 )
+from entrypoints.http.text_patterns import trimmed_header_pattern
 
 _SIGNED_IN = (*SERVER_ERRORS, 401)
 _S400_ID = "The id is not a UUID."
 _S404 = "No such order, or it is someone else's."
 _S409_STATUS = "The order's status does not allow this (e.g. not pending)."
 
+# The domain trims the key and refuses one over MAX_IDEMPOTENCY_KEY (a blank one is none);
+# the pattern states exactly that, the wire bound only stops what is absurd.
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
@@ -51,6 +54,7 @@ IdempotencyKey = Annotated[
         description="Makes retries safe: the same key from the same user returns the order "
         f"placed first (201) and never creates a second one. At most {MAX_IDEMPOTENCY_KEY} "
         "characters after trimming.",
+        schema_extra={"pattern": trimmed_header_pattern(MAX_IDEMPOTENCY_KEY)},
     ),
 ]
 
