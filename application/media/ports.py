@@ -1,13 +1,19 @@
-"""Media ports: where uploaded files' bytes live and how images are cleaned (the repository of
-the files' rows and its unit of work join them with the media context)."""
+"""Media ports: the files' rows and what uses them, where their bytes live, how images are
+cleaned, and the scratch files cleaning needs."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
+from uuid import UUID
+
+from application.shared.paging import Page, PageRequest, Sort
+from application.shared.ports import Transaction
+from domain.media import MediaFile
 
 MEDIA_SORT_FIELDS = ("createdAt", "sizeBytes")
 
@@ -127,3 +133,87 @@ class ImageCleaner(Protocol):
         ImageRejected for undecodable data or more pixels than the limit (a decompression
         bomb)."""
         ...
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    """A local file's size and SHA-256 (hex)."""
+
+    size_bytes: int
+    sha256: str
+
+
+class ScratchSpace(Protocol):
+    """Private temporary files on local disk, for the work that needs a file (images)."""
+
+    def folder(self) -> AbstractAsyncContextManager[Path]:
+        """A new, empty folder of the caller's own, removed with everything in it on exit,
+        whether the work succeeded, failed or was cancelled."""
+        ...
+
+    async def write(self, path: Path, chunks: AsyncIterator[bytes]) -> None:
+        """Write the chunks to a new file as they arrive, off the event loop. If `chunks`
+        raises, the exception propagates (the folder's exit removes the partial file)."""
+        ...
+
+    async def digest(self, path: Path) -> FileDigest:
+        """The file's size and SHA-256, read off the event loop."""
+        ...
+
+
+@dataclass(frozen=True)
+class MediaQuery:
+    """Filters for the file list: one owner's files, or everyone's (None)."""
+
+    owner_id: UUID | None = None
+    sort: Sort = Sort("createdAt", descending=True)  # noqa: RUF009 - frozen, immutable default
+    page: PageRequest = PageRequest()  # noqa: RUF009 - frozen, immutable default
+
+
+class MediaRepository(Protocol):
+    """The rows of uploaded files; a row exists only once its object was stored."""
+
+    async def get(self, media_id: UUID) -> MediaFile | None:
+        """The file's row, if any."""
+        ...
+
+    async def get_for_update(self, media_id: UUID) -> MediaFile | None:
+        """The row, locked until the transaction ends (on Postgres `FOR UPDATE`; SQLite and
+        memory run writers one at a time), so no product can take the file meanwhile."""
+        ...
+
+    async def add(self, media: MediaFile) -> None:
+        """Insert the row of a newly stored file."""
+        ...
+
+    async def delete(self, media_id: UUID) -> None:
+        """Remove the row (the object is removed after the commit)."""
+        ...
+
+    async def list(self, query: MediaQuery) -> Page[MediaFile]:
+        """One page of files; a fixed number of statements whatever the page size."""
+        ...
+
+    async def existing_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of these storage keys have a row (for the orphan sweep), in one query."""
+        ...
+
+
+class MediaUsage(Protocol):
+    """What refers to files from other contexts: products today, published posts later."""
+
+    async def is_public(self, media_id: UUID) -> bool:
+        """True when an active product shows the file (a published post will, too)."""
+        ...
+
+    async def is_used(self, media_id: UUID) -> bool:
+        """True when any product refers to the file, active or not (deleting it would leave
+        the product pointing at nothing)."""
+        ...
+
+
+class MediaUnitOfWork(Transaction, Protocol):
+    """One transaction over the files' rows and what uses them."""
+
+    media_files: MediaRepository
+    media_usage: MediaUsage
