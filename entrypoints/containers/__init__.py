@@ -15,6 +15,7 @@ from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
+from entrypoints.containers.media import MediaContainer
 from entrypoints.containers.messaging import MessagingContainer
 from entrypoints.containers.ordering import OrderingContainer
 from entrypoints.settings import Settings
@@ -42,6 +43,7 @@ class Container(containers.DeclarativeContainer):
     catalog = _nested(CatalogContainer, core=core)
     ordering = _nested(OrderingContainer, core=core)
     messaging = _nested(MessagingContainer, core=core)
+    media = _nested(MediaContainer, core=core)
 
 
 def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:

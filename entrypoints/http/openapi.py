@@ -33,10 +33,11 @@ _DESCRIPTIONS: dict[int, str] = {
     409: "Conflicts with the current state.",
     413: "Request body too large.",
     415: "The request body is not `application/json`.",
+    416: "A `Range` outside the file; `Content-Range: bytes */size` gives its size.",
     422: "A business rule refuses the request.",
     429: "Rate limited; the `Retry-After` header says how many seconds to wait.",
     500: "Unexpected failure; the body carries no internal detail.",
-    503: "A required backing service (database, mail, payments...) is unreachable.",
+    503: "A required backing service (database, storage, mail, payments...) is unreachable.",
 }
 
 # What any endpoint that reads a JSON body can answer, besides its own errors.
