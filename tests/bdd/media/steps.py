@@ -6,7 +6,7 @@ import re
 from typing import Any
 from uuid import uuid4
 
-from pytest_bdd import given, parsers, step, then, when
+from pytest_bdd import given, parsers, step, when
 
 from tests.bdd.accounts.steps import ACTOR, HER
 from tests.bdd.accounts.world import AccountsWorld
