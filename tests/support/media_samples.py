@@ -178,5 +178,7 @@ def webm() -> bytes:
     return ebml(b"webm")
 
 
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
