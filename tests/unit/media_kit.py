@@ -6,9 +6,9 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from dependency_injector import providers
@@ -16,8 +16,13 @@ from use_case_kit import Kit
 
 from adapters.scratch import LocalScratchSpace
 from application.media.commands import UploadMediaCommand
-from application.media.ports import CleanedImage, ImageRejected, ObjectRead, StorageUnavailable
-from application.media.ports import StoredObjectMissing
+from application.media.ports import (
+    CleanedImage,
+    ImageRejected,
+    ObjectRead,
+    StorageUnavailable,
+    StoredObjectMissing,
+)
 from application.media.views import MediaView
 from application.shared.actor import Actor
 from domain.catalog import Product

@@ -11,7 +11,7 @@ import pytest
 from media_kit import MediaKit, StoredObject
 
 from application.media.commands import ListMediaQuery, OpenMediaCommand
-from application.media.views import MediaDownload, MediaView
+from application.media.views import MediaDownload
 from application.shared.actor import Actor
 from application.shared.paging import PageRequest
 from domain.accounts import Role
