@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import anyio
-from litestar import Controller, Request, Response, get
-from litestar.params import QueryParameter
+from litestar import Controller, Response, get
+from litestar.params import Parameter, QueryParameter
 from litestar.response import Stream
 
 from application.media.commands import OpenMediaCommand
@@ -102,7 +102,6 @@ class MediaDownloadsController(Controller):
     )
     async def download_media(
         self,
-        request: Request[Any, Any, Any],
         id: ResourceId,
         optional_actor: Injected[Actor | None],
         open_media: Injected[OpenMedia],
@@ -114,6 +113,22 @@ class MediaDownloadsController(Controller):
                 "storage streams the file instead)."
             ),
         ] = False,
+        range_header: Annotated[
+            str | None,
+            Parameter(
+                header="Range",
+                description="One range, `bytes=a-b`, `bytes=a-` or `bytes=-n`: a 206, or a "
+                "416 outside the file. Several ranges, or a malformed value, get the whole file.",
+            ),
+        ] = None,
+        cached_header: Annotated[
+            str | None,
+            Parameter(
+                header="If-None-Match",
+                description="ETags of copies the client holds (`*` for any): a 304 when one is "
+                "the file's.",
+            ),
+        ] = None,
     ) -> Response[Any]:
         """Stream the file, part of it, or redirect to it."""
         media_id = parse_uuid(id)
@@ -121,8 +136,6 @@ class MediaDownloadsController(Controller):
             url = await presign_media(optional_actor, media_id)
             if url is not None:
                 return Response(content=None, status_code=302, headers={"Location": url})
-        range_header = request.headers.get("range")
-        cached_header = request.headers.get("if-none-match")
         command = OpenMediaCommand(
             media_id,
             byte_range=lambda size: parse_range(range_header, size),
