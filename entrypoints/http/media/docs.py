@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from litestar.openapi.spec import (
     OpenAPIFormat,
+    Reference,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -27,7 +28,7 @@ _BINARY = {
     "*/*": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
 }
 _ETAG = _header("The file's SHA-256 (hex), quoted.")
-_FILE_HEADERS = {
+_FILE_HEADERS: dict[str, OpenAPIHeader | Reference] = {
     "Content-Length": _header("Bytes in this response."),
     "ETag": _ETAG,
     "Accept-Ranges": _header("Always `bytes`."),
