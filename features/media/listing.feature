@@ -19,9 +19,9 @@ Feature: Listing files
 
   Scenario: Files can be sorted by size
     When she lists her files sorted by "sizeBytes"
-    Then the listed files are "second.pdf", "first.png"
-    When she lists her files sorted by "-sizeBytes"
     Then the listed files are "first.png", "second.pdf"
+    When she lists her files sorted by "-sizeBytes"
+    Then the listed files are "second.pdf", "first.png"
 
   Scenario: Files come in pages
     When she lists her files showing page 2 with 1 per page

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Response, get
-from litestar.params import Parameter, QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from litestar.response import Stream
 
 from application.media.commands import OpenMediaCommand
@@ -115,16 +115,16 @@ class MediaDownloadsController(Controller):
         ] = False,
         range_header: Annotated[
             str | None,
-            Parameter(
-                header="Range",
+            HeaderParameter(
+                name="Range",
                 description="One range, `bytes=a-b`, `bytes=a-` or `bytes=-n`: a 206, or a "
                 "416 outside the file. Several ranges, or a malformed value, get the whole file.",
             ),
         ] = None,
         cached_header: Annotated[
             str | None,
-            Parameter(
-                header="If-None-Match",
+            HeaderParameter(
+                name="If-None-Match",
                 description="ETags of copies the client holds (`*` for any): a 304 when one is "
                 "the file's.",
             ),

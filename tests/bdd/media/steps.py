@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 from uuid import uuid4
@@ -22,6 +23,13 @@ PRODUCT = r'"(?P<product>[^"]+)"'
 EMAIL = r'"(?P<email>[^"]+)"'
 
 
+def _photo(_: MediaDriver) -> bytes:
+    """A 40 by 20 PNG (red left, blue right)."""
+    out = io.BytesIO()
+    media_samples.two_colour_image().save(out, format="PNG")
+    return out.getvalue()
+
+
 def _over_the_limit(driver: MediaDriver) -> bytes:
     pdf = media_samples.pdf()
     return pdf + b"%" * (driver.max_bytes + 1 - len(pdf))
@@ -29,7 +37,7 @@ def _over_the_limit(driver: MediaDriver) -> bytes:
 
 # What each kind of file is made of; the functions get the driver for the size limit.
 KINDS: dict[str, Any] = {
-    "a photo": lambda _: media_samples.png(),
+    "a photo": _photo,
     "a photo taken with its location": lambda _: media_samples.jpeg_with_gps(),
     "a PDF": lambda _: media_samples.pdf(),
     "a song": lambda _: media_samples.mp3_with_id3(),
@@ -120,7 +128,9 @@ _LIST_OPTIONS = (
 )
 
 
-@when(parsers.re(rf"{ACTOR} lists (?:{HER} files|the files(?: of {EMAIL})?)(?: (?P<options>.+))?"))
+@when(
+    parsers.re(rf"{ACTOR} lists (?:the files of {EMAIL}|{HER} files)(?: (?P<options>.+))?")
+)
 def lists_files(
     world: World,
     accounts: AccountsWorld,
