@@ -64,7 +64,9 @@ async def close_container(container: Container) -> None:
     to nothing, and disposing an unused pool is a no-op."""
     await container.core.engine().dispose()
     container.core.engine.reset()
-    # The Stripe gateway keeps an HTTP connection pool; the sandbox has nothing to close.
-    aclose = getattr(container.core.payment_gateway(), "aclose", None)
-    if aclose is not None:
-        await aclose()
+    # The Stripe gateway and the S3 client keep HTTP connection pools; the sandbox and the
+    # local folder have nothing to close.
+    for service in (container.core.payment_gateway(), container.core.storage()):
+        aclose = getattr(service, "aclose", None)
+        if aclose is not None:
+            await aclose()
