@@ -209,11 +209,8 @@ async def test_a_private_file_is_404_for_anyone_but_owner_and_admins(
 
 
 async def test_a_file_on_an_active_product_is_public(shop: Shop) -> None:
-    admin = Actor(user_id=None, role=Role.ADMIN)
-    command = CreateProductCommand(
-        "Mug", 900, 1, image_ids=(__import__("uuid").UUID(shop.file["id"]),)
-    )
-    product = await shop.container.catalog.create_product()(admin, command)
+    command = CreateProductCommand("Mug", 900, 1, image_ids=(UUID(shop.file["id"]),))
+    product = await shop.container.catalog.create_product()(Actor.system(), command)
 
     public = await shop.get(None)
     await shop.client.patch(

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from adapters.storage.local import LocalObjectStorage
 from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from PIL import ExifTags, Image
 
+from adapters.storage.local import LocalObjectStorage
 from application.media.commands import ListMediaQuery
 from application.shared.actor import Actor
 from entrypoints.containers import Container

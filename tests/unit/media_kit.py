@@ -1,5 +1,6 @@
-"""The kit for media use cases: the accounts kit plus storage, image cleaner and scratch
-folders, with helpers to upload and to show files on products."""
+"""The kit for media use cases: the accounts kit plus the memory object storage (recording
+its calls), the Pillow image cleaner and scratch folders under a test's own path, with helpers
+to upload and to show files on products."""
 
 from __future__ import annotations
 
@@ -14,17 +15,14 @@ from uuid import UUID
 from dependency_injector import providers
 from use_case_kit import Kit
 
+from adapters.memory.storage import MemoryObjectStorage
+from adapters.pillow_images import PillowImageCleaner
 from adapters.scratch import LocalScratchSpace
 from application.media.commands import UploadMediaCommand
-from application.media.ports import (
-    CleanedImage,
-    ImageRejected,
-    ObjectRead,
-    StorageUnavailable,
-    StoredObjectMissing,
-)
+from application.media.ports import ObjectRead, StorageUnavailable
 from application.media.views import MediaView
 from application.shared.actor import Actor
+from application.shared.ports import Clock
 from domain.catalog import Product
 
 CHUNK = 64 * 1024
@@ -36,121 +34,82 @@ async def chunks_of(content: bytes, size: int = CHUNK) -> AsyncIterator[bytes]:
         yield content[start : start + size]
 
 
-@dataclass
-class StoredObject:
-    """One object of the fake storage."""
+class RecordingStorage(MemoryObjectStorage):
+    """The memory storage, recording the name of every call that writes, reads or deletes;
+    its deletes can be made to fail, and it can presign under a made-up base URL."""
 
-    data: bytes
-    content_type: str
-    metadata: dict[str, str]
-    written_at: datetime
-
-
-class FakeStorage:
-    """Objects in a dict, written when the stream ends (nothing when it raises), stamped with
-    the kit's clock; switchable off; counts its calls."""
-
-    def __init__(self, kit: Kit) -> None:
-        self._clock = kit.clock
-        self.objects: dict[str, StoredObject] = {}
-        self.down = False
-        self.fail_deletes = False
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
         self.calls: list[str] = []
-        self.presign: str | None = None
-
-    @property
-    def name(self) -> str:
-        """A name for the logs."""
-        return "fake"
-
-    def _call(self, name: str) -> None:
-        self.calls.append(name)
-        if self.down:
-            raise StorageUnavailable("fake storage is down")
+        self.fail_deletes = False
+        self.presign_base: str | None = None
 
     async def put(
         self, key: str, chunks: AsyncIterator[bytes], content_type: str, metadata: Mapping[str, str]
     ) -> int:
-        """Drain the stream, then keep it."""
-        self._call("put")
-        data = b"".join([chunk async for chunk in chunks])
-        self.objects[key] = StoredObject(data, content_type, dict(metadata), self._clock.now())
-        return len(data)
+        """Record, then store."""
+        self.calls.append("put")
+        return await super().put(key, chunks, content_type, metadata)
 
     async def put_file(
         self, key: str, path: Path, content_type: str, metadata: Mapping[str, str]
     ) -> int:
-        """Keep the file's bytes."""
-        self._call("put_file")
-        data = path.read_bytes()
-        self.objects[key] = StoredObject(data, content_type, dict(metadata), self._clock.now())
-        return len(data)
+        """Record, then store the file (not as a `put`)."""
+        self.calls.append("put_file")
+        calls, self.calls = self.calls, []
+        try:
+            return await super().put_file(key, path, content_type, metadata)
+        finally:
+            self.calls = calls
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> ObjectRead:
-        """A read of the asked bytes."""
-        self._call("read")
-        if key not in self.objects:
-            raise StoredObjectMissing(key)
-        data = self.objects[key].data
-        last = len(data) - 1 if end is None else end
-        return ObjectRead(len(data), start, last, chunks_of(data[start : last + 1], 4))
+        """Record, then open the read."""
+        self.calls.append("read")
+        return await super().read(key, start, end)
 
     async def delete(self, key: str) -> None:
-        """Forget it."""
-        self._call("delete")
+        """Record, then delete (or fail, when told to)."""
+        self.calls.append("delete")
         if self.fail_deletes:
-            raise StorageUnavailable("fake storage refuses deletes")
-        self.objects.pop(key, None)
+            raise StorageUnavailable("deletes fail in this test")
+        await super().delete(key)
 
     async def presigned_url(
         self, key: str, filename: str, content_type: str, expires_seconds: int
     ) -> str | None:
-        """`presign` with the key, or None like local storage."""
-        self._call("presigned_url")
-        return f"{self.presign}/{key}?expires={expires_seconds}" if self.presign else None
+        """A made-up URL under `presign_base`, or None as memory storage has."""
+        if self.presign_base is None:
+            return await super().presigned_url(key, filename, content_type, expires_seconds)
+        return f"{self.presign_base}/{key}?expires={expires_seconds}"
 
-    async def keys_older_than(self, cutoff: datetime) -> list[str]:
-        """Keys written before the cutoff."""
-        self._call("keys_older_than")
-        return [key for key, obj in self.objects.items() if obj.written_at < cutoff]
+    async def written_at(self, key: str) -> datetime:
+        """When the object was written."""
+        return (await self.head(key)).modified
 
-    async def check(self) -> None:
-        """Fail while down."""
-        self._call("check")
-
-
-class FakeCleaner:
-    """Writes a fixed "clean" copy (the source reversed, which no upload equals) and reports
-    4 by 3 pixels; refuses sources holding `b"BOMB"`."""
-
-    def __init__(self) -> None:
-        self.cleaned: list[tuple[bytes, str]] = []
-
-    async def clean(self, source: Path, content_type: str, target: Path) -> CleanedImage:
-        """Reverse the bytes into `target`."""
-        data = source.read_bytes()
-        self.cleaned.append((data, content_type))
-        if b"BOMB" in data:
-            raise ImageRejected("too many pixels")
-        target.write_bytes(data[::-1])
-        return CleanedImage(target, content_type, 4, 3)
+    async def data(self, key: str) -> bytes:
+        """The object's bytes."""
+        read = await super().read(key)
+        try:
+            return b"".join([chunk async for chunk in read.chunks])
+        finally:
+            await read.aclose()
 
 
 @dataclass
 class MediaKit(Kit):
-    """The accounts kit with media's adapters replaced by the doubles above."""
+    """The accounts kit with media's own adapters: storage in memory, the real cleaner."""
 
     scratch_root: Path = field(default_factory=lambda: Path("."))
     max_bytes: int = 1000
-    storage: FakeStorage = field(init=False)
-    cleaner: FakeCleaner = field(default_factory=FakeCleaner)
+    max_pixels: int = 1_000_000
+    storage: RecordingStorage = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self.storage = FakeStorage(self)
+        self.storage = RecordingStorage(self.clock)
         self.container.core.storage.override(providers.Object(self.storage))
         media = self.container.media
-        media.image_cleaner.override(providers.Object(self.cleaner))
+        media.image_cleaner.override(providers.Object(PillowImageCleaner(self.max_pixels)))
         media.scratch.override(providers.Object(LocalScratchSpace(self.scratch_root)))
 
     def uploader(self) -> Any:

@@ -8,7 +8,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from media_kit import MediaKit, StoredObject
+from media_kit import MediaKit, chunks_of
 
 from application.media.commands import ListMediaQuery, OpenMediaCommand
 from application.media.views import MediaDownload
@@ -139,7 +139,7 @@ async def test_a_download_while_storage_is_down_is_a_503(media, people):
 
 async def test_a_row_whose_object_is_missing_is_not_found(media, people):
     view = await media.upload(people["ana"], PDF)
-    del media.storage.objects[str(view.id)]
+    await media.storage.delete(str(view.id))
 
     with pytest.raises(MediaNotFound):
         await media.open_media()(people["ana"], OpenMediaCommand(view.id))
@@ -150,7 +150,7 @@ async def test_a_presigned_url_needs_the_file_to_be_visible(media, people):
     presign = media.presign_media(expires_seconds=60)
 
     assert await presign(people["ana"], view.id) is None  # local storage: stream instead
-    media.storage.presign = "https://bucket.example"
+    media.storage.presign_base = "https://bucket.example"
     assert await presign(people["ana"], view.id) == f"https://bucket.example/{view.id}?expires=60"
     with pytest.raises(MediaNotFound):
         await presign(people["bob"], view.id)
@@ -198,7 +198,7 @@ async def test_the_owner_deletes_a_file_row_first_then_its_object(media, people)
     await media.delete_media()(people["ana"], view.id)
 
     assert view.id not in media.store.media_files
-    assert str(view.id) not in media.storage.objects
+    assert str(view.id) not in media.storage.keys
 
 
 async def test_admins_delete_anyones_file_and_nobody_else_does(media, people):
@@ -220,7 +220,7 @@ async def test_a_file_any_product_refers_to_cannot_be_deleted(media, people, act
     with pytest.raises(MediaInUse):
         await media.delete_media()(people["ana"], view.id)
 
-    assert view.id in media.store.media_files and str(view.id) in media.storage.objects
+    assert view.id in media.store.media_files and str(view.id) in media.storage.keys
 
 
 async def test_a_failed_object_delete_still_deletes_the_file_and_leaves_it_to_the_sweep(
@@ -232,26 +232,29 @@ async def test_a_failed_object_delete_still_deletes_the_file_and_leaves_it_to_th
     await media.delete_media()(people["ana"], view.id)
 
     assert view.id not in media.store.media_files
-    assert str(view.id) in media.storage.objects
+    assert str(view.id) in media.storage.keys
 
 
 # --- the orphan sweep ----------------------------------------------------------------------------
 
 
+async def _put(media: MediaKit, key: str) -> None:
+    await media.storage.put(key, chunks_of(b"%PDF-1.4 left over"), "application/pdf", {})
+
+
 async def test_the_sweep_deletes_old_objects_without_a_row_and_nothing_else(media, people):
-    kept = await media.upload(people["ana"], PDF)
     old_orphan, young_orphan = str(uuid4()), str(uuid4())
-    now = media.clock.now()
-    objects = media.storage.objects
-    objects[old_orphan] = StoredObject(b"x", "application/pdf", {}, now - timedelta(hours=2))
-    objects["not-one-of-ours"] = StoredObject(b"x", "text/plain", {}, now - timedelta(days=9))
-    objects[young_orphan] = StoredObject(b"x", "application/pdf", {}, now)
+    await _put(media, old_orphan)
+    await _put(media, "not-one-of-ours")
+    old_kept = await media.upload(people["ana"], PDF)
+    media.clock.advance(timedelta(minutes=90))
+    await _put(media, young_orphan)
     media.clock.advance(timedelta(minutes=30))
 
     deleted = await media.sweep_orphan_media(orphan_age_seconds=3600)()
 
     assert deleted == 1
-    assert set(objects) == {str(kept.id), "not-one-of-ours", young_orphan}
+    assert media.storage.keys == sorted([str(old_kept.id), "not-one-of-ours", young_orphan])
 
 
 async def test_the_sweep_with_storage_down_is_a_503(media):

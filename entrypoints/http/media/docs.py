@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from litestar.openapi.spec import (
     OpenAPIFormat,
-    Reference,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Reference,
     RequestBody,
     Schema,
 )

@@ -128,9 +128,7 @@ _LIST_OPTIONS = (
 )
 
 
-@when(
-    parsers.re(rf"{ACTOR} lists (?:the files of {EMAIL}|{HER} files)(?: (?P<options>.+))?")
-)
+@when(parsers.re(rf"{ACTOR} lists (?:the files of {EMAIL}|{HER} files)(?: (?P<options>.+))?"))
 def lists_files(
     world: World,
     accounts: AccountsWorld,
