@@ -335,3 +335,16 @@ async def test_the_schema_describes_the_upload_and_the_downloads(shop: Shop) -> 
     assert "Content-Range" in responses["416"]["headers"]
     assert "Location" in responses["302"]["headers"]
     assert "content" not in responses["304"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/media/%00", "id"), ("/media/%00/info", "id"), ("/media?ownerId=%00", "ownerId")],
+)
+async def test_unstorable_text_in_a_media_path_or_query_is_a_400_naming_it(
+    shop: Shop, path: str, field: str
+) -> None:
+    response = await shop.get("root", f"{API}{path}")
+
+    body = assert_error_body(response, 400, "BadRequest")
+    assert [e["field"] for e in body["errors"]] == [field]

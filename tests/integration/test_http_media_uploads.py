@@ -88,7 +88,10 @@ async def test_a_png_declared_as_text_is_stored_as_a_png(shop: Shop) -> None:
         "id", "ownerId", "filename", "contentType", "sizeBytes", "sha256", "width", "height",
         "url", "createdAt",
     }  # fmt: skip
-    assert [p.name for p in stored_objects(shop.settings)] == [body["id"]]
+    files = [p.name for p in stored_objects(shop.settings)]
+    # The object, and the local adapter's hidden metadata beside it: no temporary file.
+    assert [name for name in files if not name.startswith(".")] == [body["id"]]
+    assert all(name == f".{body['id']}.meta.json" for name in files if name.startswith("."))
     assert scratch_files(shop.settings) == []
 
 

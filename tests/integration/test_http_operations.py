@@ -85,6 +85,11 @@ EXPECTED_ERRORS = {
     ("post", "/webhooks/stripe"): {400, 413},
     ("post", "/sandbox/payments/{paymentIntentId}/succeed"): {400, 404},
     ("post", "/sandbox/payments/{paymentIntentId}/fail"): {400, 404},
+    ("post", "/media"): {400, 401, 413},
+    ("get", "/media"): {400, 401},
+    ("get", "/media/{id}"): {400, 401, 404, 416},
+    ("get", "/media/{id}/info"): {400, 401, 404},
+    ("delete", "/media/{id}"): {400, 401, 404, 409},
 }
 
 BEARER_ONLY: list[dict[str, list[str]]] = [{"BearerToken": []}]
@@ -96,6 +101,9 @@ def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | No
     """The security requirement an operation must declare (None: public)."""
     if path.startswith("/api/v1/products"):
         return OPTIONAL_BEARER if method == "get" else BEARER_ONLY
+    if path.startswith("/api/v1/media"):
+        # A file an active product shows is anyone's to fetch; the list is one's own.
+        return OPTIONAL_BEARER if method == "get" and path != "/api/v1/media" else BEARER_ONLY
     if path.startswith(("/api/v1/me", "/api/v1/users", "/api/v1/orders")):
         return BEARER_ONLY
     return None

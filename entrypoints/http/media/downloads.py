@@ -20,7 +20,7 @@ from application.shared.actor import Actor
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.media.docs import DownloadOperation
 from entrypoints.http.media.files import S401_OPTIONAL, S404
-from entrypoints.http.media.hooks import DOWNLOAD_ROUTE, before_media_request
+from entrypoints.http.media.hooks import DOWNLOAD_ROUTE, authenticate_first
 from entrypoints.http.media_support.ranges import (
     content_disposition,
     etag_for,
@@ -73,7 +73,7 @@ class MediaDownloadsController(Controller):
 
     path = "/media"
     tags = ["media"]
-    before_request = staticmethod(before_media_request)
+    guards = [authenticate_first]
 
     @get(
         "/{id:str}",

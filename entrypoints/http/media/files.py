@@ -17,7 +17,7 @@ from application.shared.actor import Actor
 from application.shared.paging import PageRequest
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.media.docs import UploadOperation
-from entrypoints.http.media.hooks import before_media_request, download_path
+from entrypoints.http.media.hooks import authenticate_first, download_path
 from entrypoints.http.media.schemas import MediaPage, MediaResponse
 from entrypoints.http.media_support.multipart import read_file_field
 from entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, SERVER_ERRORS, error_responses
@@ -45,7 +45,7 @@ class MediaFilesController(Controller):
 
     path = "/media"
     tags = ["media"]
-    before_request = staticmethod(before_media_request)
+    guards = [authenticate_first]
 
     @post(
         "/",

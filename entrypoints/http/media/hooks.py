@@ -6,19 +6,22 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 
 from entrypoints.http.dependencies import authenticate_if_required
-from entrypoints.http.storable import refuse_unstorable_input
 
 DOWNLOAD_ROUTE = "media:download"
 
 
-async def before_media_request(request: Request[Any, Any, Any]) -> None:
-    """Authenticate where the route requires it, before a byte of an upload is read (a
-    missing or bad token is a 401 whatever was sent), and refuse unstorable text in the path
-    and query. Async, because Litestar runs a synchronous hook on a worker thread."""
-    await authenticate_if_required(request)
-    await refuse_unstorable_input(request)
+async def authenticate_first(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """A guard: on routes that require a signed-in caller, authenticate before anything else
+    (the app's unstorable-text hook, parameters, and above all the upload's body): a missing
+    or bad token is a 401 whatever was sent, and not a byte of an upload is read for it."""
+    if isinstance(connection, Request):
+        await authenticate_if_required(connection)
 
 
 def download_path(request: Request[Any, Any, Any]) -> Any:
