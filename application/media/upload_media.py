@@ -94,22 +94,24 @@ class UploadMedia:
             stored = await self._store_image(key, upload, content_type, metadata)
         else:
             stored = await self._store_as_sent(key, upload, content_type, metadata)
-        media = MediaFile.create(
-            media_id,
-            owner_id,
-            filename,
-            stored.content_type,
-            stored.size_bytes,
-            stored.sha256,
-            self._clock.now(),
-            width=stored.width,
-            height=stored.height,
-        )
         try:
+            media = MediaFile.create(
+                media_id,
+                owner_id,
+                filename,
+                stored.content_type,
+                stored.size_bytes,
+                stored.sha256,
+                self._clock.now(),
+                width=stored.width,
+                height=stored.height,
+            )
             async with self._uow as uow:
                 await uow.media_files.add(media)
                 await uow.commit()
         except Exception:
+            # A cancellation (the client gone during the commit) skips this: the object is
+            # then an orphan, which the sweep removes.
             await self._forget(key)
             raise
         return MediaView.from_media(media)
