@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
+from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
+from adapters.sqlalchemy.media import SqlMediaRepositories
 from adapters.sqlalchemy.messaging import SqlMessagingRepositories
 from adapters.sqlalchemy.ordering import SqlOrderingRepositories
 
@@ -26,6 +28,7 @@ class SqlRepositories(
     SqlCatalogRepositories,
     SqlOrderingRepositories,
     SqlMessagingRepositories,
+    SqlMediaRepositories,
 ):
     """Every context's SQL repositories: what SqlUnitOfWork builds on each `async with`."""
 
@@ -35,6 +38,7 @@ class MemoryRepositories(
     MemoryCatalogRepositories,
     MemoryOrderingRepositories,
     MemoryMessagingRepositories,
+    MemoryMediaRepositories,
 ):
     """Every context's memory repositories: what MemoryUnitOfWork builds over the store."""
 
@@ -45,5 +49,6 @@ class MemoryTables(
     CatalogTables,
     OrderingTables,
     MessagingTables,
+    MediaTables,
 ):
     """Every context's in-memory tables: the fields of MemoryStore."""

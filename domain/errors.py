@@ -89,6 +89,22 @@ class ServiceUnavailable(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+class PayloadTooLarge(DomainError):
+    """An upload is larger than the limit (HTTP 413), refused as soon as the limit is passed."""
+
+    message = "The file is larger than the limit"
+
+
+class RangeNotSatisfiable(DomainError):
+    """A `Range` asks for bytes outside the file (HTTP 416, `Content-Range: bytes */size`)."""
+
+    message = "The requested range is outside the file"
+
+    def __init__(self, size: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.size = size
+
+
 # --- accounts -------------------------------------------------------------------------------
 
 

@@ -164,6 +164,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     mail_folder: Annotated[str, COMPUTED] = "var/mail"
     aws_region: str = "us-east-1"
     aws_endpoint_url: str | None = None
+    # Where uploaded files' bytes live: files under MEDIA_DIR, or the S3_BUCKET bucket.
+    storage_backend: Annotated[str, OneOf(("local", "s3"))] = "local"
+    media_dir: Annotated[str, COMPUTED] = "var/media"
+    # Required with STORAGE_BACKEND=s3, checked by load_settings.
+    s3_bucket: str = ""
+    media_max_bytes: Count = 10 * 1024 * 1024
+    # At most a week (SigV4's limit), checked by load_settings.
+    media_presign_seconds: Count = 300
+    media_max_pixels: Count = 40_000_000
+    media_orphan_age_seconds: Count = 3600
     cors_origins: tuple[str, ...] = ()
     log_level: Annotated[str, OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))] = "INFO"
     outbox_poll_seconds: Seconds = 1.0
@@ -228,6 +238,21 @@ def _require_production_choices(values: Mapping[str, Any]) -> None:
         raise SettingsError("MAIL_BACKEND must be set (folder or ses) when APP_ENV=production")
 
 
+# SigV4 presigned URLs live at most 7 days.
+MAX_PRESIGN_SECONDS = 7 * 24 * 3600
+
+
+def _check_storage(values: Mapping[str, Any]) -> None:
+    """S3 needs a bucket; presigned URLs can't outlive what SigV4 signs."""
+    if values.get("storage_backend") == "s3" and not values.get("s3_bucket"):
+        raise SettingsError("S3_BUCKET is required when STORAGE_BACKEND=s3")
+    presign = values.get("media_presign_seconds", _DEFAULTS["media_presign_seconds"])
+    if presign > MAX_PRESIGN_SECONDS:
+        raise SettingsError(
+            f"MEDIA_PRESIGN_SECONDS must be at most {MAX_PRESIGN_SECONDS} (7 days), got {presign}"
+        )
+
+
 def _fill_computed(values: dict[str, Any], production: bool) -> None:
     """The defaults that depend on other settings, and the rules between settings."""
     var_dir = values.setdefault("var_dir", _DEFAULTS["var_dir"])
@@ -239,6 +264,8 @@ def _fill_computed(values: dict[str, Any], production: bool) -> None:
         values["jwt_secret"] = _dev_jwt_secret(Path(var_dir))
     if production:
         _require_production_choices(values)
+    values.setdefault("media_dir", f"{var_dir}/media")
+    _check_storage(values)
     if values.get("payment_provider") == "stripe":
         for name in ("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"):
             if not values.get(name.lower()):

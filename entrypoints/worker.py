@@ -1,8 +1,10 @@
-"""The background worker: delivers queued emails and expires unpaid orders until told to stop.
+"""The background worker: delivers queued emails, expires unpaid orders and sweeps orphaned
+media objects until told to stop.
 
-Two loops with their own timing share one stop event: the outbox is polled every
-`outbox_poll_seconds`, overdue orders are expired every `order_expiry_interval_seconds`.
-Neither ends on a failure; each logs it and tries again on its next turn.
+Three loops with their own timing share one stop event: the outbox is polled every
+`outbox_poll_seconds`, overdue orders are expired every `order_expiry_interval_seconds`, and
+stored objects without a row are swept every quarter of `media_orphan_age_seconds`. None ends
+on a failure; each logs it and tries again on its next turn.
 
 On stop, a dispatch run finishes the message it is sending and hands the rest of its batch
 back; expiry finishes its batch. Whatever is still running `shutdown_grace_seconds` after the
@@ -107,6 +109,37 @@ async def run_expiry_worker(container: Container, stop: asyncio.Event) -> None:
     logger.info("order_expiry_stopped")
 
 
+async def sweep_orphan_media(container: Container) -> int:
+    """Delete the stored objects no file refers to, older than the orphan age; how many."""
+    return int(await container.media.sweep_orphan_media()())
+
+
+def media_sweep_interval(orphan_age_seconds: float) -> float:
+    """How often to sweep: four times per orphan age, so an orphan lives at most 1.25 ages
+    (an hour and a quarter by default), and at least a minute apart."""
+    return max(60.0, orphan_age_seconds / 4)
+
+
+async def run_media_sweep_worker(container: Container, stop: asyncio.Event) -> None:
+    """Sweep orphaned media objects now and then every `media_sweep_interval` until `stop`.
+
+    A failing run (storage unreachable) is logged and retried on the next turn.
+    """
+    interval = media_sweep_interval(container.settings().media_orphan_age_seconds)
+    logger.info("media_sweep_started", interval_seconds=interval)
+    while not stop.is_set():
+        try:
+            deleted = await sweep_orphan_media(container)
+        except Exception as exc:
+            logger.error("media_sweep_failed", error_type=type(exc).__name__)
+            logger.debug("media_sweep_failure_detail", exc_info=True)
+        else:
+            if deleted:
+                logger.info("orphaned_media_deleted", count=deleted)
+        await _sleep_unless_stopped(stop, interval)
+    logger.info("media_sweep_stopped")
+
+
 async def _wind_down(tasks: list[asyncio.Task[None]], grace_seconds: int) -> None:
     """Wait up to `grace_seconds` for the (already told to stop) loops, then cancel the rest."""
     if not tasks:
@@ -122,12 +155,13 @@ def _start_loops(container: Container, stop: asyncio.Event) -> list[asyncio.Task
     return [
         asyncio.create_task(run_outbox_worker(container, stop), name="outbox"),
         asyncio.create_task(run_expiry_worker(container, stop), name="order-expiry"),
+        asyncio.create_task(run_media_sweep_worker(container, stop), name="media-sweep"),
     ]
 
 
 async def run_worker(container: Container, stop: asyncio.Event) -> None:
-    """Run the outbox and order-expiry loops side by side until `stop` is set, then give the
-    runs in flight `shutdown_grace_seconds` to finish."""
+    """Run the outbox, order-expiry and media-sweep loops side by side until `stop` is set,
+    then give the runs in flight `shutdown_grace_seconds` to finish."""
     tasks = _start_loops(container, stop)
     stopping = asyncio.create_task(stop.wait())
     # A loop ending on its own can only be a bug (they catch every failure): stop the other too.

@@ -56,6 +56,7 @@ class MemoryUnitOfWork(MemoryRepositories):
 if TYPE_CHECKING:
     from application.accounts.ports import AccountsUnitOfWork
     from application.catalog.ports import CatalogUnitOfWork
+    from application.media.ports import MediaUnitOfWork
     from application.messaging.ports import MessagingUnitOfWork
     from application.ordering.ports import OrderingUnitOfWork
 
@@ -65,4 +66,5 @@ if TYPE_CHECKING:
         catalog: CatalogUnitOfWork = uow
         ordering: OrderingUnitOfWork = uow
         messaging: MessagingUnitOfWork = uow
-        del accounts, catalog, ordering, messaging
+        media: MediaUnitOfWork = uow
+        del accounts, catalog, ordering, messaging, media

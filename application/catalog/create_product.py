@@ -23,7 +23,6 @@ class CreateProduct:
     async def __call__(self, actor: Actor, cmd: CreateProductCommand) -> ProductView:
         """The new product, or PermissionDenied / ValidationFailed."""
         actor.require(Role.ADMIN, Role.EDITOR)
-        check_image_ids(cmd.image_ids)
         product = Product.create(
             cmd.name,
             cmd.price_cents,
@@ -34,6 +33,8 @@ class CreateProduct:
             image_ids=list(cmd.image_ids),
         )
         async with self._uow as uow:
+            # In the transaction, so the files stay locked until the product holds them.
+            await check_image_ids(actor, cmd.image_ids, uow.attachable_images)
             await uow.products.add(product)
             await uow.commit()
         return ProductView.from_product(product, self._currency)

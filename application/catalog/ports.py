@@ -1,4 +1,4 @@
-"""Catalog ports: the product repository and its query."""
+"""Catalog ports: the product repository and its query, and the images products may show."""
 
 from __future__ import annotations
 
@@ -67,7 +67,25 @@ class ProductRepository(Protocol):
         ...
 
 
+class AttachableImages(Protocol):
+    """Uploaded files as the catalog sees them: which exist, and whose they are.
+
+    The catalog's own port, so it knows no other context; the adapters answer it from the
+    media files' table.
+    """
+
+    async def owners(self, image_ids: Sequence[UUID]) -> dict[UUID, UUID]:
+        """The owner of each of these ids that names an uploaded file, in one query.
+
+        In a writing unit of work the files found stay locked until it ends (on Postgres
+        `FOR SHARE`; SQLite and memory run writers one at a time), so none can be deleted
+        while a product takes it.
+        """
+        ...
+
+
 class CatalogUnitOfWork(Transaction, Protocol):
-    """One transaction over the products."""
+    """One transaction over the products and the images they may show."""
 
     products: ProductRepository
+    attachable_images: AttachableImages

@@ -26,8 +26,6 @@ class UpdateProduct:
         check_product_fields(
             name=cmd.name, price_cents=cmd.price_cents, description=cmd.description
         )
-        if cmd.image_ids is not None:
-            check_image_ids(cmd.image_ids)
         async with self._uow as uow:
             product = await uow.products.get(cmd.product_id)
             if product is None:
@@ -41,6 +39,9 @@ class UpdateProduct:
             if cmd.active is not None:
                 product.active = cmd.active
             if cmd.image_ids is not None:
+                # Only the images it didn't show yet: one an admin attached stays attachable.
+                added = [i for i in cmd.image_ids if i not in product.image_ids]
+                await check_image_ids(actor, added, uow.attachable_images)
                 product.image_ids = list(cmd.image_ids)
             product.updated_at = self._clock.now()
             await uow.products.update(product)

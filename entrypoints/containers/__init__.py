@@ -15,6 +15,7 @@ from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
+from entrypoints.containers.media import MediaContainer
 from entrypoints.containers.messaging import MessagingContainer
 from entrypoints.containers.ordering import OrderingContainer
 from entrypoints.settings import Settings
@@ -42,6 +43,7 @@ class Container(containers.DeclarativeContainer):
     catalog = _nested(CatalogContainer, core=core)
     ordering = _nested(OrderingContainer, core=core)
     messaging = _nested(MessagingContainer, core=core)
+    media = _nested(MediaContainer, core=core)
 
 
 def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:
@@ -62,7 +64,9 @@ async def close_container(container: Container) -> None:
     to nothing, and disposing an unused pool is a no-op."""
     await container.core.engine().dispose()
     container.core.engine.reset()
-    # The Stripe gateway keeps an HTTP connection pool; the sandbox has nothing to close.
-    aclose = getattr(container.core.payment_gateway(), "aclose", None)
-    if aclose is not None:
-        await aclose()
+    # The Stripe gateway and the S3 client keep HTTP connection pools; the sandbox and the
+    # local folder have nothing to close.
+    for service in (container.core.payment_gateway(), container.core.storage()):
+        aclose = getattr(service, "aclose", None)
+        if aclose is not None:
+            await aclose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dependency_injector import containers, providers
 
 from adapters.argon2_hasher import Argon2PasswordHasher
@@ -14,12 +16,15 @@ from adapters.secret_tokens import UrlSafeSecretTokens
 from adapters.ses_mailer import SesMailer
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.storage.local import LocalObjectStorage
+from adapters.storage.s3 import S3ObjectStorage
 from adapters.stripe_gateway import StripePaymentGateway
 from entrypoints.settings import Settings
 
 
 class CoreContainer(containers.DeclarativeContainer):
-    """Persistence, clock, hashing, tokens, mail and payments: one of each per process.
+    """Persistence, clock, hashing, tokens, mail, payments and file storage: one of each per
+    process.
 
     Units of work are Factories: each use case gets its own, so concurrent requests never
     share a transaction. Tests `override` these providers with fakes.
@@ -95,5 +100,18 @@ class CoreContainer(containers.DeclarativeContainer):
             api_base=settings.provided.stripe_api_base,
             timeout=settings.provided.provider_timeout_seconds,
             breaker=stripe_breaker,
+        ),
+    )
+    # Uploaded files' bytes (the media context): a local folder or an S3 bucket.
+    storage = providers.Selector(
+        settings.provided.storage_backend,
+        local=providers.Singleton(
+            LocalObjectStorage, root=providers.Callable(Path, settings.provided.media_dir)
+        ),
+        s3=providers.Singleton(
+            S3ObjectStorage,
+            bucket=settings.provided.s3_bucket,
+            region=settings.provided.aws_region,
+            endpoint_url=settings.provided.aws_endpoint_url,
         ),
     )

@@ -28,7 +28,9 @@ from domain.errors import (
     Conflict,
     DomainError,
     NotFound,
+    PayloadTooLarge,
     PermissionDenied,
+    RangeNotSatisfiable,
     RateLimited,
     ServiceUnavailable,
     ValidationFailed,
@@ -65,6 +67,8 @@ DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (PermissionDenied, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (PayloadTooLarge, 413),
+    (RangeNotSatisfiable, 416),
     (BusinessRuleViolated, 422),
     (RateLimited, 429),
     (ServiceUnavailable, 503),
@@ -141,6 +145,8 @@ def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Respo
     errors: list[FieldErrorBody] | None = None
     if isinstance(exc, ValidationFailed):
         errors = [FieldErrorBody(field=wire_name(e.field), message=e.message) for e in exc.errors]
+    if isinstance(exc, RangeNotSatisfiable):
+        headers["Content-Range"] = f"bytes */{exc.size}"
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
     if isinstance(exc, ServiceUnavailable) and exc.retry_after_seconds is not None:

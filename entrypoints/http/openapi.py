@@ -39,10 +39,11 @@ _DESCRIPTIONS: dict[int, str] = {
     409: "Conflicts with the current state.",
     413: "Request body too large.",
     415: "The request body is not `application/json`.",
+    416: "A `Range` outside the file; `Content-Range: bytes */size` gives its size.",
     422: "A business rule refuses the request.",
     429: "Rate limited; the `Retry-After` header says how many seconds to wait.",
     500: "Unexpected failure; the body carries no internal detail.",
-    503: "A required backing service (database, mail, payments...) is unreachable.",
+    503: "A required backing service (database, storage, mail, payments...) is unreachable.",
 }
 
 # The routes that hash a password share a bounded queue (PASSWORD_HASH_QUEUE): when it is full
@@ -149,8 +150,11 @@ def state_storable_text(document: dict[str, Any]) -> dict[str, Any]:
                 continue
             for parameter in operation.get("parameters", []):
                 walk.constrain(parameter.get("schema"))
-            for media in operation.get("requestBody", {}).get("content", {}).values():
-                walk.constrain(media.get("schema"))
+            for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+                # A multipart upload's bytes are a file's, NUL included; its filename is
+                # cleaned, not refused (entrypoints/http/media_support).
+                if "json" in media_type:
+                    walk.constrain(media.get("schema"))
     components[STORABLE_JSON] = copy.deepcopy(_STORABLE_JSON_SCHEMA)
     return document
 

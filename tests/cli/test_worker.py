@@ -1,11 +1,12 @@
-"""The worker loops (outbox, order expiry): keep going through failures, log counts only,
-keep their own timing, stop on request."""
+"""The worker loops (outbox, order expiry, media sweep): keep going through failures, log
+counts only, keep their own timing, stop on request."""
 
 from __future__ import annotations
 
 import asyncio
 from types import SimpleNamespace
 
+import pytest
 from structlog.testing import capture_logs
 
 from application.messaging.dispatch_outbox import DispatchReport
@@ -15,7 +16,9 @@ from entrypoints.worker import (
     MAX_BACKOFF_SECONDS,
     backoff_seconds,
     expire_overdue_orders,
+    media_sweep_interval,
     run_expiry_worker,
+    run_media_sweep_worker,
     run_outbox_worker,
     run_worker,
     start_in_process_worker,
@@ -38,6 +41,10 @@ class ScriptedDispatch:
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+
+async def _sweep_nothing() -> int:
+    return 0
 
 
 def _container(dispatch: ScriptedDispatch) -> SimpleNamespace:
@@ -93,8 +100,8 @@ async def test_worker_logs_nothing_for_an_idle_run():
     assert [entry["event"] for entry in logs] == ["outbox_worker_started", "outbox_worker_stopped"]
 
 
-async def test_in_process_worker_runs_both_loops_between_startup_and_shutdown():
-    dispatched, expired = asyncio.Event(), asyncio.Event()
+async def test_in_process_worker_runs_every_loop_between_startup_and_shutdown():
+    dispatched, expired, swept = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def dispatch_and_signal(stop_requested: object = None) -> object:
         dispatched.set()
@@ -104,19 +111,26 @@ async def test_in_process_worker_runs_both_loops_between_startup_and_shutdown():
         expired.set()
         return 0
 
+    async def sweep_and_signal() -> int:
+        swept.set()
+        return 0
+
     container = SimpleNamespace(
         settings=lambda: Settings(outbox_poll_seconds=0.001),
         messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch_and_signal),
         ordering=SimpleNamespace(expire_orders=lambda: expire_and_signal),
+        media=SimpleNamespace(sweep_orphan_media=lambda: sweep_and_signal),
     )
     startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
 
     await startup()
     await dispatched.wait()
     await expired.wait()
+    await swept.wait()
     await shutdown()
 
-    assert {"outbox", "order-expiry"}.isdisjoint(t.get_name() for t in asyncio.all_tasks())
+    tasks = {t.get_name() for t in asyncio.all_tasks()}
+    assert {"outbox", "order-expiry", "media-sweep"}.isdisjoint(tasks)
 
 
 class ScriptedExpiry:
@@ -196,6 +210,7 @@ async def test_outbox_polls_on_its_own_timing_while_expiry_waits_for_its_interva
         settings=lambda: settings,
         messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch),
         ordering=SimpleNamespace(expire_orders=lambda: expiry),
+        media=SimpleNamespace(sweep_orphan_media=lambda: _sweep_nothing),
     )
 
     await run_worker(container, stop)  # type: ignore[arg-type]
@@ -235,6 +250,7 @@ async def test_standalone_worker_tells_the_run_in_flight_to_stop_and_lets_it_fin
         settings=lambda: settings,
         messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch),
         ordering=SimpleNamespace(expire_orders=lambda: expiry),
+        media=SimpleNamespace(sweep_orphan_media=lambda: _sweep_nothing),
     )
 
     with capture_logs() as logs:
@@ -266,6 +282,7 @@ async def test_in_process_worker_cancels_a_run_that_outlasts_the_shutdown_grace(
         settings=lambda: settings,
         messaging=SimpleNamespace(dispatch_outbox=lambda: dispatch_that_hangs),
         ordering=SimpleNamespace(expire_orders=lambda: expire_nothing),
+        media=SimpleNamespace(sweep_orphan_media=lambda: _sweep_nothing),
     )
     startup, shutdown = start_in_process_worker(container)  # type: ignore[arg-type]
 
@@ -294,3 +311,49 @@ async def test_expiry_stops_between_batches_once_told_to_stop():
     expired = await expire_overdue_orders(_expiry_container(expiry), stop)  # type: ignore[arg-type]
 
     assert (expired, expiry.calls) == (100, 1)
+
+
+def test_media_is_swept_four_times_per_orphan_age_and_at_most_once_a_minute():
+    assert media_sweep_interval(3600) == 900
+    assert media_sweep_interval(120) == 60
+
+
+async def test_the_media_sweep_keeps_going_after_a_storage_outage_and_logs_counts(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    stop = asyncio.Event()
+    outcomes: list[object] = [RuntimeError("storage down at 10.0.0.5"), 3, 0]
+
+    async def sweep() -> int:
+        outcome = outcomes.pop(0)
+        if not outcomes:
+            stop.set()
+        if isinstance(outcome, Exception):
+            raise outcome
+        return int(outcome)  # type: ignore[call-overload]
+
+    settings = Settings(media_orphan_age_seconds=1)
+    container = SimpleNamespace(
+        settings=lambda: settings, media=SimpleNamespace(sweep_orphan_media=lambda: sweep)
+    )
+    sleeps: list[float] = []
+
+    async def no_wait(_stop: asyncio.Event, seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr("entrypoints.worker._sleep_unless_stopped", no_wait)
+
+    with capture_logs() as logs:
+        await run_media_sweep_worker(container, stop)  # type: ignore[arg-type]
+
+    events = [
+        (e["event"], e.get("count"), e.get("error_type")) for e in logs if e["log_level"] != "debug"
+    ]
+    assert events == [
+        ("media_sweep_started", None, None),
+        ("media_sweep_failed", None, "RuntimeError"),
+        ("orphaned_media_deleted", 3, None),
+        ("media_sweep_stopped", None, None),
+    ]
+    assert sleeps == [60.0, 60.0, 60.0]
+    assert "10.0.0.5" not in repr(logs)

@@ -46,6 +46,7 @@ async def shop(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
         payment_provider="sandbox",
         var_dir=str(tmp_path / "var"),
         mail_folder=str(tmp_path / "mail"),
+        media_dir=str(tmp_path / "media"),
         rate_limit_enabled=False,
     )
     container = Container(settings=settings)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-import httpx
 import pytest
 
 from adapters.folder_mailer import FolderMailer
@@ -18,7 +17,7 @@ from adapters.ses_mailer import SesMailer
 from application.messaging.ports import MailDeliveryError, Mailer
 from domain.messages import EmailMessage
 from tests.support.fakes import RecordingMailer
-from tests.support.moto_server import MOTO_REGION, moto_endpoint  # noqa: F401
+from tests.support.moto_server import MOTO_REGION, moto_endpoint, moto_models  # noqa: F401
 
 SENDER = "hexashop <no-reply@hexashop.test>"
 MESSAGE = EmailMessage(
@@ -88,13 +87,11 @@ def _ses_case(tmp_path: Path, request: pytest.FixtureRequest) -> MailerCase:
     ses.create_email_identity(EmailIdentity="no-reply@hexashop.test")
 
     async def delivered(provider_id: str, message: EmailMessage) -> None:
-        async with httpx.AsyncClient(base_url=endpoint) as client:
-            state = (await client.get("/moto-api/data.json")).json()
-        sent = [m for m in state["ses"]["Message"] if m["id"] == provider_id]
+        sent = [m for m in moto_models("ses", "Message") if m.id == provider_id]
         assert len(sent) == 1
-        assert sent[0]["source"] == SENDER
-        assert sent[0]["destinations"] == {"ToAddresses": [message.to]}
-        assert (sent[0]["subject"], sent[0]["body"]) == (message.subject, message.text_body)
+        assert sent[0].source == SENDER
+        assert sent[0].destinations == {"ToAddresses": [message.to]}
+        assert (sent[0].subject, sent[0].body) == (message.subject, message.text_body)
 
     down = SesMailer(
         SENDER, MOTO_REGION, f"http://127.0.0.1:{_closed_port()}", connect_timeout=1, max_attempts=1

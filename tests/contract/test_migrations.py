@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "order_lines",
     "payments",
     "processed_events",
+    "media_files",
 }
 
 
@@ -71,7 +72,7 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
     state = await _inspect(fresh_database_url)
 
     assert state["tables"] == EXPECTED_TABLES
-    assert state["revision"] == "0004"
+    assert state["revision"] == "0005"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]

@@ -43,6 +43,7 @@ def make_settings(tmp_path: Path, database_url: str) -> Settings:
         jwt_secret="integration-test-secret-0123456789abcdef",
         var_dir=str(tmp_path / "var"),
         mail_folder=str(tmp_path / "mail"),
+        media_dir=str(tmp_path / "media"),
         # Many tests hammer /auth/*; the rate-limit tests switch it on themselves.
         rate_limit_enabled=False,
     )

@@ -7,12 +7,16 @@ from typing import Any
 
 import msgspec
 import pytest
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
+from adapters.memory.storage import MemoryObjectStorage
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Client, make_container, make_settings
+from tests.support.databases import copy_sqlite_database, sqlite_url
 from tests.support.fakes import RecordingMailer
+from tests.support.moto_server import moto_endpoint, s3_bucket  # noqa: F401
 
 # Every Accounts row of docs/api.md: path under /api/v1 -> methods.
 ACCOUNTS_OPERATIONS = {
@@ -81,6 +85,11 @@ EXPECTED_ERRORS = {
     ("post", "/webhooks/stripe"): {400, 413},
     ("post", "/sandbox/payments/{paymentIntentId}/succeed"): {400, 404},
     ("post", "/sandbox/payments/{paymentIntentId}/fail"): {400, 404},
+    ("post", "/media"): {400, 401, 413},
+    ("get", "/media"): {400, 401},
+    ("get", "/media/{id}"): {400, 401, 404, 416},
+    ("get", "/media/{id}/info"): {400, 401, 404},
+    ("delete", "/media/{id}"): {400, 401, 404, 409},
 }
 
 BEARER_ONLY: list[dict[str, list[str]]] = [{"BearerToken": []}]
@@ -92,6 +101,9 @@ def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | No
     """The security requirement an operation must declare (None: public)."""
     if path.startswith("/api/v1/products"):
         return OPTIONAL_BEARER if method == "get" else BEARER_ONLY
+    if path.startswith("/api/v1/media"):
+        # A file an active product shows is anyone's to fetch; the list is one's own.
+        return OPTIONAL_BEARER if method == "get" and path != "/api/v1/media" else BEARER_ONLY
     if path.startswith(("/api/v1/me", "/api/v1/users", "/api/v1/orders")):
         return BEARER_ONLY
     return None
@@ -113,13 +125,13 @@ async def test_liveness_is_ok(client: Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_readiness_is_ok_when_database_and_mail_answer(client: Client) -> None:
+async def test_readiness_is_ok_when_database_mail_and_storage_answer(client: Client) -> None:
     response = await client.get("/health/ready")
 
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "mail": "ok"},
+        "checks": {"database": "ok", "mail": "ok", "storage": "ok"},
         "circuits": {"mail": "closed"},
     }
 
@@ -134,7 +146,7 @@ async def test_readiness_is_503_naming_mail_when_mail_is_down(
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["checks"] == {"database": "ok", "mail": "unavailable"}
+    assert body["checks"] == {"database": "ok", "mail": "unavailable", "storage": "ok"}
     assert (body["error"], body["statusCode"]) == ("ServiceUnavailable", 503)
     assert body["requestId"] == response.headers["X-Request-ID"]
 
@@ -150,8 +162,62 @@ async def test_readiness_is_503_naming_the_database_when_it_is_unreachable(
         response = await client.get("/health/ready")
 
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "unavailable", "mail": "ok"}
+    assert response.json()["checks"] == {"database": "unavailable", "mail": "ok", "storage": "ok"}
     assert "127.0.0.1" not in response.text
+
+
+async def test_readiness_is_503_naming_storage_when_it_is_down(
+    client: Client, container: Container
+) -> None:
+    storage = MemoryObjectStorage()
+    storage.down = True
+    container.core.storage.override(providers.Object(storage))
+
+    response = await client.get("/health/ready")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"] == {"database": "ok", "mail": "ok", "storage": "unavailable"}
+    assert body["message"].endswith(": storage")
+
+
+async def test_readiness_is_503_when_the_local_media_folder_cannot_be_written(
+    tmp_path: Path, migrated_sqlite: Path
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    database = copy_sqlite_database(migrated_sqlite, tmp_path / "hexashop.db")
+    settings = msgspec.structs.replace(
+        make_settings(tmp_path, sqlite_url(database)), media_dir=str(tmp_path / "a-file" / "m")
+    )
+
+    async with AsyncTestClient(app=create_app(make_container(settings, RecordingMailer()))) as c:
+        response = await c.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unavailable"
+
+
+@pytest.mark.moto
+async def test_readiness_checks_the_s3_bucket(
+    tmp_path: Path,
+    migrated_sqlite: Path,
+    moto_endpoint: str,  # noqa: F811
+    s3_bucket: str,  # noqa: F811
+) -> None:
+    database = copy_sqlite_database(migrated_sqlite, tmp_path / "hexashop.db")
+    base = make_settings(tmp_path, sqlite_url(database))
+    states = []
+    for endpoint in (moto_endpoint, "http://127.0.0.1:9"):
+        settings = msgspec.structs.replace(
+            base, storage_backend="s3", s3_bucket=s3_bucket, aws_endpoint_url=endpoint
+        )
+        container = make_container(settings, RecordingMailer())
+        async with AsyncTestClient(app=create_app(container)) as c:
+            response = await c.get("/health/ready")
+        states.append((response.status_code, response.json()["checks"]["storage"]))
+        assert "127.0.0.1" not in response.text
+
+    assert states == [(200, "ok"), (503, "unavailable")]
 
 
 async def test_every_accounts_and_commerce_operation_is_documented(

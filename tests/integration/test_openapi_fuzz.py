@@ -21,6 +21,9 @@ right to refuse it with a 400 (docs/api.md), and only a 400 naming that field pa
 - POST /products, PATCH /products/{id} `{"imageIds": ["<random uuid>"]}`: unknown image.
 - POST /auth/verify-email, /auth/reset-password `{"token": "x"}`: a token never issued.
 - POST /webhooks/stripe with `Stripe-Signature: t=1,v1=00`: the signature does not verify.
+- POST /media with random bytes as `file`: the type is sniffed from the bytes, and bytes that
+  are no PNG, JPEG, GIF, WebP, PDF, MP3, MP4 or WebM are a 400 naming `file` (JSON Schema can
+  say "binary", not "an image").
 
 Bounded and reproducible: a fixed seed, derandomized, the HTTP rate limiter off (it would
 answer the fuzzer's bursts with 429) and each caller signed in before any fuzzed request, so
@@ -85,6 +88,7 @@ REFERS_TO_UNKNOWN: dict[str, tuple[str, ...] | None] = {
     "POST /api/v1/auth/verify-email": ("token",),
     "POST /api/v1/auth/reset-password": ("token",),
     "POST /api/v1/webhooks/stripe": None,
+    "POST /api/v1/media": ("file",),
 }
 
 

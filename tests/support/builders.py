@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from domain.accounts import OneTimeToken, RefreshToken, Role, Tier, TokenPurpose, User
 from domain.catalog import Product
+from domain.media import MediaFile
 from domain.messages import EmailMessage, OutboxMessage
 from domain.ordering import Order, OrderLine, OrderStatus
 from domain.payments import Payment, PaymentStatus
@@ -132,4 +133,28 @@ def make_payment(
         status=PaymentStatus.REQUIRES_PAYMENT,
         created_at=created_at,
         updated_at=created_at,
+    )
+
+
+def make_media(
+    owner_id: UUID,
+    filename: str = "photo.png",
+    *,
+    content_type: str = "image/png",
+    size_bytes: int = 1234,
+    created_at: datetime = T0,
+    width: int | None = 640,
+    height: int | None = 480,
+) -> MediaFile:
+    """The row of a stored file owned by `owner_id`."""
+    return MediaFile.create(
+        uuid4(),
+        owner_id,
+        filename,
+        content_type,
+        size_bytes,
+        "ab" * 32,
+        created_at,
+        width=width,
+        height=height,
     )

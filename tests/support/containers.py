@@ -9,6 +9,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.memory.storage import MemoryObjectStorage
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from entrypoints.containers import Container
@@ -16,18 +17,19 @@ from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 
 def memory_adapters(store: MemoryStore) -> containers.DynamicContainer:
-    """Persistence, hashing and mail in memory, named like the core providers they replace
-    (an overriding container may name nothing the overridden one lacks)."""
+    """Persistence, hashing, mail and file storage in memory, named like the core providers
+    they replace (an overriding container may name nothing the overridden one lacks)."""
     fakes = containers.DynamicContainer()
     fakes.uow = providers.Factory(MemoryUnitOfWork, store)
     fakes.read_uow = providers.Factory(MemoryUnitOfWork, store, read_only=True)
     fakes.hasher = providers.Singleton(FastPasswordHasher)
     fakes.mailer = providers.Singleton(RecordingMailer)
+    fakes.storage = providers.Singleton(MemoryObjectStorage)
     return fakes
 
 
 def use_memory_adapters(container: Container, store: MemoryStore | None = None) -> MemoryStore:
-    """Swap persistence, hashing and mail for in-memory fakes (tests and specs).
+    """Swap persistence, hashing, mail and file storage for in-memory fakes (tests and specs).
 
     Returns the store so callers can inspect what was committed.
     """

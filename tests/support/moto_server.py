@@ -4,12 +4,20 @@ Import the fixture into a test module explicitly (non-root conftests may not use
 `pytest_plugins`):
 
     from tests.support.moto_server import moto_endpoint  # noqa: F401
+
+S3 tests also take `s3_bucket` (a fresh bucket per test on that server):
+
+    from tests.support.moto_server import moto_endpoint, s3_bucket  # noqa: F401
 """
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -48,3 +56,39 @@ def moto_endpoint() -> Iterator[str]:
             yield f"http://{host}:{port}"
         finally:
             server.stop()
+
+
+@functools.cache
+def s3_client(endpoint: str) -> Any:
+    """A plain boto3 S3 client on the moto server, to look at what the adapter left (one per
+    endpoint: building a client loads S3's whole service model)."""
+    return boto3.session.Session().client("s3", region_name=MOTO_REGION, endpoint_url=endpoint)
+
+
+@pytest.fixture
+def s3_bucket(moto_endpoint: str) -> Iterator[str]:
+    """A new, empty bucket on the session's moto server, so each test sees only its objects
+    and multipart uploads; removed afterwards with all it holds, so the server's state stays
+    small (other tests dump it whole). Use it with `moto_endpoint` and `MOTO_REGION`."""
+    client = s3_client(moto_endpoint)
+    name = f"hexashop-test-{uuid.uuid4().hex[:16]}"
+    client.create_bucket(Bucket=name)
+    yield name
+    for upload in client.list_multipart_uploads(Bucket=name).get("Uploads", []):
+        client.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)
+
+
+def moto_models(service: str, model: str) -> list[Any]:
+    """Every instance moto keeps of one model (what `/moto-api/data.json` lists), read in this
+    process, where ThreadedMotoServer runs.
+
+    The whole data.json can't be fetched once S3 has seen a multipart upload: moto's upload
+    parts name no bucket, and dumping them raises NoSuchBucket (a 500).
+    """
+    from moto.core.model_instances import model_data
+
+    return list(model_data[service][model].instances_tracked)

@@ -6,27 +6,22 @@ these checks fail when a new context was added to some of them and forgotten in 
 
 from __future__ import annotations
 
-import pkgutil
 from pathlib import Path
 
 from dependency_injector import providers
 
-import application
 from adapters.contexts import MemoryRepositories, SqlRepositories
 from entrypoints.containers import Container
 from entrypoints.contexts import CONTEXTS
 from tests.bdd.contexts import CONTEXTS as SPEC_CONTEXTS
-from tests.support.unit_of_work import repositories_the_ports_name
+from tests.support.unit_of_work import context_units_of_work, repositories_the_ports_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _application_contexts() -> set[str]:
-    return {
-        info.name
-        for info in pkgutil.iter_modules(application.__path__)
-        if info.ispkg and info.name != "shared"
-    }
+    """The application packages whose ports declare a unit of work: the bounded contexts."""
+    return {uow.__module__.split(".")[1] for uow in context_units_of_work()}
 
 
 def _container_contexts() -> set[str]:

@@ -66,7 +66,10 @@ def _readiness_checks(container: Container) -> dict[str, Callable[[], Awaitable[
     async def mail() -> None:
         await container.core.mailer().check()
 
-    return {"database": database, "mail": mail}
+    async def storage() -> None:
+        await container.core.storage().check()
+
+    return {"database": database, "mail": mail, "storage": storage}
 
 
 def build_health_controller(container: Container) -> type[Controller]:
@@ -86,9 +89,10 @@ def build_health_controller(container: Container) -> type[Controller]:
         @get(
             "/ready",
             summary="Readiness",
-            description="200 when the database and mail transport can be reached; else 503 "
-            "with the failing check named in `checks`. `circuits` gives each provider's "
-            "circuit breaker; an open one makes the status `degraded` (still 200).",
+            description="200 when the database, mail transport and file storage can be "
+            "reached; else 503 with the failing check named in `checks`. `circuits` gives "
+            "each provider's circuit breaker; an open one makes the status `degraded` "
+            "(still 200).",
             responses={
                 503: ResponseSpec(
                     data_container=ReadyResponse,

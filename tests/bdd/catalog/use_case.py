@@ -25,7 +25,13 @@ _PRODUCT_FIELDS = {
     "description": "description",
     "priceCents": "price_cents",
     "active": "active",
+    "imageIds": "image_ids",
 }
+
+
+def _command_value(wire_name: str, value: Any) -> Any:
+    """A wire value as the command takes it (image ids as a tuple of UUIDs)."""
+    return tuple(UUID(i) for i in value) if wire_name == "imageIds" else value
 
 
 class UseCaseCatalog(CatalogDriver):
@@ -54,7 +60,7 @@ class UseCaseCatalog(CatalogDriver):
         self, access: str | None, product_id: str, changes: dict[str, Any]
     ) -> Outcome:
         """Staff change some fields of a product."""
-        values = {_PRODUCT_FIELDS[k]: v for k, v in changes.items()}
+        values = {_PRODUCT_FIELDS[k]: _command_value(k, v) for k, v in changes.items()}
         cmd = UpdateProductCommand(product_id=UUID(product_id), **values)
         return self.system.as_bearer(
             access, lambda actor: self.container.catalog.update_product()(actor, cmd), product_data

@@ -72,6 +72,7 @@ class HttpSystem(System):
             database_url=f"sqlite+aiosqlite:///{database}",
             var_dir=str(folder / "var"),
             mail_folder=str(folder / "mail"),
+            media_dir=str(folder / "media"),
         )
         container = Container(settings=settings)
         # Argon2 would make each scenario take seconds; hashing has its own contract tests.

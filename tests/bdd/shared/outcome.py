@@ -13,8 +13,11 @@ REFUSAL_BY_STATUS = {
     403: "forbidden",
     404: "not found",
     409: "conflict",
+    413: "too large",
+    416: "out of range",
     422: "business rule",
     429: "rate limited",
+    503: "unavailable",
 }
 
 

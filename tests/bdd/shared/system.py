@@ -29,6 +29,8 @@ def spec_settings(**overrides: Any) -> Settings:
         "database_url": "sqlite+aiosqlite:///:memory:",
         # Scenarios log in many times from one address; the HTTP rate limit has its own tests.
         "rate_limit_enabled": False,
+        # Small, so a file one byte over the limit is quick to send.
+        "media_max_bytes": 256 * 1024,
     }
     values.update(overrides)
     return Settings(**values)

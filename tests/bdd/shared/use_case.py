@@ -15,8 +15,11 @@ from domain.errors import (
     DomainError,
     InvalidAccessToken,
     NotFound,
+    PayloadTooLarge,
     PermissionDenied,
+    RangeNotSatisfiable,
     RateLimited,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from entrypoints.containers import Container
@@ -33,8 +36,11 @@ _REFUSALS: tuple[tuple[type[DomainError], str], ...] = (
     (PermissionDenied, "forbidden"),
     (NotFound, "not found"),
     (Conflict, "conflict"),
+    (PayloadTooLarge, "too large"),
+    (RangeNotSatisfiable, "out of range"),
     (BusinessRuleViolated, "business rule"),
     (RateLimited, "rate limited"),
+    (ServiceUnavailable, "unavailable"),
 )
 
 

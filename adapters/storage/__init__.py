@@ -1,0 +1,1 @@
+"""Object storage adapters: the bytes of uploaded files on a local folder or on S3."""

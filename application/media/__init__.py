@@ -1,0 +1,1 @@
+"""Media use cases: uploading, listing, downloading and deleting files."""

@@ -1,0 +1,35 @@
+"""Use case: users page through their files, admins through everyone's."""
+
+from __future__ import annotations
+
+from application.media.access import require_user
+from application.media.commands import ListMediaQuery
+from application.media.ports import MEDIA_SORT_FIELDS, MediaQuery, MediaUnitOfWork
+from application.media.views import MediaView
+from application.shared.actor import Actor
+from application.shared.paging import Page, Sort
+
+# Newest first: what someone looking for the file they just uploaded expects.
+DEFAULT_MEDIA_SORT = Sort("createdAt", descending=True)
+
+
+class ListMedia:
+    """One page of files: one's own, or for admins everyone's (or one owner's)."""
+
+    def __init__(self, uow: MediaUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, actor: Actor, query: ListMediaQuery) -> Page[MediaView]:
+        """One page, or ValidationFailed (unknown sort field)."""
+        sort = Sort.parse(query.sort, MEDIA_SORT_FIELDS, DEFAULT_MEDIA_SORT)
+        # Anyone but an admin sees only their own files, whatever ownerId they pass.
+        owner_id = query.owner_id if actor.is_admin else require_user(actor)
+        repo_query = MediaQuery(owner_id=owner_id, sort=sort, page=query.page)
+        async with self._uow as uow:
+            page = await uow.media_files.list(repo_query)
+        return Page(
+            items=[MediaView.from_media(m) for m in page.items],
+            page=page.page,
+            limit=page.limit,
+            total=page.total,
+        )

@@ -1,0 +1,1 @@
+"""The media context over HTTP: uploads, downloads, listing and deleting files."""

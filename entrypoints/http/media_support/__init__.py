@@ -1,0 +1,1 @@
+"""Building blocks of the media routes: the streaming multipart reader and the download headers."""
