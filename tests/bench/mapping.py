@@ -1,4 +1,4 @@
-"""Micro benchmark: map 1000 product and user rows to entities, and 1000 entities to values.
+"""Micro benchmark: 1000 product and user rows to entities, entities to values and to views.
 
 `python -m tests.bench.mapping`. Rows come from the three places repositories get them:
 asyncpg Records (the direct read path), SQLAlchemy row mappings on Postgres and on SQLite.
@@ -23,6 +23,8 @@ from adapters.sqlalchemy.accounts.repositories import _USER
 from adapters.sqlalchemy.accounts.tables import users
 from adapters.sqlalchemy.catalog import _PRODUCT, products
 from adapters.sqlalchemy.metadata import metadata
+from application.accounts.views import UserView
+from application.catalog.views import ProductView
 from domain.accounts import Role, Tier, User
 from domain.catalog import Product
 from tests.support.postgres import throwaway_database
@@ -31,8 +33,12 @@ ROWS = 1000
 ROUNDS = 7
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 TARGETS: dict[str, dict[str, Callable[[Any], Any]]] = {
-    "product": {"entity": _PRODUCT.entity, "values": _PRODUCT.values},
-    "user": {"entity": _USER.entity, "values": _USER.values},
+    "product": {
+        "entity": _PRODUCT.entity,
+        "values": _PRODUCT.values,
+        "view": lambda product: ProductView.from_product(product, "USD"),
+    },
+    "user": {"entity": _USER.entity, "values": _USER.values, "view": UserView.from_user},
 }
 
 
@@ -118,6 +124,7 @@ async def main() -> None:
         _report(f"{name}: Postgres RowMapping -> entity", pg[name], entity)
         _report(f"{name}: SQLite RowMapping -> entity", sqlite[name], entity)
         _report(f"{name}: entity -> values", entities[name], TARGETS[name]["values"])
+        _report(f"{name}: entity -> view", entities[name], TARGETS[name]["view"])
 
 
 if __name__ == "__main__":

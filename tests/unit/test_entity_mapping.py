@@ -99,6 +99,18 @@ def test_a_plain_dataclass_maps_without_options() -> None:
     assert mapping.entity({"name": "a", "id": 1}) == Plain(1, "a")
 
 
+def test_an_attribute_that_is_no_field_is_not_written() -> None:
+    @dataclass
+    class Cached:
+        id: int
+        name: str
+
+    table = Table("cached", MetaData(), Column("id", Integer()), Column("name", String()))
+    thing = Cached(1, "a")
+    thing.extra = "kept out"  # type: ignore[attr-defined]
+    assert EntityMapping(Cached, table).values(thing) == {"id": 1, "name": "a"}
+
+
 def test_a_field_without_a_column_is_refused_at_construction() -> None:
     with pytest.raises(TypeError, match="Widget in widgets: no column for \\['size'\\]"):
         _mapping(_table(without="size"))
