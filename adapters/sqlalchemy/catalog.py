@@ -32,9 +32,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from adapters.sqlalchemy.mapping import Codec, EntityMapping
 from adapters.sqlalchemy.metadata import Cents, UTCDateTime, metadata
 from adapters.sqlalchemy.ordering.tables import order_lines
-from adapters.sqlalchemy.reader import ReadConnection, Reader, Row
+from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from adapters.sqlalchemy.statements import like_pattern
 from application.catalog.ports import ProductQuery, ProductRepository
@@ -65,32 +66,17 @@ products = Table(
 )
 
 
-def _product_values(product: Product) -> dict[str, Any]:
-    return {
-        "id": product.id,
-        "name": product.name,
-        "description": product.description,
-        "price_cents": product.price_cents,
-        "stock": product.stock,
-        "active": product.active,
-        "image_ids": [str(image_id) for image_id in product.image_ids],
-        "created_at": product.created_at,
-        "updated_at": product.updated_at,
-    }
-
-
-def _product(row: Row) -> Product:
-    return Product(
-        id=row["id"],
-        name=row["name"],
-        description=row["description"],
-        price_cents=row["price_cents"],
-        stock=row["stock"],
-        active=row["active"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        image_ids=[UUID(image_id) for image_id in row["image_ids"]],
-    )
+# Built at import, where it checks that Product's fields and the table's columns match.
+_PRODUCT = EntityMapping(
+    Product,
+    products,
+    codecs={
+        "image_ids": Codec(
+            encode=lambda ids: [str(image_id) for image_id in ids],
+            decode=lambda ids: [UUID(image_id) for image_id in ids],
+        )
+    },
+)
 
 
 def _sort_key(dialect: str, field: str) -> ColumnElement[Any]:
@@ -163,7 +149,7 @@ class SqlProductRepository:
     async def get(self, product_id: UUID) -> Product | None:
         """The product, if any."""
         row = await self._reader.first(_PRODUCT_BY_ID, {"product_id": product_id})
-        return _product(row) if row else None
+        return _PRODUCT.entity(row) if row else None
 
     async def get_many(self, product_ids: Sequence[UUID]) -> dict[UUID, Product]:
         """The existing products among these ids, in one query."""
@@ -171,15 +157,15 @@ class SqlProductRepository:
             return {}
         stmt = select(products).where(products.c.id.in_(list(product_ids)))
         rows = (await self._session.execute(stmt)).mappings().all()
-        return {row["id"]: _product(row) for row in rows}
+        return {row["id"]: _PRODUCT.entity(row) for row in rows}
 
     async def add(self, product: Product) -> None:
         """Insert a new product."""
-        await self._session.execute(insert(products).values(_product_values(product)))
+        await self._session.execute(insert(products).values(_PRODUCT.values(product)))
 
     async def update(self, product: Product) -> None:
         """Overwrite every field but `stock`, so an edit never undoes a concurrent reservation."""
-        values = _product_values(product)
+        values = _PRODUCT.values(product)
         del values["id"], values["stock"]
         await self._session.execute(
             update(products).where(products.c.id == product.id).values(values)
@@ -211,7 +197,7 @@ class SqlProductRepository:
         rows = await self._reader.all(page_stmt, params)
         total = await self._reader.scalar(count_stmt, params)
         return Page(
-            items=[_product(r) for r in rows],
+            items=[_PRODUCT.entity(r) for r in rows],
             page=query.page.page,
             limit=query.page.limit,
             total=int(total),

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     Column,
     Index,
     Integer,
-    Row,
     String,
     Table,
     Text,
@@ -23,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 
+from adapters.sqlalchemy.mapping import Embedded, EntityMapping, enum_codec
 from adapters.sqlalchemy.metadata import UTCDateTime, metadata
 from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.registry import SqlContextRepositories
@@ -54,31 +53,24 @@ outbox = Table(
 )
 
 
-def _bookkeeping(message: OutboxMessage) -> dict[str, Any]:
-    return {
-        "status": message.status.value,
-        "attempts": message.attempts,
-        "next_attempt_at": message.next_attempt_at,
-        "sent_at": message.sent_at,
-        "provider_message_id": message.provider_message_id,
-        "last_error": message.last_error,
-    }
-
-
-def _outbox_message(row: Row[Any]) -> OutboxMessage:
-    return OutboxMessage(
-        id=row.id,
-        message=EmailMessage(
-            to=row.recipient, subject=row.subject, text_body=row.text_body, kind=row.kind
-        ),
-        status=OutboxStatus(row.status),
-        attempts=row.attempts,
-        created_at=row.created_at,
-        next_attempt_at=row.next_attempt_at,
-        sent_at=row.sent_at,
-        provider_message_id=row.provider_message_id,
-        last_error=row.last_error,
-    )
+# Built at import, where it checks that the message's fields and the table's columns match.
+# The email is stored in the message's own row; the lease belongs to the table alone.
+_MESSAGE = EntityMapping(
+    OutboxMessage,
+    outbox,
+    codecs={"status": enum_codec(OutboxStatus)},
+    embedded={"message": Embedded(EmailMessage, to="recipient")},
+    table_only=("claim_token", "lease_until"),
+)
+# What delivery changes; the email and its creation never do.
+_BOOKKEEPING = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "provider_message_id",
+    "last_error",
+)
 
 
 class SqlOutbox:
@@ -90,22 +82,7 @@ class SqlOutbox:
 
     async def add(self, message: OutboxMessage) -> None:
         """Queue a message."""
-        await self._session.execute(
-            insert(outbox).values(
-                id=message.id,
-                kind=message.message.kind,
-                recipient=message.message.to,
-                subject=message.message.subject,
-                text_body=message.message.text_body,
-                status=message.status.value,
-                attempts=message.attempts,
-                created_at=message.created_at,
-                next_attempt_at=message.next_attempt_at,
-                sent_at=message.sent_at,
-                provider_message_id=message.provider_message_id,
-                last_error=message.last_error,
-            )
-        )
+        await self._session.execute(insert(outbox).values(_MESSAGE.values(message)))
 
     async def claim_due(
         self, now: datetime, limit: int, claim_token: UUID, lease_until: datetime
@@ -128,7 +105,7 @@ class SqlOutbox:
         )
         if self._dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        claimed = [_outbox_message(r) for r in (await self._session.execute(stmt)).all()]
+        claimed = [_MESSAGE.entity(r) for r in (await self._session.execute(stmt)).mappings()]
         if claimed:
             await self._session.execute(
                 update(outbox)
@@ -142,7 +119,9 @@ class SqlOutbox:
         result = await self._session.execute(
             update(outbox)
             .where(outbox.c.id == message.id, outbox.c.claim_token == claim_token)
-            .values(**_bookkeeping(message), claim_token=None, lease_until=None)
+            .values(
+                _MESSAGE.update_values(message, _BOOKKEEPING, claim_token=None, lease_until=None)
+            )
         )
         return rowcount(result) == 1
 
@@ -158,13 +137,16 @@ class SqlOutbox:
     async def update(self, message: OutboxMessage) -> None:
         """Persist the delivery bookkeeping."""
         await self._session.execute(
-            update(outbox).where(outbox.c.id == message.id).values(**_bookkeeping(message))
+            update(outbox)
+            .where(outbox.c.id == message.id)
+            .values(_MESSAGE.update_values(message, _BOOKKEEPING))
         )
 
     async def get(self, message_id: UUID) -> OutboxMessage | None:
         """One message by id."""
-        row = (await self._session.execute(select(outbox).where(outbox.c.id == message_id))).first()
-        return _outbox_message(row) if row else None
+        stmt = select(outbox).where(outbox.c.id == message_id)
+        row = (await self._session.execute(stmt)).mappings().first()
+        return _MESSAGE.entity(row) if row else None
 
 
 class SqlMessagingRepositories(SqlContextRepositories):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.shared.projection import project
 from domain.accounts import Role, Tier, User
 
 
@@ -26,17 +27,7 @@ class UserView:
     @classmethod
     def from_user(cls, user: User) -> UserView:
         """Project a user entity to its public view."""
-        return cls(
-            id=user.id,
-            email=user.email,
-            name=user.name,
-            role=user.role,
-            tier=user.tier,
-            email_verified=user.email_verified,
-            active=user.active,
-            created_at=user.created_at,
-            updated_at=user.updated_at,
-        )
+        return project(user, cls)
 
 
 @dataclass(frozen=True)

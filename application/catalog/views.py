@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.shared.projection import project
 from domain.catalog import Product
 
 
@@ -27,15 +28,4 @@ class ProductView:
     @classmethod
     def from_product(cls, product: Product, currency: str) -> ProductView:
         """Project a product entity to its view."""
-        return cls(
-            id=product.id,
-            name=product.name,
-            description=product.description,
-            price_cents=product.price_cents,
-            currency=currency,
-            stock=product.stock,
-            active=product.active,
-            image_ids=tuple(product.image_ids),
-            created_at=product.created_at,
-            updated_at=product.updated_at,
-        )
+        return project(product, cls, currency=currency, image_ids=tuple(product.image_ids))

@@ -14,19 +14,14 @@ from application.ordering.ports import (
 from application.ordering.views import PaymentIntentView
 from application.shared.actor import Actor
 from application.shared.ports import Clock
+from application.shared.projection import project
 from domain.errors import ServiceUnavailable
 from domain.ordering import OrderNotFound, OrderNotPayable, OrderStatus
 from domain.payments import Payment, PaymentStatus
 
 
 def _view(payment: Payment) -> PaymentIntentView:
-    return PaymentIntentView(
-        provider=payment.provider,
-        payment_intent_id=payment.intent_id,
-        client_secret=payment.client_secret,
-        amount_cents=payment.amount_cents,
-        currency=payment.currency,
-    )
+    return project(payment, PaymentIntentView, payment_intent_id=payment.intent_id)
 
 
 class StartPayment:

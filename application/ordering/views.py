@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from application.shared.projection import project
 from domain.ordering import Order, OrderLine, OrderStatus
 
 
@@ -23,13 +24,7 @@ class OrderLineView:
     @classmethod
     def from_line(cls, line: OrderLine) -> OrderLineView:
         """Project an order line."""
-        return cls(
-            product_id=line.product_id,
-            name=line.name,
-            unit_price_cents=line.unit_price_cents,
-            quantity=line.quantity,
-            line_total_cents=line.line_total_cents,
-        )
+        return project(line, cls)
 
 
 @dataclass(frozen=True)
@@ -50,17 +45,8 @@ class OrderView:
     @classmethod
     def from_order(cls, order: Order) -> OrderView:
         """Project an order entity to its view."""
-        return cls(
-            id=order.id,
-            user_id=order.user_id,
-            status=order.status,
-            lines=tuple(OrderLineView.from_line(line) for line in order.lines),
-            subtotal_cents=order.subtotal_cents,
-            discount_cents=order.discount_cents,
-            total_cents=order.total_cents,
-            currency=order.currency,
-            created_at=order.created_at,
-            updated_at=order.updated_at,
+        return project(
+            order, cls, lines=tuple(OrderLineView.from_line(line) for line in order.lines)
         )
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, sele
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.accounts.tables import login_failures, users
+from adapters.sqlalchemy.mapping import Codec, EntityMapping, enum_codec
 from adapters.sqlalchemy.reader import ReadConnection, Reader, writable
-from adapters.sqlalchemy.reader import Row as ReaderRow
 from adapters.sqlalchemy.statements import like_pattern
 from application.accounts.ports import UserQuery
 from application.shared.paging import Page
@@ -22,36 +22,12 @@ from domain.errors import EmailAlreadyRegistered
 # --- users -----------------------------------------------------------------------------------
 
 
-def _user_values(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "email": user.email.lower(),
-        "name": user.name,
-        "password_hash": user.password_hash,
-        "role": user.role.value,
-        "tier": user.tier.value,
-        "email_verified": user.email_verified,
-        "active": user.active,
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
-        "tokens_valid_after": user.tokens_valid_after,
-    }
-
-
-def _user(row: ReaderRow) -> User:
-    return User(
-        id=row["id"],
-        email=row["email"],
-        name=row["name"],
-        password_hash=row["password_hash"],
-        role=Role(row["role"]),
-        tier=Tier(row["tier"]),
-        email_verified=row["email_verified"],
-        active=row["active"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        tokens_valid_after=row["tokens_valid_after"],
-    )
+# Built at import, where it checks that User's fields and the table's columns match.
+_USER = EntityMapping(
+    User,
+    users,
+    codecs={"email": Codec(encode=str.lower), "role": enum_codec(Role), "tier": enum_codec(Tier)},
+)
 
 
 # Built once: constructing a select costs more than executing a cached one, and these two run
@@ -71,12 +47,12 @@ class SqlUserRepository:
     async def get(self, user_id: UUID) -> User | None:
         """The user with this id, if any."""
         row = await self._reader.first(_USER_BY_ID, {"user_id": user_id})
-        return _user(row) if row else None
+        return _USER.entity(row) if row else None
 
     async def get_by_email(self, email: str) -> User | None:
         """The user with this email, if any."""
         row = await self._reader.first(_USER_BY_EMAIL, {"email": email.lower()})
-        return _user(row) if row else None
+        return _USER.entity(row) if row else None
 
     async def _write_guarding_email(self, stmt: Any) -> None:
         # The savepoint keeps the outer transaction usable after the unique index refuses.
@@ -90,11 +66,11 @@ class SqlUserRepository:
 
     async def add(self, user: User) -> None:
         """Insert; a duplicate email raises EmailAlreadyRegistered."""
-        await self._write_guarding_email(insert(users).values(_user_values(user)))
+        await self._write_guarding_email(insert(users).values(_USER.values(user)))
 
     async def update(self, user: User) -> None:
         """Overwrite every field; a duplicate email raises EmailAlreadyRegistered."""
-        values = _user_values(user)
+        values = _USER.values(user)
         del values["id"]
         await self._write_guarding_email(update(users).where(users.c.id == user.id).values(values))
 
@@ -139,7 +115,7 @@ class SqlUserRepository:
         rows = (await self._session.execute(page_stmt)).mappings().all()
         total = (await self._session.execute(count_stmt)).scalar_one()
         return Page(
-            items=[_user(r) for r in rows],
+            items=[_USER.entity(r) for r in rows],
             page=query.page.page,
             limit=query.page.limit,
             total=int(total),

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 
 from adapters.sqlalchemy.accounts.tables import one_time_tokens, refresh_tokens
+from adapters.sqlalchemy.mapping import EntityMapping, enum_codec
 from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.statements import rowcount
 from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose
 
-
-def _one_time_token(row: Row[Any]) -> OneTimeToken:
-    return OneTimeToken(
-        id=row.id,
-        user_id=row.user_id,
-        purpose=TokenPurpose(row.purpose),
-        token_hash=row.token_hash,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        used_at=row.used_at,
-    )
+# Built at import, where they check that the tokens' fields and the tables' columns match.
+_ONE_TIME_TOKEN = EntityMapping(
+    OneTimeToken, one_time_tokens, codecs={"purpose": enum_codec(TokenPurpose)}
+)
+_REFRESH_TOKEN = EntityMapping(RefreshToken, refresh_tokens)
 
 
 class SqlOneTimeTokenRepository:
@@ -34,23 +28,13 @@ class SqlOneTimeTokenRepository:
 
     async def add(self, token: OneTimeToken) -> None:
         """Insert a token."""
-        await self._session.execute(
-            insert(one_time_tokens).values(
-                id=token.id,
-                user_id=token.user_id,
-                purpose=token.purpose.value,
-                token_hash=token.token_hash,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
-                used_at=token.used_at,
-            )
-        )
+        await self._session.execute(insert(one_time_tokens).values(_ONE_TIME_TOKEN.values(token)))
 
     async def get_by_hash(self, token_hash: str) -> OneTimeToken | None:
         """The token with this hash, if any."""
         stmt = select(one_time_tokens).where(one_time_tokens.c.token_hash == token_hash)
-        row = (await self._session.execute(stmt)).first()
-        return _one_time_token(row) if row else None
+        row = (await self._session.execute(stmt)).mappings().first()
+        return _ONE_TIME_TOKEN.entity(row) if row else None
 
     async def mark_used(self, token_id: UUID, now: datetime) -> bool:
         """One conditional UPDATE: of concurrent callers, only one sees a row change."""
@@ -74,19 +58,6 @@ class SqlOneTimeTokenRepository:
         )
 
 
-def _refresh_token(row: Row[Any]) -> RefreshToken:
-    return RefreshToken(
-        id=row.id,
-        user_id=row.user_id,
-        family_id=row.family_id,
-        token_hash=row.token_hash,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        rotated_at=row.rotated_at,
-        revoked_at=row.revoked_at,
-    )
-
-
 # Built once, like the user lookups: every login inserts a refresh token.
 _ADD_REFRESH_TOKEN = insert(refresh_tokens)
 
@@ -99,25 +70,13 @@ class SqlRefreshTokenRepository:
 
     async def add(self, token: RefreshToken) -> None:
         """Insert a token."""
-        await self._session.execute(
-            _ADD_REFRESH_TOKEN,
-            {
-                "id": token.id,
-                "user_id": token.user_id,
-                "family_id": token.family_id,
-                "token_hash": token.token_hash,
-                "created_at": token.created_at,
-                "expires_at": token.expires_at,
-                "rotated_at": token.rotated_at,
-                "revoked_at": token.revoked_at,
-            },
-        )
+        await self._session.execute(_ADD_REFRESH_TOKEN, _REFRESH_TOKEN.values(token))
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
         """The token with this hash, if any."""
         stmt = select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
-        row = (await self._session.execute(stmt)).first()
-        return _refresh_token(row) if row else None
+        row = (await self._session.execute(stmt)).mappings().first()
+        return _REFRESH_TOKEN.entity(row) if row else None
 
     async def claim_for_rotation(self, token_id: UUID, now: datetime) -> bool:
         """One conditional UPDATE; Postgres re-checks the WHERE after a concurrent winner

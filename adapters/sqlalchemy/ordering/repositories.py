@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sqlalchemy.mapping import EntityMapping, enum_codec
 from adapters.sqlalchemy.ordering.tables import order_lines, orders, payments, processed_events
-from adapters.sqlalchemy.reader import ReadConnection, writable
+from adapters.sqlalchemy.reader import ReadConnection, Row, writable
 from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus
@@ -24,59 +25,13 @@ from domain.payments import Payment, PaymentStatus
 # --- orders ----------------------------------------------------------------------------------
 
 
-def _order_values(order: Order) -> dict[str, Any]:
-    return {
-        "id": order.id,
-        "user_id": order.user_id,
-        "status": order.status.value,
-        "subtotal_cents": order.subtotal_cents,
-        "discount_cents": order.discount_cents,
-        "total_cents": order.total_cents,
-        "currency": order.currency,
-        "created_at": order.created_at,
-        "updated_at": order.updated_at,
-        "expires_at": order.expires_at,
-        "idempotency_key": order.idempotency_key,
-        "payment_intent_id": order.payment_intent_id,
-    }
-
-
-def _line_values(order_id: UUID, position: int, line: OrderLine) -> dict[str, Any]:
-    return {
-        "order_id": order_id,
-        "position": position,
-        "product_id": line.product_id,
-        "name": line.name,
-        "unit_price_cents": line.unit_price_cents,
-        "quantity": line.quantity,
-    }
-
-
-def _line(row: Row[Any]) -> OrderLine:
-    return OrderLine(
-        product_id=row.product_id,
-        name=row.name,
-        unit_price_cents=row.unit_price_cents,
-        quantity=row.quantity,
-    )
-
-
-def _order(row: Row[Any], lines: builtins.list[OrderLine]) -> Order:
-    return Order(
-        id=row.id,
-        user_id=row.user_id,
-        status=OrderStatus(row.status),
-        lines=lines,
-        subtotal_cents=row.subtotal_cents,
-        discount_cents=row.discount_cents,
-        total_cents=row.total_cents,
-        currency=row.currency,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        expires_at=row.expires_at,
-        idempotency_key=row.idempotency_key,
-        payment_intent_id=row.payment_intent_id,
-    )
+# Built at import, where they check that the entities' fields and the tables' columns match.
+# An order's lines live in their own table; a line's place in it is the table's own.
+_ORDER = EntityMapping(
+    Order, orders, codecs={"status": enum_codec(OrderStatus)}, elsewhere=("lines",)
+)
+_LINE = EntityMapping(OrderLine, order_lines, table_only=("order_id", "position"))
+_PAYMENT = EntityMapping(Payment, payments, codecs={"status": enum_codec(PaymentStatus)})
 
 
 _ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.total_cents}
@@ -89,23 +44,23 @@ class SqlOrderRepository:
         self._session = session
         self._dialect = dialect
 
-    async def _with_lines(self, rows: Sequence[Row[Any]]) -> builtins.list[Order]:
+    async def _with_lines(self, rows: Sequence[Row]) -> builtins.list[Order]:
         """Attach lines to already loaded order rows with one more statement, whatever their
         number (no N+1)."""
         if not rows:
             return []
         stmt = (
             select(order_lines)
-            .where(order_lines.c.order_id.in_([row.id for row in rows]))
+            .where(order_lines.c.order_id.in_([row["id"] for row in rows]))
             .order_by(order_lines.c.order_id, order_lines.c.position)
         )
         lines: dict[UUID, builtins.list[OrderLine]] = defaultdict(list)
-        for line in (await self._session.execute(stmt)).all():
-            lines[line.order_id].append(_line(line))
-        return [_order(row, lines[row.id]) for row in rows]
+        for line in (await self._session.execute(stmt)).mappings():
+            lines[line["order_id"]].append(_LINE.entity(line))
+        return [_ORDER.entity(row, lines=lines[row["id"]]) for row in rows]
 
     async def _one(self, stmt: Select[Any]) -> Order | None:
-        row = (await self._session.execute(stmt)).first()
+        row = (await self._session.execute(stmt)).mappings().first()
         if row is None:
             return None
         return (await self._with_lines([row]))[0]
@@ -132,11 +87,14 @@ class SqlOrderRepository:
         """
         try:
             async with writable(self._session).begin_nested():
-                await self._session.execute(insert(orders).values(_order_values(order)))
+                await self._session.execute(insert(orders).values(_ORDER.values(order)))
                 if order.lines:
                     await self._session.execute(
                         insert(order_lines),
-                        [_line_values(order.id, n, line) for n, line in enumerate(order.lines)],
+                        [
+                            _LINE.values(line, order_id=order.id, position=n)
+                            for n, line in enumerate(order.lines)
+                        ],
                     )
         except IntegrityError as exc:
             if "idempotency_key" in str(exc.orig).lower():
@@ -148,11 +106,7 @@ class SqlOrderRepository:
         await self._session.execute(
             update(orders)
             .where(orders.c.id == order.id)
-            .values(
-                status=order.status.value,
-                updated_at=order.updated_at,
-                payment_intent_id=order.payment_intent_id,
-            )
+            .values(_ORDER.update_values(order, ("status", "updated_at", "payment_intent_id")))
         )
 
     async def list(self, query: OrderQuery) -> Page[Order]:
@@ -172,7 +126,7 @@ class SqlOrderRepository:
             .limit(query.page.limit)
         )
         count_stmt = select(func.count()).select_from(orders).where(*conditions)
-        rows = (await self._session.execute(page_stmt)).all()
+        rows = (await self._session.execute(page_stmt)).mappings().all()
         items = await self._with_lines(rows)
         total = (await self._session.execute(count_stmt)).scalar_one()
         return Page(items=items, page=query.page.page, limit=query.page.limit, total=int(total))
@@ -188,24 +142,10 @@ class SqlOrderRepository:
         )
         if self._dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        return await self._with_lines((await self._session.execute(stmt)).all())
+        return await self._with_lines((await self._session.execute(stmt)).mappings().all())
 
 
 # --- payments --------------------------------------------------------------------------------
-
-
-def _payment(row: Row[Any]) -> Payment:
-    return Payment(
-        order_id=row.order_id,
-        provider=row.provider,
-        intent_id=row.intent_id,
-        client_secret=row.client_secret,
-        amount_cents=row.amount_cents,
-        currency=row.currency,
-        status=PaymentStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 class SqlPaymentRepository:
@@ -215,8 +155,9 @@ class SqlPaymentRepository:
         self._session = session
 
     async def _one(self, condition: ColumnElement[bool]) -> Payment | None:
-        row = (await self._session.execute(select(payments).where(condition))).first()
-        return _payment(row) if row else None
+        stmt = select(payments).where(condition)
+        row = (await self._session.execute(stmt)).mappings().first()
+        return _PAYMENT.entity(row) if row else None
 
     async def get_for_order(self, order_id: UUID) -> Payment | None:
         """The order's payment, if one was started."""
@@ -228,26 +169,14 @@ class SqlPaymentRepository:
 
     async def add(self, payment: Payment) -> None:
         """Insert (the order id is the primary key: one per order)."""
-        await self._session.execute(
-            insert(payments).values(
-                order_id=payment.order_id,
-                provider=payment.provider,
-                intent_id=payment.intent_id,
-                client_secret=payment.client_secret,
-                amount_cents=payment.amount_cents,
-                currency=payment.currency,
-                status=payment.status.value,
-                created_at=payment.created_at,
-                updated_at=payment.updated_at,
-            )
-        )
+        await self._session.execute(insert(payments).values(_PAYMENT.values(payment)))
 
     async def update(self, payment: Payment) -> None:
         """Persist status and updated_at."""
         await self._session.execute(
             update(payments)
             .where(payments.c.order_id == payment.order_id)
-            .values(status=payment.status.value, updated_at=payment.updated_at)
+            .values(_PAYMENT.update_values(payment, ("status", "updated_at")))
         )
 
 
