@@ -31,8 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from adapters.sqlalchemy.catalog import products
+from adapters.sqlalchemy.mapping import EntityMapping
 from adapters.sqlalchemy.metadata import UTCDateTime, metadata
-from adapters.sqlalchemy.reader import ReadConnection, Reader, Row
+from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from application.catalog.ports import AttachableImages
 from application.media.ports import MediaQuery, MediaRepository, MediaUsage
@@ -58,32 +59,8 @@ media_files = Table(
 )
 
 
-def _values(media: MediaFile) -> dict[str, Any]:
-    return {
-        "id": media.id,
-        "owner_id": media.owner_id,
-        "filename": media.filename,
-        "content_type": media.content_type,
-        "size_bytes": media.size_bytes,
-        "sha256": media.sha256,
-        "width": media.width,
-        "height": media.height,
-        "created_at": media.created_at,
-    }
-
-
-def _media(row: Row) -> MediaFile:
-    return MediaFile(
-        id=row["id"],
-        owner_id=row["owner_id"],
-        filename=row["filename"],
-        content_type=row["content_type"],
-        size_bytes=row["size_bytes"],
-        sha256=row["sha256"],
-        width=row["width"],
-        height=row["height"],
-        created_at=row["created_at"],
-    )
+# Every column is the MediaFile field of the same name.
+_MEDIA = EntityMapping(MediaFile, media_files)
 
 
 _SORT_COLUMNS = {"createdAt": media_files.c.created_at, "sizeBytes": media_files.c.size_bytes}
@@ -122,7 +99,7 @@ class SqlMediaRepository:
     async def get(self, media_id: UUID) -> MediaFile | None:
         """The row, if any."""
         row = await self._reader.first(_BY_ID, {"media_id": media_id})
-        return _media(row) if row else None
+        return _MEDIA.entity(row) if row else None
 
     async def get_for_update(self, media_id: UUID) -> MediaFile | None:
         """The row, locked for the transaction on Postgres (SQLite holds the write lock)."""
@@ -130,11 +107,11 @@ class SqlMediaRepository:
         if self._dialect == "postgresql":
             stmt = stmt.with_for_update()
         row = (await self._connection.execute(stmt)).mappings().first()
-        return _media(row) if row else None
+        return _MEDIA.entity(row) if row else None
 
     async def add(self, media: MediaFile) -> None:
         """Insert the row."""
-        await self._connection.execute(insert(media_files).values(_values(media)))
+        await self._connection.execute(insert(media_files).values(_MEDIA.values(media)))
 
     async def delete(self, media_id: UUID) -> None:
         """Remove the row."""
@@ -151,7 +128,7 @@ class SqlMediaRepository:
         rows = await self._reader.all(page_stmt, params)
         total = await self._reader.scalar(count_stmt, params)
         return Page(
-            items=[_media(r) for r in rows],
+            items=[_MEDIA.entity(r) for r in rows],
             page=query.page.page,
             limit=query.page.limit,
             total=int(total),

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.media.ports import ObjectRead
+from application.shared.projection import project
 from domain.media import MediaFile
 
 
@@ -27,17 +28,7 @@ class MediaView:
     @classmethod
     def from_media(cls, media: MediaFile) -> MediaView:
         """Project a file's row to its view."""
-        return cls(
-            id=media.id,
-            owner_id=media.owner_id,
-            filename=media.filename,
-            content_type=media.content_type,
-            size_bytes=media.size_bytes,
-            sha256=media.sha256,
-            width=media.width,
-            height=media.height,
-            created_at=media.created_at,
-        )
+        return project(media, cls)
 
 
 @dataclass(frozen=True)

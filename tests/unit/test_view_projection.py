@@ -10,10 +10,12 @@ import pytest
 
 from application.accounts.views import UserView
 from application.catalog.views import ProductView
+from application.media.views import MediaView
 from application.ordering.views import OrderLineView, OrderView, PaymentIntentView
 from application.shared.projection import project
 from domain.accounts import User
 from domain.catalog import Product
+from domain.media import MediaFile
 from domain.ordering import Order, OrderLine
 from domain.payments import Payment
 
@@ -59,6 +61,7 @@ PROJECTIONS: list[tuple[type[Any], type[Any], set[str]]] = [
     (OrderLine, OrderLineView, set()),
     (Order, OrderView, {"lines"}),
     (Payment, PaymentIntentView, {"payment_intent_id"}),
+    (MediaFile, MediaView, set()),
 ]
 
 
