@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adapters.storage.local import LocalObjectStorage
 from dependency_injector import providers
 
+from adapters.storage.local import LocalObjectStorage
 from tests.bdd.media.driver import Download, MediaDriver, MediaFilters, download_data
 from tests.bdd.shared.outcome import Outcome
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from adapters.memory.storage import MemoryObjectStorage
 from dependency_injector import providers
 
+from adapters.memory.storage import MemoryObjectStorage
 from adapters.scratch import LocalScratchSpace
 from application.media.commands import ListMediaQuery, OpenMediaCommand, UploadMediaCommand
 from application.media.views import MediaDownload, MediaView
