@@ -164,7 +164,7 @@ class LocalObjectStorage:
             return await self.put(key, chunks, content_type, metadata)
 
     async def read(self, key: str, start: int = 0, end: int | None = None) -> ObjectRead:
-        """Open the file in a thread and stream the range in 64 KiB chunks, each in a thread."""
+        """Open the file in a thread and stream the range in CHUNK_SIZE chunks, each in a thread."""
         path = self._path(key)
 
         def open_range() -> tuple[BinaryIO, int, int, int]:

@@ -2,7 +2,7 @@
 
 Every boto3 call runs in a worker thread. Uploads stream: up to one part is buffered, sent as
 a part of a multipart upload (aborted on any failure), or as one PutObject when the whole
-stream fits in a part. Downloads stream the response body in 64 KiB chunks.
+stream fits in a part. Downloads stream the response body in chunks of CHUNK_SIZE.
 """
 
 from __future__ import annotations

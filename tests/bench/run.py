@@ -14,6 +14,7 @@ harness itself fails. Every subprocess is stopped and the database dropped, also
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -42,6 +43,7 @@ import asyncpg
 import httpx
 
 if TYPE_CHECKING:
+    from tests.bench.media import MediaReport
     from tests.bench.shop import ShopReport
     from tests.bench.switches import SwitchReport
 
@@ -66,6 +68,9 @@ WRK_TIMEOUT = "10s"
 TARGET_ME_RATIO = 0.5
 TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
+
+# BENCH_ONLY (or `--only`): everything, or one part on its own.
+ONLY_CHOICES = ("", "switches", "media")
 
 
 class HarnessError(Exception):
@@ -351,6 +356,7 @@ class Report:
     health_rounds: list[dict[str, float]] = field(default_factory=list)
     shop: ShopReport | None = None  # catalog and orders, see tests/bench/shop.py
     switches: list[SwitchReport] = field(default_factory=list)  # see tests/bench/switches.py
+    media: MediaReport | None = None  # uploads and downloads on S3, see tests/bench/media.py
     targets: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -641,7 +647,7 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
-    from tests.bench import shop, switches
+    from tests.bench import media, shop, switches
 
     rows = [
         (
@@ -666,6 +672,7 @@ def evaluate(report: Report) -> None:
         ),
         *shop.target_rows(report.shop),
         *switches.target_rows(report.switches),
+        *media.target_rows(report.media),
     ]
     report.targets = []
     for name, value, op, target in rows:
@@ -686,7 +693,7 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 def render(report: Report) -> str:
     """The human-readable report."""
-    from tests.bench import shop, switches
+    from tests.bench import media, shop, switches
 
     lines = [
         "",
@@ -735,6 +742,7 @@ def render(report: Report) -> str:
         ),
         *shop.summary_lines(report.shop),
         *switches.summary_lines(report.switches),
+        *media.summary_lines(report.media),
         "",
         f"{'target':<44}{'value':>8}{'goal':>10}   result",
     ]
@@ -776,8 +784,11 @@ def check_results(report: Report) -> None:
 
 def run(report: Report) -> None:
     """Set everything up, measure, tear everything down (BENCH_ONLY=switches: only the
-    on/off measurements of tests/bench/switches.py)."""
-    only_switches = os.environ.get("BENCH_ONLY") == "switches"
+    on/off measurements of tests/bench/switches.py; BENCH_ONLY=media: only the S3 uploads
+    and downloads of tests/bench/media.py)."""
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ONLY_CHOICES:
+        raise HarnessError(f"BENCH_ONLY={only!r}: one of {', '.join(ONLY_CHOICES[1:])}, or unset")
     wrk = ensure_wrk()
     report.machine["wrk"] = (
         subprocess.run([wrk, "--version"], capture_output=True, text=True, check=False)
@@ -820,22 +831,25 @@ def run(report: Report) -> None:
         base_bare = f"http://127.0.0.1:{bare_port}"
         _wait_bare(bare, base_bare, token)
 
-        from tests.bench import shop, switches
+        from tests.bench import media, shop, switches
 
-        if not only_switches:
+        if not only:
             print("measuring GET /me ...", flush=True)
             measure_me(wrk, base_real, base_bare, token, report)
             if os.environ.get("BENCH_PROFILE"):
                 profile_me(wrk, real, base_real, token)
         bare.stop()  # it must not share the CPU with the remaining measurements
-        if not only_switches:
+        if not only:
             print("measuring login ...", flush=True)
             measure_login(base_real, dsn, email, report)
             print("measuring /health/live ...", flush=True)
             login_emails = seed_login_accounts(base_real, dsn, LOGIN_LOAD_CONNECTIONS)
             measure_health(wrk, base_real, health_path, email, login_emails, report)
             shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
-        switches.measure(wrk, tmp, server_cmd, env, token, report)
+        if only in ("", "switches"):
+            switches.measure(wrk, tmp, server_cmd, env, token, report)
+        if only in ("", "media"):
+            media.measure(tmp, server_cmd, env, email, report)
         check_results(report)
         print("stopping processes and dropping the database ...", flush=True)
 
@@ -860,7 +874,11 @@ def _wait_bare(bare: Proc, base: str, token: str, timeout: float = 30) -> None:
 
 
 def main() -> int:
-    """Entry point of `make bench`."""
+    """Entry point of `make bench` (`python -m tests.bench.run [--only switches|media]`)."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
+    parser.add_argument("--only", choices=ONLY_CHOICES[1:], help="run only this part")
+    if chosen := parser.parse_args().only:
+        os.environ["BENCH_ONLY"] = chosen
     report = Report(
         started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         machine={
