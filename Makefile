@@ -67,9 +67,15 @@ format: install ## Format and auto-fix lint
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# pytest-xdist runs the suite on every core, one test module per worker at a time (each module's
+# fixtures are built once); every test already uses its own ports, databases and Redis prefix.
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 test: lint ## Everything CI checks: lint, the whole suite, the specs over HTTP
-	$(BIN)/pytest
-	$(BIN)/pytest tests/bdd --driver=http
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest tests/bdd --driver=http $(PYTEST_PARALLEL)
 
 bench: install ## Run the benchmarks
 	$(BIN)/python -m tests.bench.run
