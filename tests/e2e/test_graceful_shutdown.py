@@ -227,7 +227,8 @@ def test_a_worker_stopped_mid_batch_finishes_its_message_and_hands_back_the_rest
 
     first = start(tmp_path, first_log, "worker", **env, **hook_env)
     try:
-        wait_until(lambda: (gate / "in_flight").exists(), 20, f"the send to {HELD}")
+        # Deadlines, not timings: generous, since a loaded CI machine takes seconds to start a process.
+        wait_until(lambda: (gate / "in_flight").exists(), 60, f"the send to {HELD}")
         first.send_signal(signal.SIGTERM)
         wait_until(lambda: "stop_requested" in _log_events(first_log), 10, "the stop request")
         (gate / "release").touch()
@@ -241,7 +242,7 @@ def test_a_worker_stopped_mid_batch_finishes_its_message_and_hands_back_the_rest
 
     second = start(tmp_path, tmp_path / "second.log", "worker", **env)
     try:
-        wait_until(lambda: len(_deliveries(mail_dir)) == MESSAGES, 20, "every message delivered")
+        wait_until(lambda: len(_deliveries(mail_dir)) == MESSAGES, 60, "every message delivered")
         second.send_signal(signal.SIGTERM)
         assert second.wait(timeout=10) == 0
     finally:
