@@ -201,6 +201,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     rate_limit_key_prefix: str = "hexashop-rate-limit"
     # redis:// or rediss://; None keeps rate-limit counters in process memory.
     redis_url: Annotated[str | None, Parse(_redis_url)] = None
+    # A hung Redis must not hang requests: its calls give up after this long (then fail open).
+    redis_timeout_seconds: Seconds = 0.5
 
     @property
     def is_production(self) -> bool:

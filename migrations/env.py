@@ -7,11 +7,13 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.database import ensure_sqlite_parent, install_sqlite_hooks, is_sqlite_url
+from adapters.sqlalchemy.migrate import MIGRATION_LOCK_KEY
 from adapters.sqlalchemy.schema import metadata
 
 config = context.config
@@ -49,6 +51,12 @@ def _run_on_connection(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends: replicas migrating at once take turns, and the
+            # later ones read the version table only once the first has committed.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         context.run_migrations()
 
 

@@ -12,6 +12,10 @@ from adapters.sqlalchemy.database import ensure_sqlite_parent, is_sqlite_url
 
 # The repository's migrations/ folder, next to the adapters package.
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Replicas starting together all run `serve`'s upgrade: on Postgres each takes this advisory
+# lock first (migrations/env.py), so one migrates and the others then find the schema at head.
+# Any constant unique to hexashop would do; this is "hexashop" in ASCII.
+MIGRATION_LOCK_KEY = 0x68657861_73686F70
 
 
 def alembic_config(database_url: str) -> Config:

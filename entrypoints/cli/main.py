@@ -1,4 +1,4 @@
-"""The operator's command line: serve, worker, db, users, products, orders, seed.
+"""The operator's command line: serve, worker, db, doctor, users, products, orders, seed.
 
 Each command group lives in its own module; this one only assembles them, the contexts'
 groups from `entrypoints/contexts.py`.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from entrypoints.cli.db import db
+from entrypoints.cli.doctor import doctor
 from entrypoints.cli.processes import serve, server_app, worker
 from entrypoints.cli.seed import seed
 from entrypoints.contexts import context_commands
@@ -22,7 +23,7 @@ def cli() -> None:
 
 
 # The contexts' groups (users, products, orders) come from entrypoints/contexts.py.
-for command in (serve, worker, db, *context_commands(), seed):
+for command in (serve, worker, db, doctor, *context_commands(), seed):
     cli.add_command(command)
 
 

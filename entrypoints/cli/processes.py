@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
 from types import FrameType
 
 import click
@@ -42,12 +44,95 @@ def server_app(settings: Settings) -> Litestar:
     return create_app(container, on_startup=on_startup, on_shutdown=on_shutdown)
 
 
+def replica_app() -> Litestar:
+    """The app each process of `serve --workers N` builds (uvicorn calls it in the child)."""
+    settings = read_settings()
+    configure_logging(settings.log_level)
+    return server_app(settings)
+
+
+class BackgroundWorker:
+    """The worker loops on a thread of their own, for `serve --workers N`: uvicorn's
+    supervisor process runs them once while its N children serve HTTP."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="hexashop-worker", daemon=True)
+
+    def start(self) -> None:
+        """Start the loops and return once they are running."""
+        self._thread.start()
+        self._ready.wait()
+
+    def stop(self) -> None:
+        """Ask the loops to stop and wait for them (they have the shutdown grace)."""
+        if self._loop is not None and self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(self._settings.shutdown_grace_seconds + 5)
+
+    def _run(self) -> None:
+        async def main() -> None:
+            container = create_container(self._settings)
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            self._ready.set()
+            try:
+                await run_worker(container, self._stop)
+            finally:
+                await close_container(container)
+
+        try:
+            asyncio.run(main())
+        finally:
+            self._ready.set()
+
+
+def _serve_processes(settings: Settings, workers: int) -> None:
+    """uvicorn's multi-process mode: `workers` children share the socket; the background
+    worker runs once, here in the supervisor, never in the children."""
+    background = BackgroundWorker(settings) if settings.run_worker_in_process else None
+    # The children (spawned, not forked) read their settings from this environment.
+    os.environ["RUN_WORKER_IN_PROCESS"] = "false"
+    if background is not None:
+        background.start()
+        logger.info("background_worker_started", processes=workers, pid=os.getpid())
+    try:
+        uvicorn.run(
+            "entrypoints.cli.processes:replica_app",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            server_header=False,
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        )
+    finally:
+        if background is not None:
+            background.stop()
+        logger.info("process_stopped", command="serve")
+
+
 @click.command()
-def serve() -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="HTTP server processes sharing the port (e.g. one per core); the background worker "
+    "still runs once.",
+)
+def serve(workers: int) -> None:
     """Apply migrations, then serve the HTTP API (and the background worker, unless disabled)."""
     settings = read_settings()
     configure_logging(settings.log_level)
     upgrade_database(settings.database_url)
+    if workers > 1:
+        _serve_processes(settings, workers)
+        return
     app = server_app(settings)
     # On SIGINT/SIGTERM uvicorn closes its listening socket, lets the requests in flight finish
     # (cancelling them after the grace), runs the app's shutdown hooks (the worker stops, the

@@ -39,8 +39,6 @@ _SLASHES = re.compile(r"//+")
 # While the storage is unreachable requests pass uncounted; it is tried again this often, so
 # an outage costs one failed round trip a second rather than one per request.
 _RETRY_STORAGE_SECONDS = 1.0
-# A hung Redis must not hang requests: its calls give up after this long.
-_REDIS_TIMEOUT_SECONDS = 0.5
 # Verified tokens remembered (token -> user id, expiry) so a caller's JWT is checked once, not
 # on every request; cleared when full, which only costs re-verifying.
 _MAX_KNOWN_TOKENS = 4096
@@ -87,8 +85,8 @@ def build_storage(settings: Settings) -> Storage:
             implementation="redispy",  # limits defaults to coredis; redis-py is what we ship
             key_prefix=settings.rate_limit_key_prefix,
             wrap_exceptions=True,
-            socket_timeout=_REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=_REDIS_TIMEOUT_SECONDS,
+            socket_timeout=settings.redis_timeout_seconds,
+            socket_connect_timeout=settings.redis_timeout_seconds,
         )
     return memory_storage()
 
