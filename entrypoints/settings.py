@@ -201,6 +201,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     rate_limit_key_prefix: str = "hexashop-rate-limit"
     # redis:// or rediss://; None keeps rate-limit counters in process memory.
     redis_url: Annotated[str | None, Parse(_redis_url)] = None
+    # On Lambda: the prefix API Gateway puts before the app's paths (a named stage, or a
+    # custom domain's base path mapping), stripped before routing.
+    api_gateway_base_path: str = "/"
 
     @property
     def is_production(self) -> bool:
