@@ -146,23 +146,37 @@ class LambdaTransport(httpx.BaseTransport):
     """Sends each httpx request through the runtime's handler as an API Gateway event."""
 
     def __init__(
-        self, runtime: LambdaRuntime, *, payload: str = "2.0", source_ip: str = CALLER_IP
+        self,
+        runtime: LambdaRuntime,
+        *,
+        payload: str = "2.0",
+        source_ip: str = CALLER_IP,
+        source_ip_header: str | None = None,
     ) -> None:
         self.runtime = runtime
         self.payload = payload
         self.source_ip = source_ip
+        # A test-only request header naming the caller's address for this one request (taken
+        # off the request and put where API Gateway puts it, in requestContext).
+        self.source_ip_header = source_ip_header
         self.context = LambdaContext()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Build the event, invoke the handler, turn its answer back into a response."""
         build = http_api_event if self.payload == "2.0" else rest_api_event
+        headers = [(k.decode(), v.decode()) for k, v in request.headers.raw]
+        source_ip = self.source_ip
+        if self.source_ip_header is not None:
+            named = [v for k, v in headers if k.lower() == self.source_ip_header]
+            headers = [(k, v) for k, v in headers if k.lower() != self.source_ip_header]
+            source_ip = named[-1] if named else source_ip
         event = build(
             request.method,
             request.url.path,
             query=request.url.query.decode(),
-            headers=[(k.decode(), v.decode()) for k, v in request.headers.raw],
+            headers=headers,
             body=request.read(),
-            source_ip=self.source_ip,
+            source_ip=source_ip,
         )
         answer = self.runtime.http(event, self.context)
         return httpx.Response(
