@@ -24,7 +24,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_COLOR := 1
 
-.PHONY: help install install-run run seed test lint format bench spec-report clean distclean
+.PHONY: help install install-run run seed test lint format bench spec-report lambda-events \
+	build-ApiFunction build-ScheduleFunction clean \
+	distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -62,6 +64,7 @@ lint: install ## Lint, check formatting, types and layer contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cfn-lint deploy/template.yaml
 
 format: install ## Format and auto-fix lint
 	$(BIN)/ruff format .
@@ -108,6 +111,36 @@ spec-report: install $(SPEC_TOOL_STAMP) ## Run the Gherkin specs; HTML report in
 	NODE_PATH=$(CURDIR)/$(SPEC_TOOL)/node_modules node tests/bdd/report/generate.js \
 		$(SPEC_REPORT_DIR)/json $(SPEC_REPORT_DIR) $(SPEC_DRIVER); \
 	exit $$status
+
+# API Gateway's own event shapes for tests/lambda, from `sam local generate-event`. The SAM CLI
+# is no dependency of the project: it is installed into a throwaway venv outside the checkout.
+LAMBDA_EVENTS := tests/lambda/events
+SAM_VENV ?= /tmp/hexashop-sam-cli
+lambda-events: ## Regenerate the API Gateway test events with the AWS SAM CLI (throwaway venv)
+	[ -x $(SAM_VENV)/bin/sam ] || { $(PYTHON) -m venv $(SAM_VENV) \
+	  && $(SAM_VENV)/bin/pip install --quiet aws-sam-cli; }
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam local generate-event apigateway http-api-proxy \
+	  > $(LAMBDA_EVENTS)/http-api-proxy.json
+	SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam local generate-event apigateway aws-proxy \
+	  > $(LAMBDA_EVENTS)/aws-proxy.json
+
+# `sam build` (deploy/template.yaml, BuildMethod: makefile) runs these in the checkout with
+# ARTIFACTS_DIR set: the project's packages beside its dependencies' Linux x86_64 wheels for
+# Lambda's Python 3.11, whatever machine builds them. Lambda's code folder is read-only, so
+# Python could cache no bytecode there and would compile every module on each cold start: the
+# build compiles it (checked by hash, not by the modification times zipping changes), except
+# faker's locales (pulled in by Litestar, never imported at start-up), which would take the
+# unzipped size past Lambda's 250 MB.
+LAMBDA_PLATFORM := --python-version 3.11 --python-platform x86_64-manylinux_2_28
+build-ApiFunction build-ScheduleFunction: | $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --quiet $(LAMBDA_PLATFORM) \
+	  --output-file $(ARTIFACTS_DIR)/requirements.txt
+	$(BIN)/uv pip install --quiet --target $(ARTIFACTS_DIR) $(LAMBDA_PLATFORM) \
+	  --only-binary :all: --requirement $(ARTIFACTS_DIR)/requirements.txt
+	cp -R domain application adapters entrypoints $(ARTIFACTS_DIR)/
+	find $(ARTIFACTS_DIR) -name __pycache__ -type d -prune -exec rm -rf {} +
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+	  -x '/faker/' $(ARTIFACTS_DIR)
 
 clean: ## Remove caches and build artefacts (keeps .venv and var/)
 	rm -rf .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build dist *.egg-info

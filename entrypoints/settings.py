@@ -203,6 +203,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     redis_url: Annotated[str | None, Parse(_redis_url)] = None
     # A hung Redis must not hang requests: its calls give up after this long (then fail open).
     redis_timeout_seconds: Seconds = 0.5
+    # On Lambda: the prefix API Gateway puts before the app's paths (a named stage, or a
+    # custom domain's base path mapping), stripped before routing.
+    api_gateway_base_path: str = "/"
 
     @property
     def is_production(self) -> bool:

@@ -19,7 +19,7 @@ from tests.bdd.contexts import CONTEXTS, step_modules
 from tests.bdd.shared.context import World, build_world
 from tests.bdd.shared.system import System
 
-DRIVERS = ("use_case", "http")
+DRIVERS = ("use_case", "http", "lambda")
 # pytest-bdd registers each step definition as a fixture with this prefix in its module.
 STEP_FIXTURE_PREFIX = "pytestbdd_"
 
@@ -30,7 +30,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--driver",
         choices=DRIVERS,
         default="use_case",
-        help="how the BDD specs reach the system: use_case (default) or http",
+        help="how the BDD specs reach the system: use_case (default), http or lambda (the "
+        "HTTP drivers through the Lambda handler)",
     )
 
 
@@ -77,7 +78,11 @@ def bdd_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def system(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[System]:
     """The way in chosen with --driver, fresh for each scenario."""
     built: System
-    if chosen_driver(request.config) == "http":
+    if chosen_driver(request.config) == "lambda":
+        from tests.bdd.shared.aws_lambda import LambdaSystem
+
+        built = LambdaSystem(tmp_path, request.getfixturevalue("bdd_sqlite_template"))
+    elif chosen_driver(request.config) == "http":
         # Imported here: the default run needs neither the app nor the SQL adapters.
         from tests.bdd.shared.http import HttpSystem
 
