@@ -227,7 +227,7 @@ def test_a_worker_stopped_mid_batch_finishes_its_message_and_hands_back_the_rest
 
     first = start(tmp_path, first_log, "worker", **env, **hook_env)
     try:
-        # Deadlines, not timings: generous, since a loaded CI machine takes seconds to start a process.
+        # Deadlines, not timings: a loaded CI machine takes seconds to start a process.
         wait_until(lambda: (gate / "in_flight").exists(), 60, f"the send to {HELD}")
         first.send_signal(signal.SIGTERM)
         wait_until(lambda: "stop_requested" in _log_events(first_log), 10, "the stop request")
