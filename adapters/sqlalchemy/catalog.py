@@ -136,6 +136,15 @@ def _list_statements(
 
 # Built once, like the list statements.
 _PRODUCT_BY_ID = select(products).where(products.c.id == bindparam("product_id"))
+# An order's products in one round trip; the IN list expands per call, the statement doesn't.
+_PRODUCTS_BY_IDS = select(products).where(products.c.id.in_(bindparam("ids", expanding=True)))
+# A reservation: the WHERE refuses it (no row back) when it would take the stock below zero.
+_ADJUST_STOCK = (
+    update(products)
+    .where(products.c.id == bindparam("product_id"), products.c.stock + bindparam("delta") >= 0)
+    .values(stock=products.c.stock + bindparam("delta"))
+    .returning(products.c.stock)
+)
 
 
 class SqlProductRepository:
@@ -155,8 +164,11 @@ class SqlProductRepository:
         """The existing products among these ids, in one query."""
         if not product_ids:
             return {}
-        stmt = select(products).where(products.c.id.in_(list(product_ids)))
-        rows = (await self._session.execute(stmt)).mappings().all()
+        rows = (
+            (await self._session.execute(_PRODUCTS_BY_IDS, {"ids": list(product_ids)}))
+            .mappings()
+            .all()
+        )
         return {row["id"]: _PRODUCT.entity(row) for row in rows}
 
     async def add(self, product: Product) -> None:
@@ -209,13 +221,8 @@ class SqlProductRepository:
         Postgres re-checks the WHERE on the latest row after a concurrent writer commits, and
         SQLite runs writers one at a time, so concurrent reservations can never oversell.
         """
-        stmt = (
-            update(products)
-            .where(products.c.id == product_id, products.c.stock + delta >= 0)
-            .values(stock=products.c.stock + delta)
-            .returning(products.c.stock)
-        )
-        stock = (await self._session.execute(stmt)).scalar_one_or_none()
+        params = {"product_id": product_id, "delta": delta}
+        stock = (await self._session.execute(_ADJUST_STOCK, params)).scalar_one_or_none()
         return int(stock) if stock is not None else None
 
     async def is_ordered(self, product_id: UUID) -> bool:

@@ -12,11 +12,10 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.mapping import EntityMapping, enum_codec
 from adapters.sqlalchemy.ordering.tables import order_lines, orders, payments, processed_events
-from adapters.sqlalchemy.reader import ReadConnection, Row, writable
+from adapters.sqlalchemy.reader import ReadConnection, Row
 from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus
@@ -33,6 +32,16 @@ _ORDER = EntityMapping(
 _LINE = EntityMapping(OrderLine, order_lines, table_only=("order_id", "position"))
 _PAYMENT = EntityMapping(Payment, payments, codecs={"status": enum_codec(PaymentStatus)})
 
+
+# Built once: a statement object reused keeps its cache key, so SQLAlchemy skips rebuilding it
+# per request (the values travel as parameters).
+_INSERT_ORDER = {
+    name: dialect_insert(orders)
+    .on_conflict_do_nothing(index_elements=[orders.c.user_id, orders.c.idempotency_key])
+    .returning(orders.c.id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+_INSERT_LINES = insert(order_lines)
 
 _ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.total_cents}
 
@@ -82,24 +91,24 @@ class SqlOrderRepository:
     async def add(self, order: Order) -> None:
         """Insert the order and its lines; a user's repeated key raises IdempotencyKeyTaken.
 
-        The savepoint keeps the outer transaction usable after the unique index refuses, so
-        the caller can go on to load the existing order.
+        ON CONFLICT DO NOTHING on the (user, key) index instead of catching the unique
+        violation: no savepoint round trips, and the transaction stays usable either way. On
+        Postgres an insert racing a concurrent one with the same key waits for it, then
+        inserts (it rolled back) or does nothing (it committed), exactly like the index would.
         """
-        try:
-            async with writable(self._session).begin_nested():
-                await self._session.execute(insert(orders).values(_ORDER.values(order)))
-                if order.lines:
-                    await self._session.execute(
-                        insert(order_lines),
-                        [
-                            _LINE.values(line, order_id=order.id, position=n)
-                            for n, line in enumerate(order.lines)
-                        ],
-                    )
-        except IntegrityError as exc:
-            if "idempotency_key" in str(exc.orig).lower():
-                raise IdempotencyKeyTaken() from exc
-            raise
+        inserted = (
+            await self._session.execute(_INSERT_ORDER[self._dialect], _ORDER.values(order))
+        ).first()
+        if inserted is None:
+            raise IdempotencyKeyTaken()
+        rows = [
+            _LINE.values(line, order_id=order.id, position=n) for n, line in enumerate(order.lines)
+        ]
+        if len(rows) == 1:
+            await self._session.execute(_INSERT_LINES, rows[0])
+        elif rows:
+            # One multi-row INSERT: a single statement whatever the number of lines.
+            await self._session.execute(insert(order_lines).values(rows))
 
     async def update(self, order: Order) -> None:
         """Persist status, updated_at and payment_intent_id; lines never change."""
