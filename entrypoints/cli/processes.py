@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 import click
 import structlog
@@ -23,6 +24,23 @@ from entrypoints.settings import Settings
 from entrypoints.worker import Hook, run_worker, start_in_process_worker
 
 logger = structlog.get_logger("hexashop.process")
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """The uvicorn options both `serve` modes share."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        # log_config=None keeps our logging setup (JSON lines, no access log with query
+        # strings). No `server: uvicorn` banner (docs/api.md); the Date header stays.
+        "log_config": None,
+        "server_header": False,
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+        # uvicorn's "auto" picks uvloop and httptools when they import and falls back to the
+        # asyncio loop and h11 when they don't (no uvloop on Windows): exactly our rule.
+        "loop": "auto",
+        "http": "auto",
+    }
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
@@ -104,11 +122,7 @@ def _serve_processes(settings: Settings, workers: int) -> None:
             "entrypoints.cli.processes:replica_app",
             factory=True,
             workers=workers,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            server_header=False,
-            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            **uvicorn_options(settings),
         )
     finally:
         if background is not None:
@@ -141,16 +155,7 @@ def serve(workers: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_cleanly)
     try:
-        # log_config=None keeps our logging setup (JSON lines, no access log with query
-        # strings). No `server: uvicorn` banner (docs/api.md); the Date header stays.
-        uvicorn.run(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            server_header=False,
-            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
-        )
+        uvicorn.run(app, **uvicorn_options(settings))
     finally:
         logger.info("process_stopped", command="serve")
 
