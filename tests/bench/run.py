@@ -70,7 +70,7 @@ TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
 
 # BENCH_ONLY (or `--only`): everything, or one part on its own.
-ONLY_CHOICES = ("", "switches", "media")
+ONLY_CHOICES = ("", "switches", "media", "shop")
 
 
 class HarnessError(Exception):
@@ -785,7 +785,8 @@ def check_results(report: Report) -> None:
 def run(report: Report) -> None:
     """Set everything up, measure, tear everything down (BENCH_ONLY=switches: only the
     on/off measurements of tests/bench/switches.py; BENCH_ONLY=media: only the S3 uploads
-    and downloads of tests/bench/media.py)."""
+    and downloads of tests/bench/media.py; BENCH_ONLY=shop: only the catalog list and
+    order placement of tests/bench/shop.py)."""
     only = os.environ.get("BENCH_ONLY", "")
     if only not in ONLY_CHOICES:
         raise HarnessError(f"BENCH_ONLY={only!r}: one of {', '.join(ONLY_CHOICES[1:])}, or unset")
@@ -845,6 +846,7 @@ def run(report: Report) -> None:
             print("measuring /health/live ...", flush=True)
             login_emails = seed_login_accounts(base_real, dsn, LOGIN_LOAD_CONNECTIONS)
             measure_health(wrk, base_real, health_path, email, login_emails, report)
+        if only in ("", "shop"):
             shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
         if only in ("", "switches"):
             switches.measure(wrk, tmp, server_cmd, env, token, report)
@@ -874,7 +876,7 @@ def _wait_bare(bare: Proc, base: str, token: str, timeout: float = 30) -> None:
 
 
 def main() -> int:
-    """Entry point of `make bench` (`python -m tests.bench.run [--only switches|media]`)."""
+    """Entry point of `make bench` (`python -m tests.bench.run [--only switches|media|shop]`)."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
     parser.add_argument("--only", choices=ONLY_CHOICES[1:], help="run only this part")
     if chosen := parser.parse_args().only:
