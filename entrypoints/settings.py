@@ -153,8 +153,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     password_hash_cpus: Annotated[
         frozenset[int] | None, Parse(_password_hash_cpus, unset="auto")
     ] = None
-    # Each hashing thread keeps one argon2 working buffer instead of mapping a fresh one.
-    password_hash_reuse_buffers: bool = True
+    # Off: a kept buffer is 64 MiB per hashing thread for life, for a gain within noise
+    # (tests/bench/argon2_buffers.py); true keeps one per thread instead of mapping a fresh one.
+    password_hash_reuse_buffers: bool = False
     jwt_secret: Annotated[str, msgspec.Meta(min_length=32), COMPUTED] = ""
     access_token_ttl_seconds: Count = 15 * 60
     refresh_token_ttl_seconds: Count = 7 * 24 * 3600

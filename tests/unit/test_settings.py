@@ -267,7 +267,7 @@ def test_hashing_threads_default_to_at_most_four(monkeypatch: pytest.MonkeyPatch
     assert load_settings({**_BASE, "PASSWORD_HASH_THREADS": "8"}).password_hash_threads == 8
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(None, True), ("false", False), ("yes", True)])
+@pytest.mark.parametrize(("raw", "expected"), [(None, False), ("false", False), ("yes", True)])
 def test_hashing_buffer_reuse_is_read_and_reaches_the_hasher(
     raw: str | None, expected: bool
 ) -> None:
