@@ -847,7 +847,7 @@ def run(report: Report) -> None:
             login_emails = seed_login_accounts(base_real, dsn, LOGIN_LOAD_CONNECTIONS)
             measure_health(wrk, base_real, health_path, email, login_emails, report)
         if only in ("", "shop"):
-            shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report)
+            shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report, real.popen.pid)
         if only in ("", "switches"):
             switches.measure(wrk, tmp, server_cmd, env, token, report)
         if only in ("", "media"):
