@@ -288,7 +288,7 @@ def test_create_table_twice_creates_then_leaves_it(endpoint: str, tmp_path: Path
         dynamodb_client(endpoint).delete_table(TableName="hexashop-counters-cli")
 
 
-def test_create_table_takes_the_table_option(endpoint: str, tmp_path: Path) -> None:
+def test_the_table_option_wins_over_counters_table(endpoint: str, tmp_path: Path) -> None:
     env = {
         "APP_ENV": "test",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
@@ -296,11 +296,14 @@ def test_create_table_takes_the_table_option(endpoint: str, tmp_path: Path) -> N
         "JWT_SECRET": "x" * 40,
         "AWS_REGION": MOTO_REGION,
         "AWS_ENDPOINT_URL": endpoint,
+        "COUNTERS_TABLE": "hexashop-counters-from-env",
     }
     try:
         result = CliRunner().invoke(counters, ["create-table", "--table", "hc-option"], env=env)
 
         assert (result.exit_code, result.output) == (0, "created table hc-option\n")
+        tables = dynamodb_client(endpoint).list_tables()["TableNames"]
+        assert "hc-option" in tables and "hexashop-counters-from-env" not in tables
     finally:
         dynamodb_client(endpoint).delete_table(TableName="hc-option")
 
@@ -314,6 +317,10 @@ def test_create_table_on_an_unreachable_endpoint_is_one_error_line(tmp_path: Pat
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
+        # Nothing from the caller's shell may pick other credentials or another endpoint.
+        "AWS_PROFILE": None,
+        "AWS_ENDPOINT_URL_DYNAMODB": None,
+        "COUNTERS_TABLE": None,
     }
     result = CliRunner().invoke(counters, ["create-table"], env=env)
 
