@@ -5,6 +5,8 @@ exactly N). Every boto3 call runs on the store's own thread pool, sized to the c
 connection pool, never on the event loop. The admin listing (`page`) scans the whole table:
 fine for the few hundred counters of a site or two, linear in their number beyond that.
 
+Reads are retried by botocore (standard mode). A hit is retried only when DynamoDB surely wrote
+nothing (throttled, or no connection made), never after a lost answer, so it never counts twice.
 Any DynamoDB failure (throttling, timeouts, an unreachable endpoint, a missing table) becomes
 ServiceUnavailable, which HTTP answers with 503; the botocore error stays its `__cause__`.
 """
@@ -12,7 +14,9 @@ ServiceUnavailable, which HTTP answers with 503; the botocore error stays its `_
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
@@ -20,6 +24,7 @@ from typing import Any, TypeVar
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ConnectionError as NotConnected
 
 from domain.counters import CounterCount
 from domain.errors import ServiceUnavailable
@@ -33,6 +38,14 @@ DEFAULT_TABLE = "hexashop-counters"
 COUNTERS_DOWN = "Hit counters are unavailable"
 # One worker thread per pooled connection: more threads would only wait for a connection.
 DEFAULT_POOL_SIZE = 10
+# DynamoDB's answers to a request over the table's or account's throughput: nothing was written.
+_THROTTLED = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+    }
+)
 
 
 def _describe(exc: BaseException) -> str:
@@ -47,19 +60,21 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _config(
-    connect_timeout: float, read_timeout: float, max_attempts: int, pool_size: int
-) -> Config:
-    # Short timeouts and few retries: a hit is on a page view's path, and a down store should
-    # answer 503 in seconds rather than hold a thread. Standard mode retries throttling with
-    # backoff. A retried UpdateItem whose first answer was lost (a read timeout) may count
-    # twice: DynamoDB has no idempotency token for UpdateItem.
+def _config(connect_timeout: float, read_timeout: float, attempts: int, pool_size: int) -> Config:
+    # Short timeouts and few attempts: a hit is on a page view's path, and a down store should
+    # answer 503 in seconds rather than hold a thread. Standard mode backs off between them.
     return Config(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
-        retries={"max_attempts": max_attempts, "mode": "standard"},
+        retries={"total_max_attempts": attempts, "mode": "standard"},
         max_pool_connections=pool_size,
     )
+
+
+def _backoff(attempt: int) -> float:
+    """Full-jitter exponential backoff, as botocore's standard mode: at most 0.1 s, 0.2 s...
+    capped at 1 s."""
+    return random.uniform(0, min(1.0, 0.05 * 2**attempt))  # noqa: S311 (jitter, not a secret)
 
 
 def _new_client(region: str, endpoint_url: str | None, config: Config) -> Any:
@@ -85,8 +100,16 @@ class DynamoCounterStore:
         self._table = table_name
         self._region = region
         self._endpoint_url = endpoint_url
-        self._config = _config(connect_timeout, read_timeout, max_attempts, pool_size)
-        self._client: Any = None
+        self._max_attempts = max_attempts
+        # Reads and checks: botocore's standard retries (throttling, 5xx, timeouts) with backoff.
+        # (`max_attempts` counts retries, as botocore's own setting and the S3 adapter do.)
+        self._config = _config(connect_timeout, read_timeout, 1 + max_attempts, pool_size)
+        # Hits: no automatic retries. botocore would also retry an UpdateItem whose answer was
+        # lost (a read timeout, a dropped connection, a 500), which DynamoDB may have applied:
+        # that hit would count twice (UpdateItem takes no idempotency token). `_hit_blocking`
+        # retries only what surely wrote nothing.
+        self._hit_config = _config(connect_timeout, read_timeout, 1, pool_size)
+        self._clients: tuple[Any, Any] | None = None
         self._client_lock = threading.Lock()
         # The store's own threads: a burst of hits can't starve anyio's shared pool, which
         # password hashing and S3 also use. Threads start on first use.
@@ -97,13 +120,25 @@ class DynamoCounterStore:
         """The DynamoDB table the counters live in."""
         return self._table
 
+    def _both(self) -> tuple[Any, Any]:
+        # Built once, together, on first use; boto3 clients are thread-safe once built.
+        with self._client_lock:
+            if self._clients is None:
+                self._clients = (
+                    _new_client(self._region, self._endpoint_url, self._config),
+                    _new_client(self._region, self._endpoint_url, self._hit_config),
+                )
+            return self._clients
+
     @property
     def client(self) -> Any:
-        """The one boto3 client, built on first use (thread-safe once built)."""
-        with self._client_lock:
-            if self._client is None:
-                self._client = _new_client(self._region, self._endpoint_url, self._config)
-            return self._client
+        """The boto3 client for reads and checks (botocore retries them)."""
+        return self._both()[0]
+
+    @property
+    def hit_client(self) -> Any:
+        """The boto3 client for hits (retried only by `_hit_blocking`)."""
+        return self._both()[1]
 
     async def _run(self, blocking: partial[T]) -> T:
         """Run one blocking call on the store's threads; DynamoDB failures as 503s."""
@@ -115,18 +150,31 @@ class DynamoCounterStore:
 
     async def hit(self, name: str) -> int:
         """UpdateItem `ADD hits :one`, which creates the item at 1; the new count."""
-        response = await self._run(
-            partial(
-                self._call,
-                "update_item",
-                Key={KEY: {"S": name}},
-                UpdateExpression="ADD #h :one",
-                ExpressionAttributeNames={"#h": HITS},
-                ExpressionAttributeValues={":one": {"N": "1"}},
-                ReturnValues="UPDATED_NEW",
-            )
-        )
+        response = await self._run(partial(self._hit_blocking, name))
         return int(response["Attributes"][HITS]["N"])
+
+    def _hit_blocking(self, name: str) -> Any:
+        """One UpdateItem, tried again (with backoff) only when DynamoDB surely wrote nothing:
+        it throttled the request, or no connection was made."""
+        attempt = 1
+        while True:
+            try:
+                return self.hit_client.update_item(
+                    TableName=self._table,
+                    Key={KEY: {"S": name}},
+                    UpdateExpression="ADD #h :one",
+                    ExpressionAttributeNames={"#h": HITS},
+                    ExpressionAttributeValues={":one": {"N": "1"}},
+                    ReturnValues="UPDATED_NEW",
+                )
+            except ClientError as exc:
+                if _code(exc) not in _THROTTLED or attempt > self._max_attempts:
+                    raise
+            except NotConnected:
+                if attempt > self._max_attempts:
+                    raise
+            time.sleep(_backoff(attempt))
+            attempt += 1
 
     async def get(self, name: str) -> int | None:
         """A strongly consistent GetItem: a hit just answered is always seen."""
@@ -194,9 +242,10 @@ class DynamoCounterStore:
 
     async def aclose(self) -> None:
         """Close the client's connections and let the store's threads end."""
-        client, self._client = self._client, None
-        if client is not None:
-            await asyncio.get_running_loop().run_in_executor(self._executor, client.close)
+        clients, self._clients = self._clients, None
+        loop = asyncio.get_running_loop()
+        for client in clients or ():
+            await loop.run_in_executor(self._executor, client.close)
         self._executor.shutdown(wait=False)
 
 
@@ -211,7 +260,7 @@ def create_table(
     when created, False when it already existed. Blocking: for the CLI. ServiceUnavailable
     when DynamoDB can't be reached or refuses."""
     client = _new_client(
-        region, endpoint_url, _config(connect_timeout, read_timeout, 2, DEFAULT_POOL_SIZE)
+        region, endpoint_url, _config(connect_timeout, read_timeout, 3, DEFAULT_POOL_SIZE)
     )
     try:
         client.create_table(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError, ReadTimeoutError
 from click.testing import CliRunner
 
 from adapters.dynamodb import counters as counters_module
@@ -195,20 +196,72 @@ async def test_a_hit_on_a_missing_table_is_unavailable(endpoint: str) -> None:
     await store.aclose()
 
 
-async def test_throttling_is_unavailable(store: DynamoCounterStore) -> None:
-    # What DynamoDB answers a table over its limits, on every attempt.
+def _throttle(store: DynamoCounterStore, times: int) -> list[int]:
+    """Make DynamoDB refuse the store's next `times` UpdateItems for throughput (as a table over
+    its limits does, before writing anything); the list grows by one per attempt."""
+    attempts: list[int] = []
+
     def throttled(**_: object) -> None:
-        from botocore.exceptions import ClientError
+        attempts.append(1)
+        if len(attempts) <= times:
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
+                "UpdateItem",
+            )
 
-        raise ClientError(
-            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}},
-            "UpdateItem",
-        )
+    store.hit_client.meta.events.register("before-call.dynamodb.UpdateItem", throttled)
+    return attempts
 
-    store.client.meta.events.register("before-call.dynamodb.UpdateItem", throttled)
+
+async def test_a_throttled_hit_is_tried_again_and_counted_once(
+    store: DynamoCounterStore,
+) -> None:
+    attempts = _throttle(store, times=2)
+
+    assert await store.hit("home") == 1
+    assert len(attempts) == 3
+    assert await store.get("home") == 1
+
+
+async def test_throttling_on_every_attempt_is_unavailable(store: DynamoCounterStore) -> None:
+    attempts = _throttle(store, times=100)
 
     with pytest.raises(ServiceUnavailable, match=COUNTERS_DOWN):
         await store.hit("home")
+    # The first try and max_attempts (3) more, then it gives up.
+    assert len(attempts) == 4
+    assert await store.get("home") is None
+
+
+async def test_a_hit_whose_answer_is_lost_is_not_sent_again(store: DynamoCounterStore) -> None:
+    sent: list[int] = []
+
+    def lost(**_: object) -> None:
+        # Raised where the HTTP layer would raise a read timeout: DynamoDB may have applied
+        # the hit, so sending it again could count it twice.
+        sent.append(1)
+        raise ReadTimeoutError(endpoint_url="http://dynamodb.test")
+
+    store.hit_client.meta.events.register("before-send.dynamodb.UpdateItem", lost)
+
+    with pytest.raises(ServiceUnavailable, match=COUNTERS_DOWN):
+        await store.hit("home")
+    assert sent == [1]
+
+
+async def test_reads_are_retried_by_botocore(store: DynamoCounterStore) -> None:
+    await store.hit("home")
+    sent: list[int] = []
+
+    def flaky(**_: object) -> None:
+        sent.append(1)
+        if len(sent) == 1:
+            raise ReadTimeoutError(endpoint_url="http://dynamodb.test")
+
+    store.client.meta.events.register("before-send.dynamodb.GetItem", flaky)
+
+    assert await store.get("home") == 1
+    assert len(sent) == 2
 
 
 async def test_a_thousand_concurrent_hits_add_exactly_a_thousand(
@@ -221,14 +274,14 @@ async def test_a_thousand_concurrent_hits_add_exactly_a_thousand(
         built.append(new_client(*args))
         return built[-1]
 
-    # The store's threads all reach for the client at once: exactly one gets built.
+    # The store's threads all reach for the clients at once: one pair gets built.
     monkeypatch.setattr(counters_module, "_new_client", counted)
     counts = await asyncio.gather(*(store.hit("home") for _ in range(1000)))
 
     assert await store.get("home") == 1000
     # Each hit saw its own new count: none was lost or counted twice.
     assert sorted(counts) == list(range(1, 1001))
-    assert len(built) == 1
+    assert len(built) == 2
 
 
 async def test_the_event_loop_runs_while_a_hit_waits_on_dynamodb(
@@ -245,7 +298,7 @@ async def test_the_event_loop_runs_while_a_hit_waits_on_dynamodb(
         entered.set()
         released.wait(timeout=5)
 
-    store.client.meta.events.register("before-call.dynamodb.UpdateItem", hold)
+    store.hit_client.meta.events.register("before-call.dynamodb.UpdateItem", hold)
     hit = asyncio.create_task(store.hit("home"))
     while not entered.is_set():
         await asyncio.sleep(0.001)
