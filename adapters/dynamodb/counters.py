@@ -17,6 +17,7 @@ import asyncio
 import random
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
@@ -96,11 +97,14 @@ class DynamoCounterStore:
         read_timeout: float = 5.0,
         max_attempts: int = 3,
         pool_size: int = DEFAULT_POOL_SIZE,
+        retry_sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._table = table_name
         self._region = region
         self._endpoint_url = endpoint_url
         self._max_attempts = max_attempts
+        # Waits between a hit's attempts, in its worker thread (tests record them instead).
+        self._retry_sleep = retry_sleep
         # Reads and checks: botocore's standard retries (throttling, 5xx, timeouts) with backoff.
         # (`max_attempts` counts retries, as botocore's own setting and the S3 adapter do.)
         self._config = _config(connect_timeout, read_timeout, 1 + max_attempts, pool_size)
@@ -173,7 +177,7 @@ class DynamoCounterStore:
             except NotConnected:
                 if attempt > self._max_attempts:
                     raise
-            time.sleep(_backoff(attempt))
+            self._retry_sleep(_backoff(attempt))
             attempt += 1
 
     async def get(self, name: str) -> int | None:

@@ -45,9 +45,15 @@ def table(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def store(endpoint: str, table: str) -> AsyncIterator[DynamoCounterStore]:
+def waits() -> list[float]:
+    """The backoffs the store waited between a hit's attempts (recorded, not slept)."""
+    return []
+
+
+@pytest.fixture
+async def store(endpoint: str, table: str, waits: list[float]) -> AsyncIterator[DynamoCounterStore]:
     """The adapter on a fresh, empty table."""
-    store = DynamoCounterStore(table, MOTO_REGION, endpoint)
+    store = DynamoCounterStore(table, MOTO_REGION, endpoint, retry_sleep=waits.append)
     yield store
     await store.aclose()
 
@@ -61,6 +67,7 @@ async def down() -> AsyncIterator[DynamoCounterStore]:
         f"http://127.0.0.1:{_closed_port()}",
         connect_timeout=1,
         max_attempts=1,
+        retry_sleep=lambda _: None,
     )
     yield store
     await store.aclose()
@@ -214,22 +221,26 @@ def _throttle(store: DynamoCounterStore, times: int) -> list[int]:
 
 
 async def test_a_throttled_hit_is_tried_again_and_counted_once(
-    store: DynamoCounterStore,
+    store: DynamoCounterStore, waits: list[float]
 ) -> None:
     attempts = _throttle(store, times=2)
 
     assert await store.hit("home") == 1
     assert len(attempts) == 3
+    # Jittered exponential backoff: up to 0.1 s, then up to 0.2 s.
+    assert len(waits) == 2 and 0 <= waits[0] <= 0.1 and 0 <= waits[1] <= 0.2
     assert await store.get("home") == 1
 
 
-async def test_throttling_on_every_attempt_is_unavailable(store: DynamoCounterStore) -> None:
+async def test_throttling_on_every_attempt_is_unavailable(
+    store: DynamoCounterStore, waits: list[float]
+) -> None:
     attempts = _throttle(store, times=100)
 
     with pytest.raises(ServiceUnavailable, match=COUNTERS_DOWN):
         await store.hit("home")
     # The first try and max_attempts (3) more, then it gives up.
-    assert len(attempts) == 4
+    assert len(attempts) == 4 and len(waits) == 3
     assert await store.get("home") is None
 
 
