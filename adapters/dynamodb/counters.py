@@ -24,8 +24,13 @@ from typing import Any, TypeVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from botocore.exceptions import ConnectionError as NotConnected
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ProxyConnectionError,
+)
 
 from domain.counters import CounterCount
 from domain.errors import ServiceUnavailable
@@ -47,6 +52,9 @@ _THROTTLED = frozenset(
         "RequestLimitExceeded",
     }
 )
+# No connection was made, so the request never left. (An SSL error is left out: urllib3 may
+# raise one while reading an answer, after the write.)
+_NOT_SENT = (EndpointConnectionError, ConnectTimeoutError, ProxyConnectionError)
 
 
 def _describe(exc: BaseException) -> str:
@@ -174,7 +182,7 @@ class DynamoCounterStore:
             except ClientError as exc:
                 if _code(exc) not in _THROTTLED or attempt > self._max_attempts:
                     raise
-            except NotConnected:
+            except _NOT_SENT:
                 if attempt > self._max_attempts:
                     raise
             self._retry_sleep(_backoff(attempt))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, ReadTimeoutError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from click.testing import CliRunner
 
 from adapters.dynamodb import counters as counters_module
@@ -59,8 +59,12 @@ async def store(endpoint: str, table: str, waits: list[float]) -> AsyncIterator[
 
 
 @pytest.fixture
-async def down() -> AsyncIterator[DynamoCounterStore]:
-    """The adapter pointed at a port nothing listens on, with one attempt per call."""
+async def down(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DynamoCounterStore]:
+    """The adapter pointed at a port nothing listens on, with one retry per call."""
+    # Dummy credentials, so calls fail on the connection (not on signing) even with no moto.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
     store = DynamoCounterStore(
         "hexashop-counters",
         MOTO_REGION,
@@ -180,7 +184,7 @@ async def test_check_refuses_a_table_with_another_key(endpoint: str) -> None:
 
 
 async def test_check_of_an_unreachable_endpoint_raises(down: DynamoCounterStore) -> None:
-    with pytest.raises(ServiceUnavailable, match="unreachable"):
+    with pytest.raises(ServiceUnavailable, match="unreachable: EndpointConnectionError"):
         await down.check()
 
 
@@ -192,7 +196,7 @@ async def test_calls_to_an_unreachable_endpoint_are_unavailable_without_details(
             await call
         # The public message names no endpoint or table; the cause keeps botocore's error.
         assert raised.value.message == COUNTERS_DOWN
-        assert raised.value.__cause__ is not None
+        assert isinstance(raised.value.__cause__, EndpointConnectionError)
 
 
 async def test_a_hit_on_a_missing_table_is_unavailable(endpoint: str) -> None:
@@ -390,3 +394,15 @@ def test_create_table_on_an_unreachable_endpoint_is_one_error_line(tmp_path: Pat
 
     assert result.exit_code == 1
     assert result.output == "error: DynamoDB is unreachable: EndpointConnectionError\n"
+
+
+async def test_a_hit_that_found_no_connection_is_tried_again(down: DynamoCounterStore) -> None:
+    sent: list[int] = []
+    down.hit_client.meta.events.register(
+        "before-send.dynamodb.UpdateItem", lambda **_: sent.append(1)
+    )
+
+    with pytest.raises(ServiceUnavailable, match=COUNTERS_DOWN):
+        await down.hit("home")
+    # Nothing listens, so nothing was written: the first try and max_attempts (1) more.
+    assert len(sent) == 2
