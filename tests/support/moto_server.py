@@ -5,7 +5,8 @@ Import the fixture into a test module explicitly (non-root conftests may not use
 
     from tests.support.moto_server import moto_endpoint  # noqa: F401
 
-S3 tests also take `s3_bucket` (a fresh bucket per test on that server):
+S3 tests also take `s3_bucket` (a fresh bucket per test on that server), DynamoDB tests
+`dynamodb_table` (a fresh counters table per test):
 
     from tests.support.moto_server import moto_endpoint, s3_bucket  # noqa: F401
 """
@@ -35,6 +36,7 @@ _UNSET_AWS_ENV = (
     "AWS_ENDPOINT_URL",
     "AWS_ENDPOINT_URL_SESV2",
     "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_DYNAMODB",
 )
 
 MOTO_REGION = "us-east-1"
@@ -80,6 +82,26 @@ def s3_bucket(moto_endpoint: str) -> Iterator[str]:
         for item in page.get("Contents", []):
             client.delete_object(Bucket=name, Key=item["Key"])
     client.delete_bucket(Bucket=name)
+
+
+@functools.cache
+def dynamodb_client(endpoint: str) -> Any:
+    """A plain boto3 DynamoDB client on the moto server, to set up and look at tables."""
+    return boto3.session.Session().client(
+        "dynamodb", region_name=MOTO_REGION, endpoint_url=endpoint
+    )
+
+
+@pytest.fixture
+def dynamodb_table(moto_endpoint: str) -> Iterator[str]:
+    """A new counters table (`pk` S HASH, on demand) on the session's moto server, made by the
+    adapter's own create_table, deleted afterwards."""
+    from adapters.dynamodb.counters import create_table
+
+    name = f"hexashop-counters-{uuid.uuid4().hex[:16]}"
+    assert create_table(name, MOTO_REGION, moto_endpoint) is True
+    yield name
+    dynamodb_client(moto_endpoint).delete_table(TableName=name)
 
 
 def moto_models(service: str, model: str) -> list[Any]:

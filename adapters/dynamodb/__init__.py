@@ -1,0 +1,1 @@
+"""DynamoDB adapters: hit counters in one table, through boto3 in worker threads."""

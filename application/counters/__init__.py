@@ -1,0 +1,1 @@
+"""Counters use cases: adding hits to named counters and reading their counts."""
