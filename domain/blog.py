@@ -9,7 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from domain.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from domain.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    ValidationFailed,
+)
 
 MAX_TITLE = 200
 MAX_CONTENT = 100_000
@@ -21,6 +28,12 @@ MAX_TAGS = 10
 MAX_TAG = 50
 MAX_COMMENT = 5_000
 MAX_EXCERPT = 200
+# Comments a user may write within COMMENT_WINDOW_SECONDS, against spam bursts.
+COMMENT_LIMIT = 10
+COMMENT_WINDOW_SECONDS = 600
+# Slugs tried for a new post before giving up (`base`, `base-2`, ... `base-50`).
+MAX_SLUG_ATTEMPTS = 50
+FEED_SIZE = 20
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -45,7 +58,7 @@ class SlugTaken(Conflict):
     message = "The slug is already taken"
 
 
-class PostChanged(Conflict):
+class PostChanged(PreconditionFailed):
     """The post changed since the version the caller saw (HTTP 412 with If-Match)."""
 
     message = "The post was changed since you read it"

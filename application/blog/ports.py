@@ -132,6 +132,15 @@ class AuthorNames(Protocol):
         ...
 
 
+class CommentLimiter(Protocol):
+    """Counts the comments each user writes, in a sliding window shared by every replica."""
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
+        """Count one comment under `key`; None when within `limit` per window, else the whole
+        seconds until one more is allowed (the hit is not counted then)."""
+        ...
+
+
 class BlogUnitOfWork(Transaction, Protocol):
     """One transaction over posts, comments and what they refer to."""
 
