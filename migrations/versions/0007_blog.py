@@ -104,6 +104,7 @@ def upgrade() -> None:
         "post_tags",
         sa.Column("post_id", sa.Uuid(), nullable=False),
         sa.Column("tag", sa.String(50), nullable=False),
+        sa.Column("position", sa.SmallInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["post_id"], ["posts.id"], name="fk_post_tags_post_id_posts", ondelete="CASCADE"
         ),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from adapters.sqlalchemy.metadata import UTCDateTime, metadata, only_on
+from domain.blog import MAX_SLUG, MAX_TAG, MAX_TITLE
 
 # Title weighted A, content B: ts_rank then ranks a title match above a content match. The
 # two-argument to_tsvector names its configuration, which makes it immutable (as a generated
@@ -38,9 +40,10 @@ posts = Table(
     Column("seq", Integer(), primary_key=True, autoincrement=True),
     Column("id", Uuid(), nullable=False, unique=True),
     # Unique: a taken slug is decided by this index (and a retry), never by counting.
-    Column("slug", String(200), nullable=False, unique=True),
-    Column("title", String(200), nullable=False),
+    Column("slug", String(MAX_SLUG), nullable=False, unique=True),
+    Column("title", String(MAX_TITLE), nullable=False),
     Column("content", Text(), nullable=False),
+    # Room beyond MAX_EXCERPT, so a longer excerpt rule needs no migration.
     Column("excerpt", String(300), nullable=False),
     Column("published", Boolean(), nullable=False),
     Column("published_at", UTCDateTime(), nullable=True),
@@ -66,7 +69,9 @@ post_tags = Table(
     "post_tags",
     metadata,
     Column("post_id", Uuid(), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag", String(50), primary_key=True),
+    Column("tag", String(MAX_TAG), primary_key=True),
+    # The tag's place in the post's list: tags read back in the order they were given.
+    Column("position", SmallInteger(), nullable=False),
     # "Posts with this tag" and the tag counts.
     Index(None, "tag"),
 )
@@ -75,7 +80,7 @@ post_tags = Table(
 post_slugs = Table(
     "post_slugs",
     metadata,
-    Column("slug", String(200), primary_key=True),
+    Column("slug", String(MAX_SLUG), primary_key=True),
     Column("post_id", Uuid(), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
 )
 
