@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
+from adapters.memory.blog import BlogTables, MemoryBlogRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
 from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
@@ -41,6 +42,7 @@ class MemoryRepositories(
     MemoryOrderingRepositories,
     MemoryMessagingRepositories,
     MemoryMediaRepositories,
+    MemoryBlogRepositories,
 ):
     """Every context's memory repositories: what MemoryUnitOfWork builds over the store."""
 
@@ -52,5 +54,6 @@ class MemoryTables(
     OrderingTables,
     MessagingTables,
     MediaTables,
+    BlogTables,
 ):
     """Every context's in-memory tables: the fields of MemoryStore."""
