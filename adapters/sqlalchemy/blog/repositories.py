@@ -54,8 +54,8 @@ _COMMENT = EntityMapping(Comment, comments)
 _POST_COLUMNS = tuple(c for c in posts.c if c.name not in ("seq", "search_vector"))
 
 _SORT_COLUMNS = {"publishedAt": "published_at", "createdAt": "created_at", "title": "title"}
-# Titles in code point order everywhere (the memory adapter's too), whatever the server's
-# collation: C on Postgres, BINARY on SQLite (UTF-8 bytes sort as code points).
+# Titles lower-cased in code point order everywhere (as the memory adapter sorts them),
+# whatever the server's collation: C on Postgres, BINARY on SQLite (UTF-8 sorts as code points).
 _BINARY_COLLATION = {"postgresql": "C", "sqlite": "BINARY"}
 
 
@@ -85,7 +85,7 @@ def _order(source: Any, sort: Sort | None, searching: bool, dialect: str) -> lis
         return [*lead, *newest, source.id.desc()]
     key = source[_SORT_COLUMNS[sort.field]]
     if sort.field == "title":
-        key = key.collate(_BINARY_COLLATION[dialect])
+        key = func.lower(key).collate(_BINARY_COLLATION[dialect])
     first = key.desc() if sort.descending else key.asc()
     if sort.field == "publishedAt":
         first = first.nulls_last()
