@@ -502,3 +502,47 @@ async def test_a_list_costs_the_same_statements_whatever_its_page_size(
         counts.append(counter.count)
 
     assert counts == [3, 3, 3]
+
+
+async def test_the_search_index_follows_edits_and_deletes(blog: UnitOfWorkFactory) -> None:
+    post, other = make_post("Volcano facts", "Mountains of fire."), make_post("Rivers", "Water.")
+    await _add(blog, post, other)
+
+    async with blog() as uow:
+        await uow.posts.update(post.edited(T0, title="Glacier facts", content="Ice."), 1)
+        await uow.commit()
+    assert await _titles(blog, _search("volcano")) == []
+    assert await _titles(blog, _search("glacier ice")) == ["Glacier facts"]
+
+    async with blog() as uow:
+        await uow.posts.delete(post.id)
+        await uow.commit()
+    assert await _titles(blog, _search("glacier")) == []
+    assert await _titles(blog, _search("water")) == ["Rivers"]
+
+
+async def test_publishing_a_draft_makes_it_searchable(blog: UnitOfWorkFactory) -> None:
+    draft = make_post("Volcano draft", published=False)
+    await _add(blog, draft)
+    assert await _titles(blog, _search("volcano")) == []
+
+    async with blog() as uow:
+        await uow.posts.update(draft.edited(T0, published=True), 1)
+        await uow.commit()
+
+    assert await _titles(blog, _search("volcano")) == ["Volcano draft"]
+
+
+async def test_the_latest_published_are_newest_first(blog: UnitOfWorkFactory) -> None:
+    await _add(
+        blog,
+        make_post("Old", minutes=1),
+        make_post("New", minutes=3, tags=("t",)),
+        make_post("Middle", minutes=2),
+        make_post("Draft", published=False, minutes=4),
+    )
+
+    async with blog.read_only() as uow:
+        latest = await uow.posts.latest_published(2)
+
+    assert [(p.title, p.tags) for p in latest] == [("New", ("t",)), ("Middle", ())]
