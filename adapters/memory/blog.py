@@ -92,7 +92,8 @@ def _sort_key(field_name: str) -> Callable[[Post], Any]:
         return lambda p: (p.title.lower(), p.created_at, str(p.id))
     if field_name == "createdAt":
         return lambda p: (p.created_at, str(p.id))
-    return lambda p: (p.published_at, p.created_at, str(p.id))
+    # Drafts (no date) are moved last by the caller; their creation date stands in here.
+    return lambda p: (p.published_at or p.created_at, p.created_at, str(p.id))
 
 
 class MemoryPostRepository:
