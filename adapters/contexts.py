@@ -18,6 +18,7 @@ from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
+from adapters.sqlalchemy.blog import SqlBlogRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
 from adapters.sqlalchemy.media import SqlMediaRepositories
 from adapters.sqlalchemy.messaging import SqlMessagingRepositories
@@ -30,6 +31,7 @@ class SqlRepositories(
     SqlOrderingRepositories,
     SqlMessagingRepositories,
     SqlMediaRepositories,
+    SqlBlogRepositories,
 ):
     """Every context's SQL repositories: what SqlUnitOfWork builds on each `async with`."""
 
