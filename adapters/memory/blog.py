@@ -7,7 +7,6 @@ import builtins
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -88,16 +87,13 @@ class BlogStore(Protocol):
     users: dict[UUID, User]
 
 
-_NEVER = datetime.min.replace(tzinfo=UTC)
-
-
 def _sort_key(field_name: str) -> Callable[[Post], Any]:
     if field_name == "title":
         return lambda p: (p.title.lower(), p.created_at, str(p.id))
     if field_name == "createdAt":
         return lambda p: (p.created_at, str(p.id))
-    # Drafts have no publication date; callers move them last, this only keeps them comparable.
-    return lambda p: (p.published_at or _NEVER, p.created_at, str(p.id))
+    # Drafts (no date) are moved last by the caller; their creation date stands in here.
+    return lambda p: (p.published_at or p.created_at, p.created_at, str(p.id))
 
 
 class MemoryPostRepository:
