@@ -131,7 +131,9 @@ def _list_statements(
         .offset(offset)
         .limit(limit)
     )
-    return page_stmt, select(func.count()).select_from(candidates)
+    # Counted without ranking: the rank of a post that is not shown costs for nothing.
+    matches = search_candidates(_shape(mode, terms), (posts.c.id,), conditions, ranked=False)
+    return page_stmt, select(func.count()).select_from(matches)
 
 
 def _shape(mode: SearchMode, terms: int) -> SearchPlan:

@@ -140,10 +140,14 @@ def _like(column: ColumnElement[str], n: int) -> ColumnElement[bool]:
 
 
 def search_candidates(
-    plan: SearchPlan, columns: Sequence[Any], conditions: Sequence[ColumnElement[bool]]
+    plan: SearchPlan,
+    columns: Sequence[Any],
+    conditions: Sequence[ColumnElement[bool]],
+    ranked: bool = True,
 ) -> Subquery:
     """At most SEARCH_CANDIDATES posts meeting the conditions and matching the search: the
-    given columns plus `rank`, higher for a better match (title above content)."""
+    given columns plus `rank`, higher for a better match (title above content), unless not
+    `ranked` (for counting them)."""
     # Built per shape of query by the repository's cached statement builders, not per call.
     mode, terms = plan.mode, plan.terms
     rank: ColumnElement[Any]
@@ -173,6 +177,8 @@ def search_candidates(
             start=literal_column("0.0", Float),
         )
         stmt = select(*columns, rank.label("rank")).where(and_(*matched), *conditions)
+    if not ranked:
+        stmt = stmt.with_only_columns(*columns)
     return stmt.limit(SEARCH_CANDIDATES).subquery("candidates")
 
 

@@ -1,0 +1,213 @@
+"""Blog search at scale: the post repository on Postgres over 1,000 and 100,000 posts.
+
+`python -m tests.bench.blog_search [--posts 100000]` fills two throwaway databases with the
+same generated posts (a vocabulary of words at fixed shares, so a word matches the same
+fraction of the posts in both), then times the repository's searches and lists through a
+read-only unit of work, as the API runs them: the p50 of each at 100k over its p50 at 1k
+(target <= 2.0), and the statements per call for pages of 5 and 50 (they must be equal).
+
+A report, not a test: exit 0 even when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from adapters.sqlalchemy.database import create_engine
+from adapters.sqlalchemy.migrate import upgrade_database_async
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.blog.ports import PostQuery
+from application.shared.paging import PageRequest
+from tests.support.databases import UnitOfWorkFactory
+from tests.support.postgres import throwaway_database
+from tests.support.statements import count_statements
+
+SMALL = 1_000
+TARGET_RATIO = 2.0
+SAMPLES, WARMUP = 100, 10
+# Word shares: "common" in 30% of posts, "frequent" in 5%, "rare" in 0.5%; the rest filler.
+SHARES = {"common": 0.30, "frequent": 0.05, "rare": 0.005}
+FILLER = [f"filler{n}" for n in range(3000)]
+SEARCHES = {
+    "common word (30%)": "commons",
+    "frequent word (5%)": "frequent",
+    "rare word (0.5%)": "rare",
+    "two words": "common frequent",
+    "stemmed, no match": "nothingatalling",
+}
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "content",
+    "excerpt",
+    "published",
+    "published_at",
+    "author_id",
+    "cover_image_id",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def _posts(count: int, seed: int = 11) -> list[tuple[Any, ...]]:
+    """`count` generated posts as rows: 90% published, 60 words of content, 5 of title."""
+    rng = random.Random(seed)
+    rows = []
+    author = UUID(int=1)
+    for n in range(count):
+        words = rng.choices(FILLER, k=60)
+        for word, share in SHARES.items():
+            if rng.random() < share:
+                words[rng.randrange(60)] = word
+        title = " ".join(rng.choices(FILLER, k=5))
+        content = " ".join(words)
+        at = T0 + timedelta(minutes=n)
+        published = rng.random() < 0.9
+        rows.append(
+            (
+                UUID(int=n + 10),
+                f"post-{n}",
+                title,
+                content,
+                content[:200],
+                published,
+                at if published else None,
+                author,
+                None,
+                1,
+                at,
+                at,
+            )
+        )
+    return rows
+
+
+async def _fill(url: str, count: int) -> None:
+    await upgrade_database_async(url)
+    dsn = url.replace("postgresql+asyncpg", "postgresql")
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = _posts(count)
+        await conn.copy_records_to_table("posts", records=rows, columns=COLUMNS)
+        tags = [(row[0], f"tag{n % 7}", 0) for n, row in enumerate(rows)]
+        await conn.copy_records_to_table(
+            "post_tags", records=tags, columns=("post_id", "tag", "position")
+        )
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
+async def _p50(call: Callable[[], Awaitable[object]]) -> float:
+    for _ in range(WARMUP):
+        await call()
+    times = []
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _list_call(factory: UnitOfWorkFactory, query: PostQuery) -> Callable[[], Awaitable[object]]:
+    async def call() -> object:
+        async with factory.read_only() as uow:
+            return await uow.posts.list(query)
+
+    return call
+
+
+async def _statements(factory: UnitOfWorkFactory, query: PostQuery) -> int:
+    async with count_statements(factory) as counter:
+        await _list_call(factory, query)()
+    return counter.count
+
+
+async def _measure(url: str) -> dict[str, Any]:
+    engine = create_engine(url)
+    factory = UnitOfWorkFactory(
+        "postgres",
+        lambda: SqlUnitOfWork(engine),
+        engine,
+        make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
+    )
+    try:
+        queries = {"list page of 20": PostQuery()}
+        queries |= {name: PostQuery(search=words) for name, words in SEARCHES.items()}
+        p50 = {name: await _p50(_list_call(factory, q)) for name, q in queries.items()}
+        statements = {
+            name: [
+                await _statements(factory, PostQuery(search=q.search, page=PageRequest(limit=n)))
+                for n in (5, 50)
+            ]
+            for name, q in queries.items()
+        }
+        async with factory.read_only() as uow:
+            totals = {name: (await uow.posts.list(q)).total for name, q in queries.items()}
+    finally:
+        await engine.dispose()
+    return {"p50_ms": p50, "statements_limit_5_50": statements, "totals": totals}
+
+
+async def main(large: int) -> dict[str, Any]:
+    """Fill, measure both sizes, compare."""
+    results = {}
+    for size in (SMALL, large):
+        async with throwaway_database("hexashop_bench_blog") as url:
+            started = time.perf_counter()
+            await _fill(url, size)
+            filled = time.perf_counter() - started
+            results[size] = await _measure(url) | {"fill_s": round(filled, 1)}
+    small, big = results[SMALL], results[large]
+    report = {
+        "posts": [SMALL, large],
+        "fill_s": [small["fill_s"], big["fill_s"]],
+        "rows": {
+            name: {
+                "p50_ms": [round(small["p50_ms"][name], 2), round(big["p50_ms"][name], 2)],
+                "ratio": round(big["p50_ms"][name] / small["p50_ms"][name], 2),
+                "totals": [small["totals"][name], big["totals"][name]],
+                "statements_limit_5_50": big["statements_limit_5_50"][name],
+            }
+            for name in small["p50_ms"]
+        },
+        "target_ratio": TARGET_RATIO,
+    }
+    return report
+
+
+def _print(report: dict[str, Any]) -> None:
+    print(f"posts {report['posts']}, fill seconds {report['fill_s']}")
+    print(f"{'query':24} {'p50 1k':>9} {'p50 big':>9} {'ratio':>6}  totals   statements(5,50)")
+    for name, row in report["rows"].items():
+        small, big = row["p50_ms"]
+        verdict = "ok" if row["ratio"] <= report["target_ratio"] else "MISSED"
+        print(
+            f"{name:24} {small:8.2f}ms {big:8.2f}ms {row['ratio']:6.2f}  "
+            f"{row['totals']}  {row['statements_limit_5_50']}  {verdict}"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = asyncio.run(main(args.posts))
+    if args.json:
+        print(json.dumps(result, indent=2))
+    _print(result)
