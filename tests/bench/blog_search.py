@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -28,7 +30,7 @@ from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.blog.ports import PostQuery
-from application.shared.paging import PageRequest
+from application.shared.paging import PageRequest, Sort
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.postgres import throwaway_database
 from tests.support.statements import count_statements
@@ -112,15 +114,14 @@ async def _fill(url: str, count: int) -> None:
         await conn.close()
 
 
-async def _p50(call: Callable[[], Awaitable[object]]) -> float:
-    for _ in range(WARMUP):
-        await call()
-    times = []
-    for _ in range(SAMPLES):
-        start = time.perf_counter()
-        await call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+def _factory(url: str) -> UnitOfWorkFactory:
+    engine = create_engine(url)
+    return UnitOfWorkFactory(
+        "postgres",
+        lambda: SqlUnitOfWork(engine),
+        engine,
+        make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
+    )
 
 
 def _list_call(factory: UnitOfWorkFactory, query: PostQuery) -> Callable[[], Awaitable[object]]:
@@ -131,67 +132,79 @@ def _list_call(factory: UnitOfWorkFactory, query: PostQuery) -> Callable[[], Awa
     return call
 
 
+async def _timed(call: Callable[[], Awaitable[object]]) -> float:
+    start = time.perf_counter()
+    await call()
+    return (time.perf_counter() - start) * 1000
+
+
 async def _statements(factory: UnitOfWorkFactory, query: PostQuery) -> int:
     async with count_statements(factory) as counter:
         await _list_call(factory, query)()
     return counter.count
 
 
-async def _measure(url: str) -> dict[str, Any]:
-    engine = create_engine(url)
-    factory = UnitOfWorkFactory(
-        "postgres",
-        lambda: SqlUnitOfWork(engine),
-        engine,
-        make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
-    )
-    try:
-        queries = {"list page of 20": PostQuery()}
-        queries |= {name: PostQuery(search=words) for name, words in SEARCHES.items()}
-        p50 = {name: await _p50(_list_call(factory, q)) for name, q in queries.items()}
-        statements = {
-            name: [
-                await _statements(factory, PostQuery(search=q.search, page=PageRequest(limit=n)))
-                for n in (5, 50)
-            ]
-            for name, q in queries.items()
+async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory) -> dict[str, Any]:
+    """Each query's p50 on both databases, their samples taken in turn (the machine's load
+    then weighs on both alike), its totals and statements per call at pages of 5 and 50."""
+    queries = {"list page of 20": PostQuery(sort=Sort("publishedAt", descending=True))}
+    queries |= {name: PostQuery(search=words) for name, words in SEARCHES.items()}
+    rows = {}
+    for name, query in queries.items():
+        calls = (_list_call(small, query), _list_call(big, query))
+        for _ in range(WARMUP):
+            for call in calls:
+                await call()
+        samples: tuple[list[float], list[float]] = ([], [])
+        for _ in range(SAMPLES):
+            for call, times in zip(calls, samples, strict=True):
+                times.append(await _timed(call))
+        p50 = [statistics.median(times) for times in samples]
+        totals = []
+        for factory in (small, big):
+            async with factory.read_only() as uow:
+                totals.append((await uow.posts.list(query)).total)
+        pages = [replace(query, page=PageRequest(limit=n)) for n in (5, 50)]
+        rows[name] = {
+            "p50_ms": [round(v, 2) for v in p50],
+            "ratio": round(p50[1] / p50[0], 2),
+            "totals": totals,
+            "statements_limit_5_50": [await _statements(big, page) for page in pages],
         }
-        async with factory.read_only() as uow:
-            totals = {name: (await uow.posts.list(q)).total for name, q in queries.items()}
-    finally:
-        await engine.dispose()
-    return {"p50_ms": p50, "statements_limit_5_50": statements, "totals": totals}
+    return rows
 
 
 async def main(large: int) -> dict[str, Any]:
-    """Fill, measure both sizes, compare."""
-    results = {}
-    for size in (SMALL, large):
-        async with throwaway_database("hexashop_bench_blog") as url:
+    """Fill both databases, measure them side by side, compare."""
+    async with (
+        throwaway_database("hexashop_bench_blog") as small_url,
+        throwaway_database("hexashop_bench_blog") as big_url,
+    ):
+        fill_s = []
+        for url, size in ((small_url, SMALL), (big_url, large)):
             started = time.perf_counter()
             await _fill(url, size)
-            filled = time.perf_counter() - started
-            results[size] = await _measure(url) | {"fill_s": round(filled, 1)}
-    small, big = results[SMALL], results[large]
-    report = {
+            fill_s.append(round(time.perf_counter() - started, 1))
+        small, big = _factory(small_url), _factory(big_url)
+        try:
+            rows = await _compare(small, big)
+        finally:
+            for factory in (small, big):
+                assert factory.engine is not None
+                await factory.engine.dispose()
+    return {
         "posts": [SMALL, large],
-        "fill_s": [small["fill_s"], big["fill_s"]],
-        "rows": {
-            name: {
-                "p50_ms": [round(small["p50_ms"][name], 2), round(big["p50_ms"][name], 2)],
-                "ratio": round(big["p50_ms"][name] / small["p50_ms"][name], 2),
-                "totals": [small["totals"][name], big["totals"][name]],
-                "statements_limit_5_50": big["statements_limit_5_50"][name],
-            }
-            for name in small["p50_ms"]
-        },
+        "fill_s": fill_s,
+        "rows": rows,
         "target_ratio": TARGET_RATIO,
+        "load_average": os.getloadavg(),
     }
-    return report
 
 
 def _print(report: dict[str, Any]) -> None:
-    print(f"posts {report['posts']}, fill seconds {report['fill_s']}")
+    print(
+        f"posts {report['posts']}, fill seconds {report['fill_s']}, load {report['load_average']}"
+    )
     print(f"{'query':24} {'p50 1k':>9} {'p50 big':>9} {'ratio':>6}  totals   statements(5,50)")
     for name, row in report["rows"].items():
         small, big = row["p50_ms"]
