@@ -30,6 +30,7 @@ from adapters.sqlalchemy.blog.repositories import (
     _tags_statement,
 )
 from application.shared.paging import Sort
+from tests.bench.bare_app import create_pool
 
 _DIALECT = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
 
@@ -97,11 +98,8 @@ async def list_posts(page: int = 1, limit: int = 20) -> Response[bytes]:
 @asynccontextmanager
 async def _lifespan(_app: Litestar) -> AsyncIterator[None]:
     global _pool
-    _pool = await asyncpg.create_pool(
-        os.environ["BENCH_DSN"],
-        min_size=int(os.environ.get("BENCH_POOL_MIN", "20")),
-        max_size=int(os.environ.get("BENCH_POOL_MAX", "30")),
-    )
+    # The /me floor's pool: same bounds, no reset round trip on release.
+    _pool = await create_pool()
     try:
         yield
     finally:
