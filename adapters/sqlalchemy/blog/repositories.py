@@ -140,8 +140,13 @@ def _list_statements(
         return page_stmt, select(func.count()).select_from(posts).where(*conditions)
     mode, terms = search
     candidates = search_candidates(_shape(mode, terms), _POST_COLUMNS, conditions)
+    # The total rides along on every row (a window over the candidates), so the search's
+    # scan runs once; the count statement is only for a page past the end.
     page_stmt = (
-        select(*(candidates.c[c.name] for c in _POST_COLUMNS))
+        select(
+            *(candidates.c[c.name] for c in _POST_COLUMNS),
+            func.count().over().label("total"),
+        )
         .order_by(*_order(candidates.c, sort, True, published is not True, dialect))
         .offset(offset)
         .limit(limit)
@@ -301,7 +306,8 @@ class SqlPostRepository:
         return await self._with_tags(await self._reader.all(_LATEST, {"limit": limit}))
 
     async def list(self, query: PostQuery) -> Page[Post]:
-        """One page and its total in three statements (page, total, the page's tags)."""
+        """One page and its total in three statements (page, total, the page's tags); a
+        search's page carries its total, so two then."""
         params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
         search = None
         if query.search is not None:
@@ -323,7 +329,10 @@ class SqlPostRepository:
             query.sort,
         )
         rows = await self._reader.all(page_stmt, params)
-        total = await self._reader.scalar(count_stmt, params)
+        if search is not None and rows:
+            total = rows[0]["total"]
+        else:
+            total = await self._reader.scalar(count_stmt, params)
         return Page(
             items=await self._with_tags(rows),
             page=query.page.page,
