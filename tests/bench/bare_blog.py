@@ -88,7 +88,10 @@ async def list_posts(page: int = 1, limit: int = 20) -> Response[bytes]:
     ]
     pages = -(-total // limit)
     body = msgspec.json.encode(
-        {"items": items, "page": page, "limit": limit, "total": total, "totalPages": pages}
+        {
+            "data": items,
+            "meta": {"page": page, "limit": limit, "total": total, "totalPages": pages},
+        }
     )
     etag = '"' + hashlib.sha256(body).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}

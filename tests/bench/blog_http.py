@@ -78,7 +78,7 @@ def _same_page(real: str, bare: str) -> None:
             raise run.HarnessError(f"GET {PATH} answered {answer.status_code}: {answer.text}")
     fields = ("id", "tags", "commentCount", "author", "publishedAt")
     real_items, bare_items = (
-        [{k: item[k] for k in fields} for item in answer.json()["items"]] for answer in answers
+        [{k: item[k] for k in fields} for item in answer.json()["data"]] for answer in answers
     )
     if real_items != bare_items or len(real_items) != 20:
         raise run.HarnessError(f"the apps disagree:\n{real_items[:2]}\n{bare_items[:2]}")
