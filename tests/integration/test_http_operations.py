@@ -51,8 +51,8 @@ COMMERCE_OPERATIONS = {
     # Blog
     "/posts": {"get", "post"},
     "/posts/feed.xml": {"get"},
-    "/posts/{slug}": {"get"},
-    "/posts/{id}": {"patch", "delete"},
+    # GET /posts/{slug} and PATCH/DELETE /posts/{id}: one route, so one path template.
+    "/posts/{id}": {"get", "patch", "delete"},
     "/posts/{id}/comments": {"get", "post"},
     "/comments/{id}": {"delete"},
     "/tags": {"get"},
@@ -100,7 +100,7 @@ EXPECTED_ERRORS = {
     ("delete", "/media/{id}"): {400, 401, 404, 409},
     ("get", "/posts"): {400, 401, 403},
     ("get", "/posts/feed.xml"): {400},
-    ("get", "/posts/{slug}"): {400, 401, 404},
+    ("get", "/posts/{id}"): {400, 401, 404},
     ("post", "/posts"): {400, 401, 403, 409, 413, 415},
     ("patch", "/posts/{id}"): {400, 401, 403, 404, 409, 412, 413, 415},
     ("delete", "/posts/{id}"): {400, 401, 403, 404},

@@ -58,7 +58,7 @@ def cacheable(
         "Vary": "Authorization",
     }
     if if_none_match(cached, etag):
-        return Response(content=None, status_code=304, headers=headers)
+        return Response(content=b"", status_code=304, headers=headers, media_type=media_type)
     return Response(content=content, headers=headers, media_type=media_type)
 
 

@@ -79,7 +79,10 @@ CachedHeader = Annotated[
 ]
 SlugParam = Annotated[
     str,
-    PathParameter(description="The post's slug (or an old one: a 301).", max_length=MAX_SLUG),
+    PathParameter(
+        description="The post's slug (an old one: a 301); its id for PATCH and DELETE.",
+        max_length=MAX_SLUG,
+    ),
 ]
 
 
@@ -174,10 +177,12 @@ class PostsController(Controller):
         return cacheable(document, document, signed_in, cached, media_type=ATOM_TYPE)
 
     @get(
-        "/{slug:str}",
+        "/{id:str}",
         summary="Get a post by slug",
-        description="Drafts are 404 except for their author, editors and admins. A slug the "
-        "post had before is a 301 to its current one. Sends the post's ETag.",
+        description="`GET /posts/{slug}`: this path's one segment is the post's slug here "
+        "(and its id for PATCH and DELETE, the same route). Drafts are 404 except for their "
+        "author, editors and admins. A slug the post had before is a 301 to its current one. "
+        "Sends the post's ETag.",
         security=OPTIONAL_BEARER,
         responses={
             301: ResponseSpec(
@@ -192,13 +197,13 @@ class PostsController(Controller):
     async def get_post(
         self,
         request: Request[Any, Any, Any],
-        slug: SlugParam,
+        id: SlugParam,
         optional_actor: Injected[Actor | None],
         get_post: Injected[GetPost],
         cached: CachedHeader = None,
     ) -> Response[PostResponse]:
         """One post, or where it moved."""
-        found = await get_post(optional_actor, slug)
+        found = await get_post(optional_actor, id)
         if found.post is None:
             assert found.moved_to is not None
             location = request.url.path.rsplit("/", 1)[0] + "/" + found.moved_to
