@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import click
 from litestar import Router
 
+from entrypoints.cli.blog import posts
 from entrypoints.cli.media import media
 from entrypoints.cli.orders import orders
 from entrypoints.cli.products import products
@@ -41,7 +42,7 @@ CONTEXTS: tuple[ContextEntrypoints, ...] = (
     # The outbox has no routes or commands of its own: the worker and `serve` dispatch it.
     ContextEntrypoints("messaging"),
     ContextEntrypoints("media", media_router, (media,)),
-    ContextEntrypoints("blog", blog_router),
+    ContextEntrypoints("blog", blog_router, (posts,)),
 )
 
 

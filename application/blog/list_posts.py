@@ -9,7 +9,7 @@ from application.blog.views import PostView, post_views
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
 from domain.blog import normalize_tag
-from domain.errors import PermissionDenied
+from domain.errors import AuthenticationFailed, PermissionDenied
 
 # Newest published first: a blog's front page.
 DEFAULT_POST_SORT = Sort("publishedAt", descending=True)
@@ -24,7 +24,7 @@ class ListPosts:
 
     async def __call__(self, actor: Actor | None, query: ListPostsQuery) -> Page[PostView]:
         """One page, or ValidationFailed (unknown sort) / PermissionDenied (drafts asked by
-        someone who isn't staff, `mine` asked anonymously)."""
+        someone who isn't staff) / AuthenticationFailed (drafts or `mine` asked anonymously)."""
         reader = reader_of(actor)
         search = (query.search or "").strip() or None
         # With search and no sort, the most relevant come first (the repository's order).
@@ -38,10 +38,12 @@ class ListPosts:
         author_id = query.author_id
         if query.mine:
             if actor is None:
-                raise PermissionDenied("Sign in to list your own posts")
+                raise AuthenticationFailed("Sign in to list your own posts")
             author_id = require_writer(actor)
             published = query.published
         elif query.published is False:
+            if actor is None:
+                raise AuthenticationFailed("Sign in to list drafts")
             if not reader.is_staff:
                 raise PermissionDenied("Only editors and admins list drafts")
             published = False

@@ -37,7 +37,8 @@ class BlogContainer(containers.DeclarativeContainer):
     # --- reading: public, but authors and staff signed in also see drafts ----------------
     list_posts = OptionalCaller(ListPosts, uow=core.read_uow)
     get_post = OptionalCaller(GetPost, uow=core.read_uow)
-    get_post_by_id = OptionalCaller(GetPostById, uow=core.read_uow)
+    # Internal: the CLI reads posts by id.
+    get_post_by_id = providers.Factory(GetPostById, uow=core.read_uow)
     list_comments = Public(ListComments, uow=core.read_uow)
     list_tags = Public(ListTags, uow=core.read_uow)
     latest_posts = Public(LatestPosts, uow=core.read_uow)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import msgspec
 from litestar import Response
+from litestar.openapi.datastructures import ResponseSpec
 
 from entrypoints.http.media_support.ranges import if_none_match
+from entrypoints.http.openapi import error_responses
 
 T = TypeVar("T")
 
@@ -55,5 +58,11 @@ def cacheable(
         "Vary": "Authorization",
     }
     if if_none_match(cached, etag):
-        return Response(content=None, status_code=304, headers=headers)
+        return Response(content=b"", status_code=304, headers=headers, media_type=media_type)
     return Response(content=content, headers=headers, media_type=media_type)
+
+
+def json_errors(*statuses: int, **descriptions: str) -> dict[int, ResponseSpec]:
+    """Error statuses documented as JSON even on a route whose success isn't (the feed)."""
+    specs = error_responses(*statuses, **descriptions)
+    return {code: replace(spec, media_type="application/json") for code, spec in specs.items()}

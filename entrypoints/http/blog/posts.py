@@ -30,7 +30,7 @@ from application.shared.actor import Actor
 from application.shared.paging import PageRequest
 from domain.blog import MAX_SLUG, MAX_TAG
 from domain.errors import AuthenticationFailed
-from entrypoints.http.blog.caching import cacheable, if_match, struct_etag
+from entrypoints.http.blog.caching import cacheable, if_match, json_errors, struct_etag
 from entrypoints.http.blog.feed import ATOM_TYPE, atom_feed
 from entrypoints.http.blog.schemas import (
     CommentPage,
@@ -64,6 +64,7 @@ _S401_OPTIONAL = "An Authorization header was sent but its token is missing, bad
 _S404_POST = "No such post, or a draft the caller may not see."
 _S404_PUBLISHED = "No such published post (drafts have no public comments)."
 _S400_ID = "The id is not a UUID."
+_S400_HEADER = "A malformed request header."
 _CACHED = ResponseSpec(
     data_container=None,
     description="`If-None-Match` names the current ETag: the caller's copy is current.",
@@ -78,7 +79,10 @@ CachedHeader = Annotated[
 ]
 SlugParam = Annotated[
     str,
-    PathParameter(description="The post's slug (or an old one: a 301).", max_length=MAX_SLUG),
+    PathParameter(
+        description="The post's slug (an old one: a 301); its id for PATCH and DELETE.",
+        max_length=MAX_SLUG,
+    ),
 ]
 
 
@@ -129,8 +133,13 @@ class PostsController(Controller):
             str | None,
             QueryParameter(description="An author's user id.", schema_extra={"format": "uuid"}),
         ] = None,
-        mine: bool = False,
-        published: bool | None = None,
+        mine: Annotated[
+            bool, QueryParameter(description="`true`: the caller's own posts, drafts included.")
+        ] = False,
+        published: Annotated[
+            bool | None,
+            QueryParameter(description="`false`: drafts only (editors and admins)."),
+        ] = None,
         sort: Annotated[str | None, sort_parameter(POST_SORT_FIELDS)] = None,
     ) -> Response[PostPage]:
         """One page of posts."""
@@ -151,30 +160,29 @@ class PostsController(Controller):
     @get(
         "/feed.xml",
         summary="Atom feed",
-        description="The 20 latest published posts as an Atom feed.",
+        description="The 20 latest published posts as an Atom feed (`application/atom+xml`).",
         media_type=ATOM_TYPE,
-        security=OPTIONAL_BEARER,
-        responses={304: _CACHED, **error_responses(*SERVER_ERRORS, 401, s401=_S401_OPTIONAL)},
+        responses={304: _CACHED, **json_errors(*SERVER_ERRORS, 400, s400=_S400_HEADER)},
     )
     async def feed(
         self,
         request: Request[Any, Any, Any],
-        optional_actor: Injected[Actor | None],
         latest_posts: Injected[LatestPosts],
         cached: CachedHeader = None,
     ) -> Response[bytes]:
         """The feed document."""
         base = str(request.base_url).rstrip("/") + request.url.path.rsplit("/posts", 1)[0]
         document = atom_feed(await latest_posts(), base)
-        return cacheable(
-            document, document, optional_actor is not None, cached, media_type=ATOM_TYPE
-        )
+        signed_in = "authorization" in request.headers
+        return cacheable(document, document, signed_in, cached, media_type=ATOM_TYPE)
 
     @get(
-        "/{slug:str}",
+        "/{id:str}",
         summary="Get a post by slug",
-        description="Drafts are 404 except for their author, editors and admins. A slug the "
-        "post had before is a 301 to its current one. Sends the post's ETag.",
+        description="`GET /posts/{slug}`: this path's one segment is the post's slug here "
+        "(and its id for PATCH and DELETE, the same route). Drafts are 404 except for their "
+        "author, editors and admins. A slug the post had before is a 301 to its current one. "
+        "Sends the post's ETag.",
         security=OPTIONAL_BEARER,
         responses={
             301: ResponseSpec(
@@ -189,13 +197,13 @@ class PostsController(Controller):
     async def get_post(
         self,
         request: Request[Any, Any, Any],
-        slug: SlugParam,
+        id: SlugParam,
         optional_actor: Injected[Actor | None],
         get_post: Injected[GetPost],
         cached: CachedHeader = None,
     ) -> Response[PostResponse]:
         """One post, or where it moved."""
-        found = await get_post(optional_actor, slug)
+        found = await get_post(optional_actor, id)
         if found.post is None:
             assert found.moved_to is not None
             location = request.url.path.rsplit("/", 1)[0] + "/" + found.moved_to

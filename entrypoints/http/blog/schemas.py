@@ -46,12 +46,11 @@ Tag = Annotated[
         extra_json_schema={"extra": {"pattern": trimmed_length_pattern(MAX_TAG)}},
     ),
 ]
-# More than MAX_TAGS may arrive when some repeat: duplicates are dropped before counting.
 Tags = Annotated[
     list[Tag],
     msgspec.Meta(
-        max_length=MAX_TAGS * 5,
-        description=f"At most {MAX_TAGS} once lower-cased and de-duplicated.",
+        max_length=MAX_TAGS,
+        description=f"At most {MAX_TAGS}; lower-cased and de-duplicated when stored.",
     ),
 ]
 Slug = Annotated[
