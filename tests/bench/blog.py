@@ -29,7 +29,9 @@ def target_rows(blog: dict[str, Any] | None) -> list[tuple[str, float | None, st
         ("GET /posts req/s real / bare", blog["http"]["ratio"], ">=", blog_http.TARGET_RATIO)
     ]
     for name, row in blog["search"]["rows"].items():
-        rows.append((f"posts {name}: p50 100k / 1k", row["ratio"], "<=", blog_search.TARGET_RATIO))
+        if name != blog_search.LIST_ROW:  # the 2x target is the searches'; the list's is reported
+            ratio = row["ratio"]
+            rows.append((f"posts {name}: p50 100k / 1k", ratio, "<=", blog_search.TARGET_RATIO))
         five, fifty = row["statements_limit_5_50"]
         rows.append((f"posts {name}: statements limit 50 / 5", fifty / five, "<=", 1.0))
     return rows

@@ -40,6 +40,7 @@ from tests.support.postgres import throwaway_database
 from tests.support.statements import count_statements
 
 SMALL = 1_000
+LIST_ROW = "list page of 20"
 TARGET_RATIO = 2.0
 SAMPLES, WARMUP = 100, 10
 # Word shares: "common" in 30% of posts, "frequent" in 5%, "rare" in 0.5%; the rest filler.
@@ -160,7 +161,7 @@ async def _statements(factory: UnitOfWorkFactory, query: PostQuery) -> int:
 async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory) -> dict[str, Any]:
     """Each query's p50 on both databases, their samples taken in turn (the machine's load
     then weighs on both alike), its totals and statements per call at pages of 5 and 50."""
-    queries = {"list page of 20": PostQuery(sort=Sort("publishedAt", descending=True))}
+    queries = {LIST_ROW: PostQuery(sort=Sort("publishedAt", descending=True))}
     queries |= {name: PostQuery(search=words) for name, words in SEARCHES.items()}
     rows = {}
     for name, query in queries.items():
