@@ -23,9 +23,11 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    false,
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -54,8 +56,8 @@ _COMMENT = EntityMapping(Comment, comments)
 _POST_COLUMNS = tuple(c for c in posts.c if c.name not in ("seq", "search_vector"))
 
 _SORT_COLUMNS = {"publishedAt": "published_at", "createdAt": "created_at", "title": "title"}
-# Titles in code point order everywhere (the memory adapter's too), whatever the server's
-# collation: C on Postgres, BINARY on SQLite (UTF-8 bytes sort as code points).
+# Titles lower-cased in code point order everywhere (as the memory adapter sorts them),
+# whatever the server's collation: C on Postgres, BINARY on SQLite (UTF-8 sorts as code points).
 _BINARY_COLLATION = {"postgresql": "C", "sqlite": "BINARY"}
 
 
@@ -76,19 +78,32 @@ def _tags_statement(dialect: str) -> Select[Any]:
     )
 
 
-def _order(source: Any, sort: Sort | None, searching: bool, dialect: str) -> list[Any]:
+def _published_is(published: bool) -> ColumnElement[bool]:
+    # `= true`, not `IS true`: only an equality can use the (published, published_at) index.
+    return posts.c.published == (true() if published else false())
+
+
+def _order(
+    source: Any, sort: Sort | None, searching: bool, drafts: bool, dialect: str
+) -> list[Any]:
     """Sort key, then created_at and id in its direction; unsorted: most relevant first when
-    searching, then newest published. Posts never published sort last by publishedAt."""
+    searching, then newest published. Posts never published sort last by publishedAt (only
+    said when the list may hold drafts: NULLS LAST on a descending key would keep Postgres
+    from reading the published list in the index's order)."""
+
+    def by_publication(key: Any) -> Any:
+        return key.nulls_last() if drafts else key
+
     if sort is None:
         lead = [source.rank.desc()] if searching else []
-        newest = [source.published_at.desc().nulls_last(), source.created_at.desc()]
+        newest = [by_publication(source.published_at.desc()), source.created_at.desc()]
         return [*lead, *newest, source.id.desc()]
     key = source[_SORT_COLUMNS[sort.field]]
     if sort.field == "title":
-        key = key.collate(_BINARY_COLLATION[dialect])
+        key = func.lower(key).collate(_BINARY_COLLATION[dialect])
     first = key.desc() if sort.descending else key.asc()
     if sort.field == "publishedAt":
-        first = first.nulls_last()
+        first = by_publication(first)
     rest = [source.created_at, source.id]
     return [first, *(c.desc() if sort.descending else c.asc() for c in rest)]
 
@@ -105,7 +120,7 @@ def _list_statements(
     """The page and count statements of one shape of query, built once."""
     conditions: builtins.list[ColumnElement[bool]] = []
     if published is not None:
-        conditions.append(posts.c.published.is_(published))
+        conditions.append(_published_is(published))
     if by_author:
         conditions.append(posts.c.author_id == bindparam("author_id"))
     if by_tag:
@@ -118,20 +133,27 @@ def _list_statements(
         page_stmt = (
             select(*_POST_COLUMNS)
             .where(*conditions)
-            .order_by(*_order(posts.c, sort, False, dialect))
+            .order_by(*_order(posts.c, sort, False, published is not True, dialect))
             .offset(offset)
             .limit(limit)
         )
         return page_stmt, select(func.count()).select_from(posts).where(*conditions)
     mode, terms = search
     candidates = search_candidates(_shape(mode, terms), _POST_COLUMNS, conditions)
+    # The total rides along on every row (a window over the candidates), so the search's
+    # scan runs once; the count statement is only for a page past the end.
     page_stmt = (
-        select(*(candidates.c[c.name] for c in _POST_COLUMNS))
-        .order_by(*_order(candidates.c, sort, True, dialect))
+        select(
+            *(candidates.c[c.name] for c in _POST_COLUMNS),
+            func.count().over().label("total"),
+        )
+        .order_by(*_order(candidates.c, sort, True, published is not True, dialect))
         .offset(offset)
         .limit(limit)
     )
-    return page_stmt, select(func.count()).select_from(candidates)
+    # Counted without ranking: the rank of a post that is not shown costs for nothing.
+    matches = search_candidates(_shape(mode, terms), (posts.c.id,), conditions, ranked=False)
+    return page_stmt, select(func.count()).select_from(matches)
 
 
 def _shape(mode: SearchMode, terms: int) -> SearchPlan:
@@ -150,13 +172,13 @@ _OLD_SLUG_OWNER = select(post_slugs.c.post_id).where(post_slugs.c.slug == bindpa
 _TAG_COUNTS = (
     select(post_tags.c.tag, func.count().label("post_count"))
     .select_from(post_tags.join(posts, posts.c.id == post_tags.c.post_id))
-    .where(posts.c.published.is_(True))
+    .where(_published_is(True))
     .group_by(post_tags.c.tag)
     .order_by(func.count().desc(), post_tags.c.tag)
 )
 _LATEST = (
     select(*_POST_COLUMNS)
-    .where(posts.c.published.is_(True))
+    .where(_published_is(True))
     .order_by(posts.c.published_at.desc(), posts.c.created_at.desc(), posts.c.id.desc())
     .limit(bindparam("limit", type_=Integer))
 )
@@ -284,7 +306,8 @@ class SqlPostRepository:
         return await self._with_tags(await self._reader.all(_LATEST, {"limit": limit}))
 
     async def list(self, query: PostQuery) -> Page[Post]:
-        """One page and its total in three statements (page, total, the page's tags)."""
+        """One page and its total in three statements (page, total, the page's tags); a
+        search's page carries its total, so two then."""
         params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
         search = None
         if query.search is not None:
@@ -306,7 +329,10 @@ class SqlPostRepository:
             query.sort,
         )
         rows = await self._reader.all(page_stmt, params)
-        total = await self._reader.scalar(count_stmt, params)
+        if search is not None and rows:
+            total = rows[0]["total"]
+        else:
+            total = await self._reader.scalar(count_stmt, params)
         return Page(
             items=await self._with_tags(rows),
             page=query.page.page,

@@ -2,7 +2,8 @@
 
 Postgres matches `websearch_to_tsquery('english', :words)` against the generated
 `search_vector` (title weighted A, content B) and ranks with `ts_rank`; the function parses
-any input without error, so the words go to it as they are (never to `to_tsquery`). SQLite
+any input without error (the words never reach `to_tsquery`), and each word goes to it
+quoted, so that every word is required on every database, as a plain word. SQLite
 matches its FTS5 index with every word quoted as an FTS5 string, so no operator (`OR`, `NEAR`,
 `*`, `-`, `:`, parentheses) the user types is ever an operator, and ranks with
 `bm25(posts_fts, 10.0, 1.0)`. A SQLite build without FTS5 (the migration then made no index)
@@ -85,6 +86,24 @@ def fts5_match(raw: str) -> str | None:
     return " ".join(phrases) or None
 
 
+def websearch_words(raw: str) -> str | None:
+    """The user's words for websearch_to_tsquery, each quoted (its own quotes dropped): every
+    word is then required and a plain word, as with FTS5, so `or` and `-word` are not
+    websearch's operators. None when no word is left."""
+    quoted = [f'"{bare}"' for word in words_of(raw) if (bare := word.replace('"', ""))]
+    return " ".join(quoted) or None
+
+
+# Punctuation around a word that FTS5's tokenizer would drop, dropped from LIKE terms too,
+# so "(fire)" finds "fire"; `%`, `_` and `\` stay, as literal characters.
+_AROUND_WORDS = "\"'()[]{}<>^*:;,.!?"
+
+
+def like_terms(raw: str) -> list[str]:
+    """The user's words as LIKE terms: without the punctuation around them, empty ones left out."""
+    return [term for word in words_of(raw) if (term := word.strip(_AROUND_WORDS))]
+
+
 def escape_like(word: str) -> str:
     """The word as a LIKE pattern matching it anywhere: `\\`, `%` and `_` escaped with `\\`."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -104,16 +123,16 @@ def search_plan(mode: SearchMode, raw: str) -> SearchPlan | None:
     """The statement shape and parameters searching for the user's words; None when the
     words can match nothing (only punctuation, or nothing at all)."""
     if mode is SearchMode.POSTGRES:
-        words = words_of(raw)
-        return SearchPlan(mode, 0, {"search": " ".join(words)}) if words else None
+        words = websearch_words(raw)
+        return SearchPlan(mode, 0, {"search": words}) if words else None
     if mode is SearchMode.FTS5:
         match = fts5_match(raw)
         return SearchPlan(mode, 0, {"search": match}) if match else None
-    words = words_of(raw)
-    if not words:
+    terms = like_terms(raw)
+    if not terms:
         return None
-    params = {f"term_{n}": escape_like(word) for n, word in enumerate(words)}
-    return SearchPlan(mode, len(words), params)
+    params = {f"term_{n}": escape_like(term) for n, term in enumerate(terms)}
+    return SearchPlan(mode, len(terms), params)
 
 
 def _like(column: ColumnElement[str], n: int) -> ColumnElement[bool]:
@@ -121,10 +140,14 @@ def _like(column: ColumnElement[str], n: int) -> ColumnElement[bool]:
 
 
 def search_candidates(
-    plan: SearchPlan, columns: Sequence[Any], conditions: Sequence[ColumnElement[bool]]
+    plan: SearchPlan,
+    columns: Sequence[Any],
+    conditions: Sequence[ColumnElement[bool]],
+    ranked: bool = True,
 ) -> Subquery:
     """At most SEARCH_CANDIDATES posts meeting the conditions and matching the search: the
-    given columns plus `rank`, higher for a better match (title above content)."""
+    given columns plus `rank`, higher for a better match (title above content), unless not
+    `ranked` (for counting them)."""
     # Built per shape of query by the repository's cached statement builders, not per call.
     mode, terms = plan.mode, plan.terms
     rank: ColumnElement[Any]
@@ -154,6 +177,8 @@ def search_candidates(
             start=literal_column("0.0", Float),
         )
         stmt = select(*columns, rank.label("rank")).where(and_(*matched), *conditions)
+    if not ranked:
+        stmt = stmt.with_only_columns(*columns)
     return stmt.limit(SEARCH_CANDIDATES).subquery("candidates")
 
 
