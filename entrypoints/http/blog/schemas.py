@@ -38,19 +38,27 @@ Content = Annotated[
         description="Markdown or plain text, stored and returned as given.",
     ),
 ]
+# Enforced on the wire (not only documented): a list's items get no field error of their own.
 Tag = Annotated[
     str,
     msgspec.Meta(
         max_length=MAX_TAG * 2,
+        pattern=trimmed_length_pattern(MAX_TAG),
         description=f"1 to {MAX_TAG} characters once trimmed; stored lower-cased.",
-        extra_json_schema={"extra": {"pattern": trimmed_length_pattern(MAX_TAG)}},
     ),
 ]
+# Litestar documents no constraint of a list's items, so the array states them itself.
+_TAG_SCHEMA = {
+    "type": "string",
+    "maxLength": MAX_TAG * 2,
+    "pattern": trimmed_length_pattern(MAX_TAG),
+}
 Tags = Annotated[
     list[Tag],
     msgspec.Meta(
         max_length=MAX_TAGS,
         description=f"At most {MAX_TAGS}; lower-cased and de-duplicated when stored.",
+        extra_json_schema={"extra": {"items": _TAG_SCHEMA}},
     ),
 ]
 Slug = Annotated[
