@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
+from adapters.memory.blog import BlogTables, MemoryBlogRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
 from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
+from adapters.sqlalchemy.blog import SqlBlogRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
 from adapters.sqlalchemy.media import SqlMediaRepositories
 from adapters.sqlalchemy.messaging import SqlMessagingRepositories
@@ -29,6 +31,7 @@ class SqlRepositories(
     SqlOrderingRepositories,
     SqlMessagingRepositories,
     SqlMediaRepositories,
+    SqlBlogRepositories,
 ):
     """Every context's SQL repositories: what SqlUnitOfWork builds on each `async with`."""
 
@@ -39,6 +42,7 @@ class MemoryRepositories(
     MemoryOrderingRepositories,
     MemoryMessagingRepositories,
     MemoryMediaRepositories,
+    MemoryBlogRepositories,
 ):
     """Every context's memory repositories: what MemoryUnitOfWork builds over the store."""
 
@@ -50,5 +54,6 @@ class MemoryTables(
     OrderingTables,
     MessagingTables,
     MediaTables,
+    BlogTables,
 ):
     """Every context's in-memory tables: the fields of MemoryStore."""

@@ -50,6 +50,12 @@ class Conflict(DomainError):
     message = "The request conflicts with the current state"
 
 
+class PreconditionFailed(DomainError):
+    """The resource changed since the version the caller names (HTTP 412 for If-Match)."""
+
+    message = "The resource was changed since you read it"
+
+
 class AuthenticationFailed(DomainError):
     """The caller could not be authenticated."""
 

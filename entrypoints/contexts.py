@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import click
 from litestar import Router
 
+from entrypoints.cli.blog import posts
 from entrypoints.cli.media import media
 from entrypoints.cli.orders import orders
 from entrypoints.cli.products import products
 from entrypoints.cli.users import users
 from entrypoints.http.accounts.router import accounts_router
+from entrypoints.http.blog.router import blog_router
 from entrypoints.http.catalog.router import catalog_router
 from entrypoints.http.media.router import media_router
 from entrypoints.http.ordering.router import ordering_router
@@ -40,6 +42,7 @@ CONTEXTS: tuple[ContextEntrypoints, ...] = (
     # The outbox has no routes or commands of its own: the worker and `serve` dispatch it.
     ContextEntrypoints("messaging"),
     ContextEntrypoints("media", media_router, (media,)),
+    ContextEntrypoints("blog", blog_router, (posts,)),
 )
 
 

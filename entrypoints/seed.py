@@ -1,8 +1,9 @@
-"""Demo data for a fresh shop: staff and customers with known passwords, and a small catalog.
+"""Demo data for a fresh shop: staff and customers with known passwords, a small catalog and
+a few blog posts with tags and comments.
 
 Everything goes through the use cases, as the operator (no SQL), so the data obeys every rule
-the API enforces. Seeding is idempotent: users are matched by email and products by name, and
-what already exists is left as it is.
+the API enforces. Seeding is idempotent: users are matched by email, products by name and posts
+by title, and what already exists is left as it is.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from application.accounts.commands import CreateUserCommand
+from application.blog.commands import AddCommentCommand, ListPostsQuery, WritePostCommand
 from application.catalog.commands import CreateProductCommand, ListProductsQuery
 from application.shared.actor import Actor
 from application.shared.paging import MAX_LIMIT, PageRequest
@@ -69,6 +71,40 @@ DEMO_PRODUCTS = (
 )
 
 
+@dataclass(frozen=True)
+class DemoPost:
+    """A demo blog post by the demo editor, published, with comments by a customer."""
+
+    title: str
+    content: str
+    tags: tuple[str, ...]
+    comments: tuple[str, ...] = ()
+
+
+DEMO_POSTS = (
+    DemoPost(
+        "Brewing better pour-over coffee",
+        "Grind medium-fine, bloom for 30 seconds, then pour in slow circles.",
+        ("coffee", "guides"),
+        ("The bloom tip changed my mornings.", "What ratio do you use?"),
+    ),
+    DemoPost(
+        "Choosing a green tea",
+        "Sencha is grassy and bright; gyokuro is sweeter and shaded before harvest.",
+        ("tea", "guides"),
+        ("Sencha all the way.",),
+    ),
+    DemoPost(
+        "New in the shop: the glass teapot",
+        "A borosilicate teapot with a steel infuser, now in stock.",
+        ("news", "tea"),
+    ),
+)
+# Who writes the demo posts and who comments on them (both among DEMO_USERS).
+DEMO_AUTHOR = "editor@demo.hexashop.local"
+DEMO_COMMENTER = "customer@demo.hexashop.local"
+
+
 @dataclass
 class SeedReport:
     """What one seeding run did."""
@@ -77,11 +113,13 @@ class SeedReport:
     users_existing: list[DemoUser] = field(default_factory=list)
     products_created: int = 0
     products_existing: int = 0
+    posts_created: int = 0
+    posts_existing: int = 0
 
     @property
     def created_anything(self) -> bool:
-        """True when this run added a user or a product."""
-        return bool(self.users_created) or self.products_created > 0
+        """True when this run added a user, a product or a post."""
+        return bool(self.users_created) or self.products_created > 0 or self.posts_created > 0
 
 
 async def _user_exists(container: Container, actor: Actor, email: str) -> bool:
@@ -120,8 +158,45 @@ async def _product_names(container: Container, actor: Actor) -> set[str]:
         page_number += 1
 
 
+async def _post_titles(container: Container, actor: Actor) -> set[str]:
+    """Every post title (published or draft), lower-cased."""
+    titles: set[str] = set()
+    for published in (True, False):
+        page_number = 1
+        while True:
+            query = ListPostsQuery(published=published, page=PageRequest(page_number, MAX_LIMIT))
+            page = await container.blog.list_posts()(actor, query)
+            titles.update(post.title.lower() for post in page.items)
+            if page_number >= page.total_pages:
+                break
+            page_number += 1
+    return titles
+
+
+async def _as_user(container: Container, email: str, role: Role) -> Actor:
+    """An actor for a demo user, to write as them."""
+    user = await container.accounts.get_user_by_email()(Actor.system(), email)
+    return Actor(user_id=user.id, role=role)
+
+
+async def _seed_posts(container: Container, report: SeedReport) -> None:
+    """Write the demo posts that are missing, with their comments."""
+    existing = await _post_titles(container, Actor.system())
+    author = await _as_user(container, DEMO_AUTHOR, Role.EDITOR)
+    commenter = await _as_user(container, DEMO_COMMENTER, Role.CUSTOMER)
+    for demo in DEMO_POSTS:
+        if demo.title.lower() in existing:
+            report.posts_existing += 1
+            continue
+        command = WritePostCommand(demo.title, demo.content, demo.tags, published=True)
+        post = await container.blog.write_post()(author, command)
+        for text in demo.comments:
+            await container.blog.add_comment()(commenter, AddCommentCommand(post.id, text))
+        report.posts_created += 1
+
+
 async def seed_demo(container: Container) -> SeedReport:
-    """Create whatever demo users and products are missing."""
+    """Create whatever demo users, products and posts are missing."""
     actor = Actor.system()
     report = SeedReport()
     for user in DEMO_USERS:
@@ -143,4 +218,5 @@ async def seed_demo(container: Container) -> SeedReport:
             ),
         )
         report.products_created += 1
+    await _seed_posts(container, report)
     return report

@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from alembic import context
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy.database import ensure_sqlite_parent, install_sqlite_hooks, is_sqlite_url
 from adapters.sqlalchemy.migrate import MIGRATION_LOCK_KEY
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import include_in_comparison, metadata
 
 config = context.config
 target_metadata = metadata
@@ -34,6 +34,7 @@ def run_migrations_offline() -> None:
         url=url,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=include_in_comparison(make_url(url).get_dialect().name),
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
         render_as_batch=is_sqlite_url(url),
@@ -48,6 +49,8 @@ def _run_on_connection(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        # Autogenerate leaves SQLite's FTS5 tables and Postgres's search column where they are.
+        include_object=include_in_comparison(connection.dialect.name),
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

@@ -55,6 +55,7 @@ class MemoryUnitOfWork(MemoryRepositories):
 
 if TYPE_CHECKING:
     from application.accounts.ports import AccountsUnitOfWork
+    from application.blog.ports import BlogUnitOfWork
     from application.catalog.ports import CatalogUnitOfWork
     from application.media.ports import MediaUnitOfWork
     from application.messaging.ports import MessagingUnitOfWork
@@ -67,4 +68,5 @@ if TYPE_CHECKING:
         ordering: OrderingUnitOfWork = uow
         messaging: MessagingUnitOfWork = uow
         media: MediaUnitOfWork = uow
-        del accounts, catalog, ordering, messaging, media
+        blog: BlogUnitOfWork = uow
+        del accounts, catalog, ordering, messaging, media, blog

@@ -22,6 +22,16 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+# Tables a migration creates beside the metadata's, which the metadata does not model (SQLite's
+# FTS5 index of the posts and its shadow tables): schema comparisons leave them out.
+UNMODELLED_TABLE_PREFIXES = ("posts_fts",)
+
+
+def only_on(dialect: str) -> dict[str, str]:
+    """The `info` of a column or index that exists on that dialect only (the migrations
+    create it there alone; schema comparisons on other dialects leave it out)."""
+    return {"only_on": dialect}
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware.

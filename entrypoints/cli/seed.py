@@ -20,15 +20,17 @@ def _seed_summary(report: SeedReport) -> str:
     if not report.created_anything:
         return "nothing new: the demo data is already there"
     return (
-        f"created {len(report.users_created)} users and {report.products_created} products"
-        f" ({len(report.users_existing)} users and {report.products_existing} products"
+        f"created {len(report.users_created)} users, {report.products_created} products and"
+        f" {report.posts_created} posts ({len(report.users_existing)} users,"
+        f" {report.products_existing} products and {report.posts_existing} posts"
         " were already there)"
     )
 
 
 @seed.command("demo")
 def seed_demo_data() -> None:
-    """Create demo staff, customers (verified, known passwords) and products; skip what exists."""
+    """Create demo staff, customers (verified, known passwords), products and blog posts;
+    skip what exists."""
     report = run(seed_demo)
     created = {user.email for user in report.users_created}
     rows = [

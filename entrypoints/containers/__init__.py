@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.blog import BlogContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.media import MediaContainer
@@ -44,6 +45,7 @@ class Container(containers.DeclarativeContainer):
     ordering = _nested(OrderingContainer, core=core)
     messaging = _nested(MessagingContainer, core=core)
     media = _nested(MediaContainer, core=core)
+    blog = _nested(BlogContainer, core=core)
 
 
 def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:

@@ -37,6 +37,7 @@ _DESCRIPTIONS: dict[int, str] = {
     404: "No such resource, or not visible to the caller.",
     405: "The path exists but not with this method.",
     409: "Conflicts with the current state.",
+    412: "`If-Match` names a version of the resource that is no longer current.",
     413: "Request body too large.",
     415: "The request body is not `application/json`.",
     416: "A `Range` outside the file; `Content-Range: bytes */size` gives its size.",

@@ -70,7 +70,7 @@ TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
 
 # BENCH_ONLY (or `--only`): everything, or one part on its own.
-ONLY_CHOICES = ("", "switches", "media", "shop")
+ONLY_CHOICES = ("", "switches", "media", "shop", "blog")
 
 
 class HarnessError(Exception):
@@ -357,6 +357,7 @@ class Report:
     shop: ShopReport | None = None  # catalog and orders, see tests/bench/shop.py
     switches: list[SwitchReport] = field(default_factory=list)  # see tests/bench/switches.py
     media: MediaReport | None = None  # uploads and downloads on S3, see tests/bench/media.py
+    blog: dict[str, Any] | None = None  # GET /posts and the post search, see tests/bench/blog.py
     targets: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -647,7 +648,7 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
-    from tests.bench import media, shop, switches
+    from tests.bench import blog, media, shop, switches
 
     rows = [
         (
@@ -673,6 +674,7 @@ def evaluate(report: Report) -> None:
         *shop.target_rows(report.shop),
         *switches.target_rows(report.switches),
         *media.target_rows(report.media),
+        *blog.target_rows(report.blog),
     ]
     report.targets = []
     for name, value, op, target in rows:
@@ -786,7 +788,8 @@ def run(report: Report) -> None:
     """Set everything up, measure, tear everything down (BENCH_ONLY=switches: only the
     on/off measurements of tests/bench/switches.py; BENCH_ONLY=media: only the S3 uploads
     and downloads of tests/bench/media.py; BENCH_ONLY=shop: only the catalog list and
-    order placement of tests/bench/shop.py)."""
+    order placement of tests/bench/shop.py; BENCH_ONLY=blog: only GET /posts and the post
+    search of tests/bench/blog.py)."""
     only = os.environ.get("BENCH_ONLY", "")
     if only not in ONLY_CHOICES:
         raise HarnessError(f"BENCH_ONLY={only!r}: one of {', '.join(ONLY_CHOICES[1:])}, or unset")
@@ -832,7 +835,7 @@ def run(report: Report) -> None:
         base_bare = f"http://127.0.0.1:{bare_port}"
         _wait_bare(bare, base_bare, token)
 
-        from tests.bench import media, shop, switches
+        from tests.bench import blog, media, shop, switches
 
         if not only:
             print("measuring GET /me ...", flush=True)
@@ -852,6 +855,8 @@ def run(report: Report) -> None:
             switches.measure(wrk, tmp, server_cmd, env, token, report)
         if only in ("", "media"):
             media.measure(tmp, server_cmd, env, email, report)
+        if only in ("", "blog"):
+            report.blog = blog.measure()
         check_results(report)
         print("stopping processes and dropping the database ...", flush=True)
 

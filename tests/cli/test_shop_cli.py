@@ -21,6 +21,7 @@ from dependency_injector import providers
 
 from adapters.clock import FrozenClock
 from application.accounts.commands import CreateUserCommand
+from application.blog.commands import WritePostCommand
 from application.catalog.commands import (
     CreateProductCommand,
     ListProductsQuery,
@@ -34,7 +35,7 @@ from domain.accounts import Role
 from domain.ordering import RequestedItem
 from entrypoints.cli.main import cli
 from entrypoints.containers import Container, close_container, create_container
-from entrypoints.seed import DEMO_PRODUCTS, DEMO_USERS
+from entrypoints.seed import DEMO_POSTS, DEMO_PRODUCTS, DEMO_USERS
 from entrypoints.settings import load_settings
 from tests.support.databases import copy_sqlite_database
 from tests.support.fakes import FastPasswordHasher
@@ -172,7 +173,7 @@ def test_seed_demo_creates_verified_staff_and_customers_and_prints_their_credent
     output = _ok(hexashop("seed", "demo"))
 
     users = {row[0]: row for row in _rows(_ok(hexashop("users", "list")))}
-    assert f"created 4 users and {len(DEMO_PRODUCTS)} products" in output
+    assert f"created 4 users, {len(DEMO_PRODUCTS)} products and {len(DEMO_POSTS)} posts" in output
     credentials = _credentials(output)
     for demo in DEMO_USERS:
         # password, role, tier, new
@@ -194,6 +195,42 @@ def test_seed_demo_twice_creates_nothing_the_second_time(hexashop):
     assert [row[-1] for row in _credentials(again).values()] == ["no"] * len(DEMO_USERS)
     assert _ok(hexashop("users", "list")) == users_before
     assert _ok(hexashop("products", "list")) == products_before
+    assert len(_rows(_ok(hexashop("posts", "list")))) == len(DEMO_POSTS)
+
+
+def test_seed_demo_writes_published_posts_with_tags_and_comments(hexashop):
+    _ok(hexashop("seed", "demo"))
+
+    rows = {row[0]: row for row in _rows(_ok(hexashop("posts", "list")))}
+
+    assert set(rows) == {
+        "brewing-better-pour-over-coffee",
+        "choosing-a-green-tea",
+        "new-in-the-shop-the-glass-teapot",
+    }
+    assert rows["brewing-better-pour-over-coffee"][-1] == "2"  # comments
+
+
+def test_posts_publish_publishes_a_draft_and_list_drafts_shows_it(hexashop, shop):
+    _ok(hexashop("seed", "demo"))
+
+    async def draft(container: Container) -> None:
+        editor = await container.accounts.get_user_by_email()(
+            Actor.system(), "editor@demo.hexashop.local"
+        )
+        author = Actor(user_id=editor.id, role=Role.EDITOR)
+        await container.blog.write_post()(author, WritePostCommand("Coming soon", "Soon."))
+
+    shop(draft)
+    assert "coming-soon" not in _ok(hexashop("posts", "list"))
+    assert "coming-soon" in _ok(hexashop("posts", "list", "--drafts"))
+
+    published = _ok(hexashop("posts", "publish", "coming-soon"))
+
+    assert "published coming-soon" in published
+    assert "coming-soon" in _ok(hexashop("posts", "list"))
+    missing = hexashop("posts", "publish", "no-such-post")
+    assert missing.exit_code != 0
 
 
 def test_seed_demo_skips_a_product_whose_name_is_taken(hexashop, shop):
@@ -206,8 +243,8 @@ def test_seed_demo_skips_a_product_whose_name_is_taken(hexashop, shop):
 
     output = _ok(hexashop("seed", "demo"))
 
-    assert f"created 4 users and {len(DEMO_PRODUCTS) - 1} products" in output
-    assert "1 products were already there" in output
+    assert f"created 4 users, {len(DEMO_PRODUCTS) - 1} products and" in output
+    assert "1 products and 0 posts were already there" in output
     assert len(_rows(_ok(hexashop("products", "list")))) == len(DEMO_PRODUCTS)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, inspect, text
 
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
-from adapters.sqlalchemy.schema import metadata
+from adapters.sqlalchemy.schema import include_in_comparison, metadata
 from tests.support.databases import sqlite_url
 from tests.support.postgres import throwaway_database
 
@@ -31,6 +31,18 @@ EXPECTED_TABLES = {
     "payments",
     "processed_events",
     "media_files",
+    "posts",
+    "post_tags",
+    "post_slugs",
+    "comments",
+}
+# SQLite's full-text index of the posts: the FTS5 table and the shadow tables it keeps.
+SQLITE_FTS_TABLES = {
+    "posts_fts",
+    "posts_fts_data",
+    "posts_fts_idx",
+    "posts_fts_docsize",
+    "posts_fts_config",
 }
 
 
@@ -48,9 +60,15 @@ async def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
 def _schema_state(conn: Connection) -> dict[str, Any]:
     inspector = inspect(conn)
     return {
+        "dialect": conn.dialect.name,
         "tables": set(inspector.get_table_names()),
         "revision": MigrationContext.configure(conn).get_current_revision(),
-        "diff": compare_metadata(MigrationContext.configure(conn), metadata),
+        "diff": compare_metadata(
+            MigrationContext.configure(
+                conn, opts={"include_object": include_in_comparison(conn.dialect.name)}
+            ),
+            metadata,
+        ),
         "indexes": {
             t: sorted(i["name"] or "" for i in inspector.get_indexes(t)) for t in metadata.tables
         },
@@ -71,11 +89,48 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
 
     state = await _inspect(fresh_database_url)
 
-    assert state["tables"] == EXPECTED_TABLES
-    assert state["revision"] == "0005"
+    sqlite = state["dialect"] == "sqlite"
+    assert state["tables"] == EXPECTED_TABLES | (SQLITE_FTS_TABLES if sqlite else set())
+    assert state["revision"] == "0007"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]
+    assert ("ix_posts_search_vector" in state["indexes"]["posts"]) is not sqlite
+
+
+async def test_the_search_index_is_built_per_dialect(fresh_database_url: str) -> None:
+    await upgrade_database_async(fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    try:
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                found = await conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                )
+                assert set(found.scalars()) == {
+                    "posts_fts_insert",
+                    "posts_fts_update",
+                    "posts_fts_delete",
+                }
+            else:
+                found = await conn.execute(
+                    text(
+                        "SELECT is_generated, generation_expression FROM information_schema.columns"
+                        " WHERE table_name = 'posts' AND column_name = 'search_vector'"
+                    )
+                )
+                generated, expression = found.one()
+                assert generated == "ALWAYS"
+                assert "to_tsvector('english'::regconfig" in expression
+                method = await conn.execute(
+                    text(
+                        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam"
+                        " WHERE c.relname = 'ix_posts_search_vector'"
+                    )
+                )
+                assert method.scalar_one() == "gin"
+    finally:
+        await engine.dispose()
 
 
 async def test_second_upgrade_is_a_no_op(fresh_database_url: str) -> None:

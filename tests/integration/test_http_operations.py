@@ -48,6 +48,14 @@ COMMERCE_OPERATIONS = {
     "/webhooks/stripe": {"post"},
     "/sandbox/payments/{paymentIntentId}/succeed": {"post"},
     "/sandbox/payments/{paymentIntentId}/fail": {"post"},
+    # Blog
+    "/posts": {"get", "post"},
+    "/posts/feed.xml": {"get"},
+    # GET /posts/{slug} and PATCH/DELETE /posts/{id}: one route, so one path template.
+    "/posts/{id}": {"get", "patch", "delete"},
+    "/posts/{id}/comments": {"get", "post"},
+    "/comments/{id}": {"delete"},
+    "/tags": {"get"},
 }
 
 # The error statuses each operation can answer, beyond 500/503 which every one lists.
@@ -90,6 +98,16 @@ EXPECTED_ERRORS = {
     ("get", "/media/{id}"): {400, 401, 404, 416},
     ("get", "/media/{id}/info"): {400, 401, 404},
     ("delete", "/media/{id}"): {400, 401, 404, 409},
+    ("get", "/posts"): {400, 401, 403},
+    ("get", "/posts/feed.xml"): {400},
+    ("get", "/posts/{id}"): {400, 401, 404},
+    ("post", "/posts"): {400, 401, 403, 409, 413, 415},
+    ("patch", "/posts/{id}"): {400, 401, 403, 404, 409, 412, 413, 415},
+    ("delete", "/posts/{id}"): {400, 401, 403, 404},
+    ("get", "/posts/{id}/comments"): {400, 404},
+    ("post", "/posts/{id}/comments"): {400, 401, 403, 404, 413, 415, 429},
+    ("delete", "/comments/{id}"): {400, 401, 403, 404},
+    ("get", "/tags"): {400},
 }
 
 BEARER_ONLY: list[dict[str, list[str]]] = [{"BearerToken": []}]
@@ -104,6 +122,13 @@ def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | No
     if path.startswith("/api/v1/media"):
         # A file an active product shows is anyone's to fetch; the list is one's own.
         return OPTIONAL_BEARER if method == "get" and path != "/api/v1/media" else BEARER_ONLY
+    if path.startswith("/api/v1/posts") or path == "/api/v1/comments/{id}":
+        # Reading is public; signed in, authors and staff also see drafts. Comments and the
+        # feed show published posts only, whoever asks.
+        if method != "get":
+            return BEARER_ONLY
+        public = path.endswith(("/comments", "/feed.xml"))
+        return None if public else OPTIONAL_BEARER
     if path.startswith(("/api/v1/me", "/api/v1/users", "/api/v1/orders")):
         return BEARER_ONLY
     return None

@@ -19,6 +19,7 @@ right to refuse it with a 400 (docs/api.md), and only a 400 naming that field pa
 - POST /orders `{"items": [{"productId": "<random uuid>", "quantity": 2}]}`: unknown product
   (or one product twice, which JSON Schema can't see either), a 400 naming the item.
 - POST /products, PATCH /products/{id} `{"imageIds": ["<random uuid>"]}`: unknown image.
+- POST /posts, PATCH /posts/{id} `{"coverImageId": "<random uuid>"}`: no such uploaded file.
 - POST /auth/verify-email, /auth/reset-password `{"token": "x"}`: a token never issued.
 - POST /webhooks/stripe with `Stripe-Signature: t=1,v1=00`: the signature does not verify.
 - POST /media with random bytes as `file`: the type is sniffed from the bytes, and bytes that
@@ -89,6 +90,8 @@ REFERS_TO_UNKNOWN: dict[str, tuple[str, ...] | None] = {
     "POST /api/v1/auth/reset-password": ("token",),
     "POST /api/v1/webhooks/stripe": None,
     "POST /api/v1/media": ("file",),
+    "POST /api/v1/posts": ("coverImageId",),
+    "PATCH /api/v1/posts/{id}": ("coverImageId",),
 }
 
 

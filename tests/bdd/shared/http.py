@@ -117,15 +117,41 @@ class HttpSystem(System):
         headers: dict[str, str] | None = None,
     ) -> Outcome:
         """One request; the status and body become a neutral Outcome."""
+        response = self.raw(
+            method, path, access=access, json=json, params=params, ip=ip, headers=headers
+        )
+        return self._outcome(response)
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        access: str | None = None,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        ip: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """One request, its response as it came (redirects not followed), for the drivers
+        that look at headers."""
         self.tick()
         headers = dict(headers or {})
         if access is not None:
             headers["Authorization"] = f"Bearer {access}"
         if ip is not None:
             headers[CLIENT_ADDRESS_HEADER.decode()] = ip
-        response = self.client.request(
-            method, API + path, json=json, params=params, headers=headers
+        return self.client.request(
+            method,
+            API + path,
+            json=json,
+            params=params,
+            headers=headers,
+            follow_redirects=False,
         )
+
+    def outcome_of(self, response: httpx.Response) -> Outcome:
+        """The neutral outcome of a response a driver looked at first."""
         return self._outcome(response)
 
     @staticmethod

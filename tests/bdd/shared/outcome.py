@@ -13,6 +13,7 @@ REFUSAL_BY_STATUS = {
     403: "forbidden",
     404: "not found",
     409: "conflict",
+    412: "changed since it was read",
     413: "too large",
     416: "out of range",
     422: "business rule",

@@ -12,7 +12,7 @@ from tests.bdd.shared.outcome import field_key
 _UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
 REFUSAL = (
     r"(?:an? )?(?P<kind>invalid|unauthorized|forbidden|not found|conflict|too large"
-    r"|out of range|rate limited|unavailable)"
+    r"|out of range|rate limited|unavailable|changed since it was read)"
 )
 
 
@@ -74,7 +74,7 @@ def request_refused_by_rule_with_message(world: World, message: str) -> None:
 
 @then(
     parsers.re(
-        r"the list counts (?P<total>\d+) (?:users?|products?|orders?|files?)"
+        r"the list counts (?P<total>\d+) (?:users?|products?|orders?|files?|posts?|comments?)"
         r" in total on (?P<pages>\d+) pages?"
     )
 )

@@ -1,0 +1,264 @@
+"""The blog context in memory: posts (with tags and old slugs) and comments, a stemming
+search ranking title matches above content ones, and the blog's views of files and users."""
+
+from __future__ import annotations
+
+import builtins
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from uuid import UUID
+
+from adapters.memory.paging import page
+from adapters.memory.registry import MemoryContextRepositories
+from application.blog.ports import (
+    AuthorNames,
+    CommentRepository,
+    MediaLookup,
+    PostQuery,
+    PostRepository,
+    TagCount,
+)
+from application.shared.paging import Page, PageRequest
+from domain.accounts import User
+from domain.blog import Comment, Post, PostChanged, SlugTaken
+from domain.media import MediaFile
+
+_WORD = re.compile(r"\w+")
+# Longest first, so "ies" wins over "s"; a stem keeps at least three letters.
+_SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s")
+_TITLE_WEIGHT = 10
+
+
+def stem(word: str) -> str:
+    """A word reduced to its stem by a few English suffix rules ("running", "runs" and
+    "run" all become "run"), enough for a stand-in of the databases' stemmers."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            continue  # "class", "status", "this" are no plurals
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                word += "y"
+            # "running" -> "runn" -> "run": a doubled final consonant is undone.
+            elif len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]
+            break
+    return word
+
+
+def stems(text: str) -> list[str]:
+    """The stems of every word in the text."""
+    return [stem(w) for w in _WORD.findall(text)]
+
+
+def relevance(post: Post, terms: Sequence[str]) -> int:
+    """How well the post matches every term (0: some term is missing); a title match weighs
+    _TITLE_WEIGHT content matches."""
+    title, content = stems(post.title), stems(post.content)
+    score = 0
+    for term in terms:
+        hits = _TITLE_WEIGHT * title.count(term) + content.count(term)
+        if hits == 0:
+            return 0
+        score += hits
+    return score
+
+
+@dataclass
+class BlogTables:
+    """The blog part of the in-memory store."""
+
+    posts: dict[UUID, Post] = field(default_factory=dict)
+    # old slug -> the post it answered for
+    post_slugs: dict[str, UUID] = field(default_factory=dict)
+    comments: dict[UUID, Comment] = field(default_factory=dict)
+
+
+class BlogStore(Protocol):
+    """What the blog repositories read: posts, comments, files and users."""
+
+    posts: dict[UUID, Post]
+    post_slugs: dict[str, UUID]
+    comments: dict[UUID, Comment]
+    media_files: dict[UUID, MediaFile]
+    users: dict[UUID, User]
+
+
+def _sort_key(field_name: str) -> Callable[[Post], Any]:
+    if field_name == "title":
+        return lambda p: (p.title.lower(), p.created_at, str(p.id))
+    if field_name == "createdAt":
+        return lambda p: (p.created_at, str(p.id))
+    # Drafts (no date) are moved last by the caller; their creation date stands in here.
+    return lambda p: (p.published_at or p.created_at, p.created_at, str(p.id))
+
+
+class MemoryPostRepository:
+    """Posts in a dict (they are frozen, so sharing them is safe)."""
+
+    def __init__(self, store: BlogStore) -> None:
+        self._store = store
+
+    def _taken(self, slug: str, by: UUID) -> bool:
+        current = any(p.slug == slug and p.id != by for p in self._store.posts.values())
+        old = self._store.post_slugs.get(slug)
+        return current or (old is not None and old != by)
+
+    async def add(self, post: Post) -> None:
+        """Insert, unless the slug answers for another post."""
+        if self._taken(post.slug, post.id):
+            raise SlugTaken()
+        self._store.posts[post.id] = post
+
+    async def get(self, post_id: UUID) -> Post | None:
+        """By id."""
+        return self._store.posts.get(post_id)
+
+    async def get_by_slug(self, slug: str) -> Post | None:
+        """By current slug."""
+        return next((p for p in self._store.posts.values() if p.slug == slug), None)
+
+    async def get_by_old_slug(self, slug: str) -> Post | None:
+        """By a slug the post had before."""
+        post_id = self._store.post_slugs.get(slug)
+        return self._store.posts.get(post_id) if post_id is not None else None
+
+    async def update(self, post: Post, expected_version: int) -> None:
+        """Replace, if still at the expected version; remember the previous slug."""
+        stored = self._store.posts.get(post.id)
+        if stored is None or stored.version != expected_version:
+            raise PostChanged()
+        if post.slug != stored.slug:
+            if self._taken(post.slug, post.id):
+                raise SlugTaken()
+            self._store.post_slugs.pop(post.slug, None)
+            self._store.post_slugs[stored.slug] = post.id
+        self._store.posts[post.id] = post
+
+    async def delete(self, post_id: UUID) -> None:
+        """Remove the post, its old slugs and comments."""
+        self._store.posts.pop(post_id, None)
+        for slug in [s for s, owner in self._store.post_slugs.items() if owner == post_id]:
+            del self._store.post_slugs[slug]
+        for cid in [c.id for c in self._store.comments.values() if c.post_id == post_id]:
+            del self._store.comments[cid]
+
+    async def list(self, query: PostQuery) -> Page[Post]:
+        """Filter, search (every term must match), sort or rank, slice."""
+        items = list(self._store.posts.values())
+        if query.published is not None:
+            items = [p for p in items if p.published is query.published]
+        if query.author_id is not None:
+            items = [p for p in items if p.author_id == query.author_id]
+        if query.tag is not None:
+            items = [p for p in items if query.tag in p.tags]
+        if query.sort is not None:
+            sort = query.sort
+            items.sort(key=_sort_key(sort.field), reverse=sort.descending)
+            if sort.field == "publishedAt":
+                # Drafts have no publication date: last whichever the direction.
+                items.sort(key=lambda p: p.published_at is None)
+        else:
+            items.sort(key=_sort_key("publishedAt"), reverse=True)
+            items.sort(key=lambda p: p.published_at is None)
+        if query.search:
+            terms = stems(query.search)
+            scored = [(relevance(p, terms), p) for p in items]
+            matching = [(score, p) for score, p in scored if score > 0]
+            if query.sort is None:
+                # Stable: equal scores keep the newest-published-first order above.
+                matching.sort(key=lambda pair: pair[0], reverse=True)
+            items = [p for _, p in matching]
+        return page(items, query.page)
+
+    async def tag_counts(self) -> builtins.list[TagCount]:
+        """Tags of published posts, most used first, then by name."""
+        counts: dict[str, int] = {}
+        for post in self._store.posts.values():
+            if post.published:
+                for tag in post.tags:
+                    counts[tag] = counts.get(tag, 0) + 1
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [TagCount(name, count) for name, count in ordered]
+
+    async def latest_published(self, limit: int) -> builtins.list[Post]:
+        """Newest published first."""
+        published = [p for p in self._store.posts.values() if p.published]
+        published.sort(key=_sort_key("publishedAt"), reverse=True)
+        return published[:limit]
+
+
+class MemoryCommentRepository:
+    """Comments in a dict."""
+
+    def __init__(self, store: BlogStore) -> None:
+        self._store = store
+
+    async def add(self, comment: Comment) -> None:
+        """Insert."""
+        self._store.comments[comment.id] = comment
+
+    async def get(self, comment_id: UUID) -> Comment | None:
+        """By id."""
+        return self._store.comments.get(comment_id)
+
+    async def delete(self, comment_id: UUID) -> None:
+        """Remove."""
+        self._store.comments.pop(comment_id, None)
+
+    async def list(self, post_id: UUID, page_request: PageRequest) -> Page[Comment]:
+        """Oldest first."""
+        items = [c for c in self._store.comments.values() if c.post_id == post_id]
+        items.sort(key=lambda c: (c.created_at, str(c.id)))
+        return page(items, page_request)
+
+    async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """Comments per post, for the posts that have some."""
+        wanted = set(post_ids)
+        counts: dict[UUID, int] = {}
+        for comment in self._store.comments.values():
+            if comment.post_id in wanted:
+                counts[comment.post_id] = counts.get(comment.post_id, 0) + 1
+        return counts
+
+
+class MemoryMediaLookup:
+    """The blog's view of the uploaded files."""
+
+    def __init__(self, store: BlogStore) -> None:
+        self._store = store
+
+    async def exists(self, media_id: UUID) -> bool:
+        """A file has this id."""
+        return media_id in self._store.media_files
+
+
+class MemoryAuthorNames:
+    """The blog's view of the users."""
+
+    def __init__(self, store: BlogStore) -> None:
+        self._store = store
+
+    async def names(self, user_ids: Sequence[UUID]) -> dict[UUID, str | None]:
+        """Names of the users that exist."""
+        users = self._store.users
+        return {i: users[i].name for i in user_ids if i in users}
+
+
+class MemoryBlogRepositories(MemoryContextRepositories):
+    """The blog repositories of a memory unit of work."""
+
+    posts: PostRepository
+    comments: CommentRepository
+    media: MediaLookup
+    authors: AuthorNames
+
+    REPOSITORIES = {
+        "posts": MemoryPostRepository,
+        "comments": MemoryCommentRepository,
+        "media": MemoryMediaLookup,
+        "authors": MemoryAuthorNames,
+    }

@@ -1,0 +1,439 @@
+"""The blog's SQL repositories: posts with their tags and old slugs, comments, and the blog's
+views of the media files and the users' names.
+
+A list is a fixed number of statements whatever its page size: the page, its total, and the
+tags of every post on it in one more (never one per post).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Uuid,
+    any_,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
+
+from adapters.sqlalchemy.accounts.tables import users
+from adapters.sqlalchemy.blog.search import (
+    SearchMode,
+    SearchPlan,
+    search_candidates,
+    search_mode,
+    search_plan,
+)
+from adapters.sqlalchemy.blog.tables import comments, post_slugs, post_tags, posts
+from adapters.sqlalchemy.mapping import EntityMapping
+from adapters.sqlalchemy.media import media_files
+from adapters.sqlalchemy.reader import ReadConnection, Reader, Row, writable
+from application.blog.ports import PostQuery, TagCount
+from application.shared.paging import Page, PageRequest, Sort
+from domain.blog import Comment, Post, PostChanged, SlugTaken
+
+# `seq` is SQLite's FTS5 rowid and `search_vector` Postgres's index: neither is the post's.
+_POST = EntityMapping(Post, posts, elsewhere=("tags",), table_only=("seq", "search_vector"))
+_COMMENT = EntityMapping(Comment, comments)
+# Never `select(posts)`: search_vector exists on Postgres only.
+_POST_COLUMNS = tuple(c for c in posts.c if c.name not in ("seq", "search_vector"))
+
+_SORT_COLUMNS = {"publishedAt": "published_at", "createdAt": "created_at", "title": "title"}
+# Titles lower-cased in code point order everywhere (as the memory adapter sorts them),
+# whatever the server's collation: C on Postgres, BINARY on SQLite (UTF-8 sorts as code points).
+_BINARY_COLLATION = {"postgresql": "C", "sqlite": "BINARY"}
+
+
+def _ids_parameter(column: ColumnElement[UUID], dialect: str) -> ColumnElement[bool]:
+    """`column` is one of the `ids` parameter: one array on Postgres (a statement the driver
+    runs as it is), an expanded IN list elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("ids", type_=ARRAY(Uuid())))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _tags_statement(dialect: str) -> Select[Any]:
+    return (
+        select(post_tags.c.post_id, post_tags.c.tag)
+        .where(_ids_parameter(post_tags.c.post_id, dialect))
+        .order_by(post_tags.c.post_id, post_tags.c.position)
+    )
+
+
+def _published_is(published: bool) -> ColumnElement[bool]:
+    # `= true`, not `IS true`: only an equality can use the (published, published_at) index.
+    return posts.c.published == (true() if published else false())
+
+
+def _order(
+    source: Any, sort: Sort | None, searching: bool, drafts: bool, dialect: str
+) -> list[Any]:
+    """Sort key, then created_at and id in its direction; unsorted: most relevant first when
+    searching, then newest published. Posts never published sort last by publishedAt (only
+    said when the list may hold drafts: NULLS LAST on a descending key would keep Postgres
+    from reading the published list in the index's order)."""
+
+    def by_publication(key: Any) -> Any:
+        return key.nulls_last() if drafts else key
+
+    if sort is None:
+        lead = [source.rank.desc()] if searching else []
+        newest = [by_publication(source.published_at.desc()), source.created_at.desc()]
+        return [*lead, *newest, source.id.desc()]
+    key = source[_SORT_COLUMNS[sort.field]]
+    if sort.field == "title":
+        key = func.lower(key).collate(_BINARY_COLLATION[dialect])
+    first = key.desc() if sort.descending else key.asc()
+    if sort.field == "publishedAt":
+        first = by_publication(first)
+    rest = [source.created_at, source.id]
+    return [first, *(c.desc() if sort.descending else c.asc() for c in rest)]
+
+
+@functools.lru_cache(maxsize=256)
+def _list_statements(
+    dialect: str,
+    published: bool | None,
+    by_author: bool,
+    by_tag: bool,
+    search: tuple[SearchMode, int] | None,
+    sort: Sort | None,
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of one shape of query, built once."""
+    conditions: builtins.list[ColumnElement[bool]] = []
+    if published is not None:
+        conditions.append(_published_is(published))
+    if by_author:
+        conditions.append(posts.c.author_id == bindparam("author_id"))
+    if by_tag:
+        conditions.append(
+            exists().where(post_tags.c.post_id == posts.c.id, post_tags.c.tag == bindparam("tag"))
+        )
+    offset = bindparam("offset", type_=Integer)
+    limit = bindparam("limit", type_=Integer)
+    if search is None:
+        page_stmt = (
+            select(*_POST_COLUMNS)
+            .where(*conditions)
+            .order_by(*_order(posts.c, sort, False, published is not True, dialect))
+            .offset(offset)
+            .limit(limit)
+        )
+        return page_stmt, select(func.count()).select_from(posts).where(*conditions)
+    mode, terms = search
+    candidates = search_candidates(_shape(mode, terms), _POST_COLUMNS, conditions)
+    # The total rides along on every row (a window over the candidates), so the search's
+    # scan runs once; the count statement is only for a page past the end.
+    page_stmt = (
+        select(
+            *(candidates.c[c.name] for c in _POST_COLUMNS),
+            func.count().over().label("total"),
+        )
+        .order_by(*_order(candidates.c, sort, True, published is not True, dialect))
+        .offset(offset)
+        .limit(limit)
+    )
+    # Counted without ranking: the rank of a post that is not shown costs for nothing.
+    matches = search_candidates(_shape(mode, terms), (posts.c.id,), conditions, ranked=False)
+    return page_stmt, select(func.count()).select_from(matches)
+
+
+def _shape(mode: SearchMode, terms: int) -> SearchPlan:
+    # A plan without parameters: the statement depends only on the mode and the term count.
+    return SearchPlan(mode, terms, {})
+
+
+_POST_BY_ID = select(*_POST_COLUMNS).where(posts.c.id == bindparam("post_id"))
+_POST_BY_SLUG = select(*_POST_COLUMNS).where(posts.c.slug == bindparam("slug"))
+_POST_BY_OLD_SLUG = (
+    select(*_POST_COLUMNS)
+    .select_from(posts.join(post_slugs, post_slugs.c.post_id == posts.c.id))
+    .where(post_slugs.c.slug == bindparam("slug"))
+)
+_OLD_SLUG_OWNER = select(post_slugs.c.post_id).where(post_slugs.c.slug == bindparam("slug"))
+_TAG_COUNTS = (
+    select(post_tags.c.tag, func.count().label("post_count"))
+    .select_from(post_tags.join(posts, posts.c.id == post_tags.c.post_id))
+    .where(_published_is(True))
+    .group_by(post_tags.c.tag)
+    .order_by(func.count().desc(), post_tags.c.tag)
+)
+_LATEST = (
+    select(*_POST_COLUMNS)
+    .where(_published_is(True))
+    .order_by(posts.c.published_at.desc(), posts.c.created_at.desc(), posts.c.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+class SqlPostRepository:
+    """Posts in the `posts` table, their tags in `post_tags`, old slugs in `post_slugs`."""
+
+    def __init__(self, connection: ReadConnection, dialect: str, reader: Reader) -> None:
+        self._connection = connection
+        self._dialect = dialect
+        self._reader = reader
+
+    async def _with_tags(self, rows: Sequence[Row]) -> builtins.list[Post]:
+        """The posts of these rows, their tags read in one statement."""
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        tag_rows = await self._reader.all(_tags_statement(self._dialect), {"ids": ids})
+        tags: defaultdict[UUID, builtins.list[str]] = defaultdict(list)
+        for tag_row in tag_rows:
+            tags[tag_row["post_id"]].append(tag_row["tag"])
+        return [_POST.entity(row, tags=tuple(tags[row["id"]])) for row in rows]
+
+    async def _one(self, statement: Select[Any], params: dict[str, Any]) -> Post | None:
+        row = await self._reader.first(statement, params)
+        return (await self._with_tags([row]))[0] if row else None
+
+    async def get(self, post_id: UUID) -> Post | None:
+        """The post by id, drafts included."""
+        return await self._one(_POST_BY_ID, {"post_id": post_id})
+
+    async def get_by_slug(self, slug: str) -> Post | None:
+        """The post whose current slug this is, drafts included."""
+        return await self._one(_POST_BY_SLUG, {"slug": slug})
+
+    async def get_by_old_slug(self, slug: str) -> Post | None:
+        """The post that used to answer at this slug."""
+        return await self._one(_POST_BY_OLD_SLUG, {"slug": slug})
+
+    async def _old_slug_owner(self, slug: str) -> UUID | None:
+        row = (await self._connection.execute(_OLD_SLUG_OWNER, {"slug": slug})).first()
+        return row.post_id if row else None
+
+    async def _insert_tags(self, post: Post) -> None:
+        if post.tags:
+            await self._connection.execute(
+                insert(post_tags),
+                [
+                    {"post_id": post.id, "tag": tag, "position": n}
+                    for n, tag in enumerate(post.tags)
+                ],
+            )
+
+    async def add(self, post: Post) -> None:
+        """Insert the post and its tags; SlugTaken when the slug is any post's current one
+        (the unique index decides) or old one."""
+        if await self._old_slug_owner(post.slug) is not None:
+            raise SlugTaken()
+        # The savepoint keeps the outer transaction usable after the unique index refuses,
+        # so the use case can retry with the next slug.
+        try:
+            async with writable(self._connection).begin_nested():
+                await self._connection.execute(insert(posts).values(_POST.values(post)))
+                await self._insert_tags(post)
+        except IntegrityError as exc:
+            if "slug" in str(exc.orig).lower():
+                raise SlugTaken() from exc
+            raise
+
+    async def update(self, post: Post, expected_version: int) -> None:
+        """Every field and the tags, only if the stored version is `expected_version`
+        (PostChanged otherwise); a changed slug keeps the previous one as an old slug, and a
+        slug another post answers at raises SlugTaken. Nothing is written on either."""
+        current = select(posts.c.slug).where(posts.c.id == post.id)
+        if self._dialect == "postgresql":
+            current = current.with_for_update()
+        try:
+            async with writable(self._connection).begin_nested():
+                previous = (await self._connection.execute(current)).first()
+                if previous is None:
+                    raise PostChanged()
+                if previous.slug != post.slug:
+                    await self._move_slug(post.id, previous.slug, post.slug)
+                values = _POST.values(post)
+                del values["id"]
+                changed = await self._connection.execute(
+                    update(posts)
+                    .where(posts.c.id == post.id, posts.c.version == expected_version)
+                    .values(values)
+                    .returning(posts.c.id)
+                )
+                if changed.first() is None:
+                    raise PostChanged()
+                await self._connection.execute(
+                    delete(post_tags).where(post_tags.c.post_id == post.id)
+                )
+                await self._insert_tags(post)
+        except IntegrityError as exc:
+            if "slug" in str(exc.orig).lower():
+                raise SlugTaken() from exc
+            raise
+
+    async def _move_slug(self, post_id: UUID, old: str, new: str) -> None:
+        """Keep `old` answering for the post; `new` must be free or one of its own old slugs."""
+        owner = await self._old_slug_owner(new)
+        if owner == post_id:
+            # Back to a slug it had before: current again, so no longer an old one.
+            await self._connection.execute(delete(post_slugs).where(post_slugs.c.slug == new))
+        elif owner is not None:
+            raise SlugTaken()
+        await self._connection.execute(insert(post_slugs).values(slug=old, post_id=post_id))
+
+    async def delete(self, post_id: UUID) -> None:
+        """Remove the post; tags, old slugs and comments go with it (ON DELETE CASCADE)."""
+        await self._connection.execute(delete(posts).where(posts.c.id == post_id))
+
+    async def tag_counts(self) -> builtins.list[TagCount]:
+        """Every tag of a published post with its count, most used first, then by name."""
+        rows = await self._reader.all(_TAG_COUNTS, {})
+        return [TagCount(row["tag"], int(row["post_count"])) for row in rows]
+
+    async def latest_published(self, limit: int) -> builtins.list[Post]:
+        """The `limit` most recently published posts."""
+        return await self._with_tags(await self._reader.all(_LATEST, {"limit": limit}))
+
+    async def list(self, query: PostQuery) -> Page[Post]:
+        """One page and its total in three statements (page, total, the page's tags); a
+        search's page carries its total, so two then."""
+        params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
+        search = None
+        if query.search is not None:
+            plan = search_plan(await search_mode(self._connection), query.search)
+            if plan is None:  # nothing searchable in the words: nothing matches
+                return Page(items=[], page=query.page.page, limit=query.page.limit, total=0)
+            params.update(plan.params)
+            search = (plan.mode, plan.terms)
+        if query.author_id is not None:
+            params["author_id"] = query.author_id
+        if query.tag is not None:
+            params["tag"] = query.tag
+        page_stmt, count_stmt = _list_statements(
+            self._dialect,
+            query.published,
+            query.author_id is not None,
+            query.tag is not None,
+            search,
+            query.sort,
+        )
+        rows = await self._reader.all(page_stmt, params)
+        if search is not None and rows:
+            total = rows[0]["total"]
+        else:
+            total = await self._reader.scalar(count_stmt, params)
+        return Page(
+            items=await self._with_tags(rows),
+            page=query.page.page,
+            limit=query.page.limit,
+            total=int(total),
+        )
+
+
+_COMMENT_BY_ID = select(comments).where(comments.c.id == bindparam("comment_id"))
+_COMMENTS_PAGE = (
+    select(comments)
+    .where(comments.c.post_id == bindparam("post_id"))
+    .order_by(comments.c.created_at, comments.c.id)
+    .offset(bindparam("offset", type_=Integer))
+    .limit(bindparam("limit", type_=Integer))
+)
+_COMMENTS_TOTAL = (
+    select(func.count()).select_from(comments).where(comments.c.post_id == bindparam("post_id"))
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _comment_counts_statement(dialect: str) -> Select[Any]:
+    return (
+        select(comments.c.post_id, func.count().label("comments"))
+        .where(_ids_parameter(comments.c.post_id, dialect))
+        .group_by(comments.c.post_id)
+    )
+
+
+class SqlCommentRepository:
+    """Comments in the `comments` table; they go with their post (ON DELETE CASCADE)."""
+
+    def __init__(self, connection: ReadConnection, dialect: str, reader: Reader) -> None:
+        self._connection = connection
+        self._dialect = dialect
+        self._reader = reader
+
+    async def add(self, comment: Comment) -> None:
+        """Insert the comment."""
+        await self._connection.execute(insert(comments).values(_COMMENT.values(comment)))
+
+    async def get(self, comment_id: UUID) -> Comment | None:
+        """The comment, if any."""
+        row = await self._reader.first(_COMMENT_BY_ID, {"comment_id": comment_id})
+        return _COMMENT.entity(row) if row else None
+
+    async def delete(self, comment_id: UUID) -> None:
+        """Remove the comment."""
+        await self._connection.execute(delete(comments).where(comments.c.id == comment_id))
+
+    async def list(self, post_id: UUID, page: PageRequest) -> Page[Comment]:
+        """One page of the post's comments, oldest first (ties by id), and their total."""
+        params = {"post_id": post_id, "offset": page.offset, "limit": page.limit}
+        rows = await self._reader.all(_COMMENTS_PAGE, params)
+        total = await self._reader.scalar(_COMMENTS_TOTAL, params)
+        return Page(
+            items=[_COMMENT.entity(row) for row in rows],
+            page=page.page,
+            limit=page.limit,
+            total=int(total),
+        )
+
+    async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """How many comments each post has, in one statement (posts without any are left out)."""
+        if not post_ids:
+            return {}
+        statement = _comment_counts_statement(self._dialect)
+        rows = await self._reader.all(statement, {"ids": list(post_ids)})
+        return {row["post_id"]: int(row["comments"]) for row in rows}
+
+
+_MEDIA_EXISTS = select(exists().where(media_files.c.id == bindparam("media_id")))
+
+
+class SqlMediaLookup:
+    """The blog's view of the uploaded files: the media context's table, read only."""
+
+    def __init__(self, reader: Reader) -> None:
+        self._reader = reader
+
+    async def exists(self, media_id: UUID) -> bool:
+        """True when a file has this id."""
+        return bool(await self._reader.scalar(_MEDIA_EXISTS, {"media_id": media_id}))
+
+
+@functools.lru_cache(maxsize=4)
+def _names_statement(dialect: str) -> Select[Any]:
+    return select(users.c.id, users.c.name).where(_ids_parameter(users.c.id, dialect))
+
+
+class SqlAuthorNames:
+    """The names of posts' and comments' authors, read from the accounts' table."""
+
+    def __init__(self, dialect: str, reader: Reader) -> None:
+        self._dialect = dialect
+        self._reader = reader
+
+    async def names(self, user_ids: Sequence[UUID]) -> dict[UUID, str | None]:
+        """Each existing user's name (None when unset), in one statement."""
+        if not user_ids:
+            return {}
+        rows = await self._reader.all(_names_statement(self._dialect), {"ids": list(user_ids)})
+        return {row["id"]: row["name"] for row in rows}

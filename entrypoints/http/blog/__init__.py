@@ -1,0 +1,1 @@
+"""The blog context's HTTP routes: posts, comments, tags and the Atom feed."""

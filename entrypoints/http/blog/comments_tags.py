@@ -1,0 +1,74 @@
+"""Deleting comments, and the tags of published posts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import HeaderParameter
+
+from application.blog.delete_comment import DeleteComment
+from application.blog.list_tags import ListTags
+from application.shared.actor import Actor
+from entrypoints.http.blog.caching import cacheable
+from entrypoints.http.blog.schemas import TagResponse
+from entrypoints.http.dependencies import Injected
+from entrypoints.http.openapi import BEARER, SERVER_ERRORS, error_responses
+from entrypoints.http.params import ResourceId, parse_uuid
+
+
+class CommentsController(Controller):
+    """Comments by id."""
+
+    path = "/comments"
+    tags = ["blog"]
+
+    @delete(
+        "/{id:str}",
+        status_code=204,
+        summary="Delete a comment",
+        description="The comment's author, the post's author, editors and admins.",
+        security=BEARER,
+        responses=error_responses(*SERVER_ERRORS, 400, 401, 403, 404),
+    )
+    async def delete_comment(
+        self, id: ResourceId, actor: Injected[Actor], delete_comment: Injected[DeleteComment]
+    ) -> None:
+        """Gone."""
+        await delete_comment(actor, parse_uuid(id))
+
+
+class TagsController(Controller):
+    """Tags."""
+
+    path = "/tags"
+    tags = ["blog"]
+
+    @get(
+        "/",
+        summary="List tags",
+        description="Every tag of a published post with its count, most used first.",
+        responses={
+            304: ResponseSpec(
+                data_container=None,
+                description="`If-None-Match` names the current ETag.",
+                generate_examples=False,
+            ),
+            **error_responses(*SERVER_ERRORS, 400, s400="A malformed request header."),
+        },
+    )
+    async def list_tags(
+        self,
+        request: Request[Any, Any, Any],
+        list_tags: Injected[ListTags],
+        cached: Annotated[
+            str | None,
+            HeaderParameter(name="If-None-Match", description="ETags of copies the client holds."),
+        ] = None,
+    ) -> Response[list[TagResponse]]:
+        """The tags."""
+        body = [TagResponse(t.name, t.post_count) for t in await list_tags()]
+        signed_in = "authorization" in request.headers
+        return cacheable(body, msgspec.json.encode(body), signed_in, cached)

@@ -1,0 +1,254 @@
+"""The blog over HTTP on SQLite: who sees a draft on every route, caching (ETag, 304,
+Cache-Control), If-Match and 412, 301 for old slugs, and the Atom feed."""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from domain.accounts import Role
+from entrypoints.containers import Container
+from tests.integration.conftest import API, Client, bearer
+from tests.integration.media_helpers import sign_up
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+WHO = ("anonymous", "bob", "ana", "eve", "root")  # other user, author, editor, admin
+SEES_DRAFTS = {"ana", "eve", "root"}
+
+
+class Blog:
+    """The app with Ana's published post and draft; Bob, an editor and an admin signed in."""
+
+    client: Client
+    tokens: dict[str, str]
+    published: dict[str, Any]
+    draft: dict[str, Any]
+
+    def auth(self, who: str) -> dict[str, str]:
+        """The Authorization header of someone (none when anonymous)."""
+        return bearer(self.tokens[who]) if who in self.tokens else {}
+
+    async def send(self, method: str, path: str, who: str, **kwargs: Any) -> Any:
+        """One request as someone."""
+        headers = {**self.auth(who), **kwargs.pop("headers", {})}
+        return await self.client.request(method, API + path, headers=headers, **kwargs)
+
+
+@pytest.fixture
+async def blog(container: Container, client: Client) -> AsyncIterator[Blog]:
+    """Ana's two posts, one published with a comment by Bob, one a draft."""
+    built = Blog()
+    built.client = client
+    built.tokens = {
+        "ana": await sign_up(container, client, "ana@example.com"),
+        "bob": await sign_up(container, client, "bob@example.com"),
+        "eve": await sign_up(container, client, "eve@example.com", Role.EDITOR),
+        "root": await sign_up(container, client, "root@example.com", Role.ADMIN),
+    }
+    out = await built.send(
+        "POST",
+        "/posts",
+        "ana",
+        json={
+            "title": "Out now",
+            "content": "Hello <world> & co",
+            "tags": ["News"],
+            "published": True,
+        },
+    )
+    assert out.status_code == 201, out.text
+    built.published = out.json()
+    draft = await built.send(
+        "POST", "/posts", "ana", json={"title": "Secret plans", "content": "x", "tags": ["hidden"]}
+    )
+    assert draft.status_code == 201, draft.text
+    built.draft = draft.json()
+    comment = await built.send(
+        "POST", f"/posts/{built.published['id']}/comments", "bob", json={"content": "Nice"}
+    )
+    assert comment.status_code == 201, comment.text
+    yield built
+
+
+# --- draft visibility: every route x every kind of caller ----------------------------------
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_a_draft_by_slug_is_seen_by_its_author_editors_and_admins_only(
+    blog: Blog, who: str
+) -> None:
+    response = await blog.send("GET", f"/posts/{blog.draft['slug']}", who)
+
+    assert response.status_code == (200 if who in SEES_DRAFTS else 404)
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_drafts_are_in_no_public_list_search_tag_count_or_feed(blog: Blog, who: str) -> None:
+    listed = await blog.send("GET", "/posts", who)
+    searched = await blog.send("GET", "/posts", who, params={"search": "secret"})
+    tagged = await blog.send("GET", "/posts", who, params={"tag": "hidden"})
+    tags = await blog.send("GET", "/tags", who)
+    feed = await blog.send("GET", "/posts/feed.xml", who)
+
+    assert [p["title"] for p in listed.json()["data"]] == ["Out now"]
+    assert searched.json()["data"] == [] and tagged.json()["data"] == []
+    assert tags.json() == [{"name": "news", "postCount": 1}]
+    assert b"Secret plans" not in feed.content
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_a_drafts_comments_are_hidden_from_everyone(blog: Blog, who: str) -> None:
+    path = f"/posts/{blog.draft['id']}/comments"
+    listed = await blog.send("GET", path, who)
+    added = await blog.send("POST", path, who, json={"content": "Early"})
+
+    assert listed.status_code == 404
+    assert added.status_code == (401 if who == "anonymous" else 404)
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_editing_a_draft(blog: Blog, who: str) -> None:
+    response = await blog.send("PATCH", f"/posts/{blog.draft['id']}", who, json={"title": "T"})
+
+    expected = {"anonymous": 401, "bob": 404}.get(who, 200)
+    assert response.status_code == expected, response.text
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_deleting_a_draft(blog: Blog, who: str) -> None:
+    response = await blog.send("DELETE", f"/posts/{blog.draft['id']}", who)
+
+    expected = {"anonymous": 401, "bob": 404, "eve": 403}.get(who, 204)
+    assert response.status_code == expected, response.text
+
+
+@pytest.mark.parametrize("who", WHO)
+async def test_listing_drafts_and_ones_own(blog: Blog, who: str) -> None:
+    drafts = await blog.send("GET", "/posts", who, params={"published": "false"})
+    mine = await blog.send("GET", "/posts", who, params={"mine": "true"})
+
+    expected = 200 if who in ("eve", "root") else (401 if who == "anonymous" else 403)
+    assert drafts.status_code == expected, drafts.text
+    if expected == 200:
+        assert [p["title"] for p in drafts.json()["data"]] == ["Secret plans"]
+    assert mine.status_code == (401 if who == "anonymous" else 200)
+    if who == "ana":
+        assert {p["title"] for p in mine.json()["data"]} == {"Out now", "Secret plans"}
+    elif who != "anonymous":
+        assert mine.json()["data"] == []
+
+
+# --- caching ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/posts", "/posts/out-now", "/tags", "/posts/feed.xml"], ids=lambda p: p
+)
+async def test_public_reads_send_a_strong_etag_of_the_body_and_answer_304(
+    blog: Blog, path: str
+) -> None:
+    first = await blog.send("GET", path, "anonymous")
+    etag = first.headers["etag"]
+    again = await blog.send("GET", path, "anonymous", headers={"If-None-Match": etag})
+
+    assert etag == f'"{hashlib.sha256(first.content).hexdigest()}"'
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+
+
+async def test_signed_in_reads_are_private_and_never_stored(blog: Blog) -> None:
+    for path in ("/posts", "/posts/out-now", "/tags", "/posts/feed.xml"):
+        response = await blog.send("GET", path, "bob")
+        assert response.headers["cache-control"] == "private, no-store", path
+
+
+async def test_a_new_comment_changes_the_posts_etag(blog: Blog) -> None:
+    before = (await blog.send("GET", "/posts/out-now", "anonymous")).headers["etag"]
+    await blog.send("POST", f"/posts/{blog.published['id']}/comments", "bob", json={"content": "2"})
+    after = await blog.send("GET", "/posts/out-now", "anonymous", headers={"If-None-Match": before})
+
+    assert after.status_code == 200
+    assert after.json()["commentCount"] == 2
+
+
+# --- If-Match, slugs ---------------------------------------------------------------------------
+
+
+async def test_patch_with_a_stale_etag_is_412_and_changes_nothing(blog: Blog) -> None:
+    read = await blog.send("GET", "/posts/out-now", "ana")
+    stale = read.headers["etag"]
+    path = f"/posts/{blog.published['id']}"
+    first = await blog.send("PATCH", path, "eve", json={"content": "edited"})
+    refused = await blog.send(
+        "PATCH", path, "ana", json={"title": "Mine"}, headers={"If-Match": stale}
+    )
+
+    assert first.status_code == 200
+    assert refused.status_code == 412
+    assert refused.json()["error"] == "PreconditionFailed"
+    assert (await blog.send("GET", "/posts/out-now", "ana")).json()["title"] == "Out now"
+
+
+async def test_patch_with_the_current_etag_applies_and_sends_the_new_one(blog: Blog) -> None:
+    read = await blog.send("GET", "/posts/out-now", "ana")
+    path = f"/posts/{blog.published['id']}"
+    patched = await blog.send(
+        "PATCH", path, "ana", json={"title": "New"}, headers={"If-Match": read.headers["etag"]}
+    )
+    now = await blog.send("GET", "/posts/out-now", "ana")
+
+    assert patched.status_code == 200, patched.text
+    assert patched.headers["etag"] == now.headers["etag"]
+    assert patched.headers["etag"] == f'"{hashlib.sha256(patched.content).hexdigest()}"'
+
+
+async def test_an_old_slug_is_a_301_to_the_new_one(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}"
+    moved = await blog.send("PATCH", path, "ana", json={"slug": "fresh"})
+    old = await blog.client.get(f"{API}/posts/out-now", follow_redirects=False)
+    taken = await blog.send("PATCH", f"/posts/{blog.draft['id']}", "ana", json={"slug": "out-now"})
+
+    assert moved.json()["slug"] == "fresh"
+    assert old.status_code == 301
+    assert old.headers["location"] == f"{API}/posts/fresh"
+    assert taken.status_code == 409
+
+
+async def test_a_taken_title_gets_a_numbered_slug(blog: Blog) -> None:
+    again = await blog.send("POST", "/posts", "bob", json={"title": "Out now!", "content": "c"})
+
+    assert again.status_code == 201
+    assert again.json()["slug"] == "out-now-2"
+
+
+# --- the feed ----------------------------------------------------------------------------------
+
+
+async def test_the_feed_is_atom_with_escaped_text(blog: Blog) -> None:
+    await blog.send(
+        "POST", "/posts", "bob", json={"title": "<b>&\x01", "content": "c", "published": True}
+    )
+    response = await blog.send("GET", "/posts/feed.xml", "anonymous")
+
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert titles == ["<b>&", "Out now"]
+    summary = root.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary is not None and summary.text == "c"
+
+
+async def test_the_feed_holds_the_20_latest(blog: Blog) -> None:
+    for n in range(21):
+        body = {"title": f"Post {n}", "content": "c", "published": True}
+        assert (await blog.send("POST", "/posts", "bob", json=body)).status_code == 201
+    root = ET.fromstring((await blog.send("GET", "/posts/feed.xml", "anonymous")).content)
+
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert len(titles) == 20
+    assert titles[0] == "Post 20" and "Out now" not in titles
