@@ -12,12 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
+from adapters.memory.apikeys import ApiKeysTables, MemoryApiKeysRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
+from adapters.memory.counters import MemoryCountersRepositories
 from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
+from adapters.sqlalchemy.apikeys import SqlApiKeysRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
+from adapters.sqlalchemy.counters import SqlCountersRepositories
 from adapters.sqlalchemy.media import SqlMediaRepositories
 from adapters.sqlalchemy.messaging import SqlMessagingRepositories
 from adapters.sqlalchemy.ordering import SqlOrderingRepositories
@@ -29,6 +33,8 @@ class SqlRepositories(
     SqlOrderingRepositories,
     SqlMessagingRepositories,
     SqlMediaRepositories,
+    SqlApiKeysRepositories,
+    SqlCountersRepositories,
 ):
     """Every context's SQL repositories: what SqlUnitOfWork builds on each `async with`."""
 
@@ -39,6 +45,8 @@ class MemoryRepositories(
     MemoryOrderingRepositories,
     MemoryMessagingRepositories,
     MemoryMediaRepositories,
+    MemoryApiKeysRepositories,
+    MemoryCountersRepositories,
 ):
     """Every context's memory repositories: what MemoryUnitOfWork builds over the store."""
 
@@ -50,5 +58,6 @@ class MemoryTables(
     OrderingTables,
     MessagingTables,
     MediaTables,
+    ApiKeysTables,
 ):
     """Every context's in-memory tables: the fields of MemoryStore."""

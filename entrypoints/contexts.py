@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import click
 from litestar import Router
 
+from entrypoints.cli.apikeys import apikeys
 from entrypoints.cli.media import media
 from entrypoints.cli.orders import orders
 from entrypoints.cli.products import products
 from entrypoints.cli.users import users
 from entrypoints.http.accounts.router import accounts_router
 from entrypoints.http.catalog.router import catalog_router
+from entrypoints.http.counters.router import counters_router
 from entrypoints.http.media.router import media_router
 from entrypoints.http.ordering.router import ordering_router
 from entrypoints.settings import Settings
@@ -40,6 +42,9 @@ CONTEXTS: tuple[ContextEntrypoints, ...] = (
     # The outbox has no routes or commands of its own: the worker and `serve` dispatch it.
     ContextEntrypoints("messaging"),
     ContextEntrypoints("media", media_router, (media,)),
+    # Keys have no routes: the counters' handlers check them; operators manage them.
+    ContextEntrypoints("apikeys", None, (apikeys,)),
+    ContextEntrypoints("counters", counters_router),
 )
 
 

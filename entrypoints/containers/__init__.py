@@ -13,8 +13,10 @@ from dependency_injector import containers, providers
 
 from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
+from entrypoints.containers.apikeys import ApiKeysContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
+from entrypoints.containers.counters import CountersContainer
 from entrypoints.containers.media import MediaContainer
 from entrypoints.containers.messaging import MessagingContainer
 from entrypoints.containers.ordering import OrderingContainer
@@ -44,6 +46,8 @@ class Container(containers.DeclarativeContainer):
     ordering = _nested(OrderingContainer, core=core)
     messaging = _nested(MessagingContainer, core=core)
     media = _nested(MediaContainer, core=core)
+    apikeys = _nested(ApiKeysContainer, core=core)
+    counters = _nested(CountersContainer, core=core)
 
 
 def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:

@@ -1,0 +1,1 @@
+"""The counters context: named hit counts for static sites."""
