@@ -20,6 +20,8 @@ from tests.support.postgres import throwaway_database
 
 EXPECTED_TABLES = {
     "alembic_version",
+    "api_keys",
+    "counters",
     "users",
     "one_time_tokens",
     "refresh_tokens",
@@ -72,7 +74,7 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
     state = await _inspect(fresh_database_url)
 
     assert state["tables"] == EXPECTED_TABLES
-    assert state["revision"] == "0005"
+    assert state["revision"] == "0006"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]
