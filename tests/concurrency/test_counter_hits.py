@@ -13,6 +13,7 @@ import pytest
 from adapters.sqlalchemy.counters import SqlCounterStore
 from adapters.sqlalchemy.database import create_engine
 from tests.concurrency.conftest import BACKENDS, _database_url
+from tests.concurrency.counter_worker import hit_from_a_process
 
 HITS = 1000
 PROCESSES = 4
@@ -35,33 +36,21 @@ async def test_a_thousand_concurrent_hits_add_exactly_a_thousand(
     assert final == HITS
 
 
-def _hit_from_a_process(url: str, hits: int, start: multiprocessing.synchronize.Event) -> None:
-    async def work() -> None:
-        engine = create_engine(url, pool_size=5)
-        try:
-            store = SqlCounterStore(engine)
-            await store.check()  # connected before the start signal, so the hits overlap
-            start.wait()
-            await asyncio.gather(*(store.hit("home") for _ in range(hits)))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(work())
-
-
 async def test_hits_from_four_processes_on_postgres_add_exactly_their_sum(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     url = await _database_url("postgres", request, tmp_path)
     context = multiprocessing.get_context("spawn")
     start = context.Event()
+    ready = [context.Event() for _ in range(PROCESSES)]
     workers = [
-        context.Process(target=_hit_from_a_process, args=(url, HITS // PROCESSES, start))
-        for _ in range(PROCESSES)
+        context.Process(target=hit_from_a_process, args=(url, HITS // PROCESSES, r, start))
+        for r in ready
     ]
     for worker in workers:
         worker.start()
-    await asyncio.sleep(0)  # the workers connect while this test waits on them below
+    for event in ready:
+        assert await asyncio.to_thread(event.wait, 60)
     start.set()
     for worker in workers:
         await asyncio.to_thread(worker.join, 60)
