@@ -15,7 +15,6 @@ import pytest
 from adapters.memory.counters import MemoryCounterStore
 from adapters.sqlalchemy.counters import SqlCounterStore
 from application.counters.ports import CounterStore
-
 from tests.support.databases import (
     BACKENDS,
     SQL_BACKENDS,

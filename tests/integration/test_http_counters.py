@@ -15,8 +15,8 @@ from litestar.testing import AsyncTestClient
 from application.apikeys.create_api_key import CreateApiKeyCommand
 from domain.counters import CounterCount
 from entrypoints.containers import Container
-from entrypoints.http.counters.badge import badge_svg
 from entrypoints.http.app import create_app
+from entrypoints.http.counters.badge import badge_svg
 from tests.integration.conftest import assert_error_body, bearer, make_container
 from tests.support.fakes import RecordingMailer
 
