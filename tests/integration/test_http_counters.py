@@ -10,8 +10,10 @@ from typing import Any
 
 import msgspec
 import pytest
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
+from adapters.memory.counters import MemoryCounterStore
 from application.apikeys.create_api_key import CreateApiKeyCommand
 from domain.counters import CounterCount
 from entrypoints.containers import Container
@@ -248,3 +250,26 @@ async def test_hits_beyond_the_keys_limit_are_429_with_retry_after(
     # Counted per key, and only hits: another key and reads still pass.
     assert other_key.status_code == 200
     assert reads.status_code == 200
+
+
+class _UnreachableStore(MemoryCounterStore):
+    """A counter store whose service is down."""
+
+    async def check(self) -> None:
+        raise ConnectionError("the counters table can't be reached")
+
+
+async def test_readiness_checks_a_counter_store_outside_the_database(
+    tmp_path: Path, container: Container, mailer: RecordingMailer
+) -> None:
+    settings = msgspec.structs.replace(container.settings(), counter_store="dynamodb")
+    apart = make_container(settings, mailer)
+    apart.core.counter_store.override(providers.Singleton(_UnreachableStore))
+    async with AsyncTestClient(app=create_app(apart)) as test_client:
+        down = await test_client.get("/health/ready")
+    async with AsyncTestClient(app=create_app(container)) as test_client:
+        on_sql = await test_client.get("/health/ready")
+
+    assert down.status_code == 503
+    assert down.json()["checks"]["counters"] == "unavailable"
+    assert "counters" not in on_sql.json()["checks"]  # on SQL it is the database check
