@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -98,7 +98,7 @@ class ApiKey:
     id: UUID
     name: str
     prefix: str
-    digest: str
+    digest: str = field(repr=False)  # never printed, even as a hash
     counters: tuple[str, ...]
     origins: tuple[str, ...]
     created_at: datetime
