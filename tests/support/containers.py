@@ -18,8 +18,8 @@ from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 
 def memory_adapters(store: MemoryStore) -> containers.DynamicContainer:
-    """Persistence, hashing, mail, file storage and counters in memory, named like the core providers
-    they replace (an overriding container may name nothing the overridden one lacks)."""
+    """Persistence, hashing, mail, file storage and counters in memory, named like the core
+    providers they replace (an overriding container may name nothing the overridden one lacks)."""
     fakes = containers.DynamicContainer()
     fakes.uow = providers.Factory(MemoryUnitOfWork, store)
     fakes.read_uow = providers.Factory(MemoryUnitOfWork, store, read_only=True)
