@@ -186,7 +186,10 @@ class RateLimiter:
 
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
             policy = self.policy_for(scope["path"], scope.get("method", "GET"))
-            counted = None if policy is None else await self._count(policy, scope)
+            key_caller = api_key_caller(scope) if policy is self._counter_hits else None
+            if policy is self._counter_hits and key_caller is None:
+                policy = self._default  # no key: a 401 to come, counted against the address
+            counted = None if policy is None else await self._count(policy, scope, key_caller)
             if counted is None:  # not limited, or the storage is unreachable (fail open)
                 await app(scope, receive, send)
                 return
@@ -201,15 +204,12 @@ class RateLimiter:
 
         return limited
 
-    async def _count(self, policy: Policy, scope: Scope) -> tuple[bool, Headers] | None:
+    async def _count(
+        self, policy: Policy, scope: Scope, key_caller: str | None = None
+    ) -> tuple[bool, Headers] | None:
         if self._storage_back_at and time.monotonic() < self._storage_back_at:
             return None
-        caller = None
-        if policy is self._counter_hits:
-            caller = api_key_caller(scope)
-            if caller is None:  # no key: a 401 to come, counted against the address
-                policy = self._default
-        caller = caller or self._caller(scope)
+        caller = key_caller or self._caller(scope)
         try:
             allowed = await self._strategy.hit(policy.rate, policy.name, caller)
             stats = await self._strategy.get_window_stats(policy.rate, policy.name, caller)

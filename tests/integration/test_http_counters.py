@@ -273,3 +273,15 @@ async def test_readiness_checks_a_counter_store_outside_the_database(
     assert down.status_code == 503
     assert down.json()["checks"]["counters"] == "unavailable"
     assert "counters" not in on_sql.json()["checks"]  # on SQL it is the database check
+
+
+async def test_hits_without_a_key_count_against_the_address_under_the_default_limit(
+    limited: tuple[Client, Container],
+) -> None:
+    client, _ = limited
+
+    answers = [(await client.post(f"{API}/counters/home/hits")) for _ in range(4)]
+
+    # Not refused by the per-key limit (3 a minute): the default limit counts them, as 401s.
+    assert [a.status_code for a in answers] == [401] * 4
+    assert answers[0].headers["ratelimit-limit"] == "300"
