@@ -13,13 +13,17 @@ from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
 from adapters.memory.blog import BlogTables, MemoryBlogRepositories
+from adapters.memory.apikeys import ApiKeysTables, MemoryApiKeysRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
+from adapters.memory.counters import MemoryCountersRepositories
 from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
 from adapters.sqlalchemy.blog import SqlBlogRepositories
+from adapters.sqlalchemy.apikeys import SqlApiKeysRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
+from adapters.sqlalchemy.counters import SqlCountersRepositories
 from adapters.sqlalchemy.media import SqlMediaRepositories
 from adapters.sqlalchemy.messaging import SqlMessagingRepositories
 from adapters.sqlalchemy.ordering import SqlOrderingRepositories
@@ -32,6 +36,8 @@ class SqlRepositories(
     SqlMessagingRepositories,
     SqlMediaRepositories,
     SqlBlogRepositories,
+    SqlApiKeysRepositories,
+    SqlCountersRepositories,
 ):
     """Every context's SQL repositories: what SqlUnitOfWork builds on each `async with`."""
 
@@ -43,6 +49,8 @@ class MemoryRepositories(
     MemoryMessagingRepositories,
     MemoryMediaRepositories,
     MemoryBlogRepositories,
+    MemoryApiKeysRepositories,
+    MemoryCountersRepositories,
 ):
     """Every context's memory repositories: what MemoryUnitOfWork builds over the store."""
 
@@ -55,5 +63,6 @@ class MemoryTables(
     MessagingTables,
     MediaTables,
     BlogTables,
+    ApiKeysTables,
 ):
     """Every context's in-memory tables: the fields of MemoryStore."""

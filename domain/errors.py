@@ -181,3 +181,36 @@ class LastAdminProtected(Conflict):
     """The last active admin cannot be demoted, deactivated or deleted."""
 
     message = "The last active admin cannot be demoted, deactivated or deleted"
+
+
+# --- API keys and counters --------------------------------------------------------------------
+
+
+class InvalidApiKey(AuthenticationFailed):
+    """A missing, unknown, malformed or revoked API key (never told apart)."""
+
+    message = "Missing, unknown or revoked API key"
+
+
+class ApiKeyScopeDenied(PermissionDenied):
+    """The API key is valid but not for this counter or this origin."""
+
+    message = "This API key is not allowed here"
+
+
+class ApiKeyNameTaken(Conflict):
+    """Another API key already has this name."""
+
+    message = "An API key with this name already exists"
+
+
+class ApiKeyNotFound(NotFound):
+    """No API key has this name."""
+
+    message = "API key not found"
+
+
+class CounterNotFound(NotFound):
+    """The counter never got a hit."""
+
+    message = "Counter not found"

@@ -14,6 +14,8 @@ import click
 from litestar import Router
 
 from entrypoints.cli.blog import posts
+from entrypoints.cli.apikeys import apikeys
+from entrypoints.cli.counters import counters
 from entrypoints.cli.media import media
 from entrypoints.cli.orders import orders
 from entrypoints.cli.products import products
@@ -21,6 +23,7 @@ from entrypoints.cli.users import users
 from entrypoints.http.accounts.router import accounts_router
 from entrypoints.http.blog.router import blog_router
 from entrypoints.http.catalog.router import catalog_router
+from entrypoints.http.counters.router import counters_router
 from entrypoints.http.media.router import media_router
 from entrypoints.http.ordering.router import ordering_router
 from entrypoints.settings import Settings
@@ -43,6 +46,9 @@ CONTEXTS: tuple[ContextEntrypoints, ...] = (
     ContextEntrypoints("messaging"),
     ContextEntrypoints("media", media_router, (media,)),
     ContextEntrypoints("blog", blog_router, (posts,)),
+    # Keys have no routes: the counters' handlers check them; operators manage them.
+    ContextEntrypoints("apikeys", None, (apikeys,)),
+    ContextEntrypoints("counters", counters_router, (counters,)),
 )
 
 

@@ -8,7 +8,9 @@ others, and the production rules.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -117,6 +119,17 @@ def _rate_limit(name: str, text: str) -> str:
     return raw
 
 
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+
+
+def _table_name(name: str, text: str) -> str:
+    """A DynamoDB table name: 3 to 255 of letters, digits, `_`, `-` and `.`."""
+    raw = text.strip()
+    if not _TABLE_NAME.fullmatch(raw):
+        raise SettingsError(f"{name} must be 3-255 of A-Z, a-z, 0-9, '_', '-', '.', got {raw!r}")
+    return raw
+
+
 def _redis_url(name: str, text: str) -> str | None:
     raw = text.strip()
     if raw and not raw.startswith(("redis://", "rediss://")):
@@ -175,6 +188,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     media_presign_seconds: Count = 300
     media_max_pixels: Count = 40_000_000
     media_orphan_age_seconds: Count = 3600
+    # Where hit counters live: the SQL database, or the COUNTERS_TABLE DynamoDB table.
+    counter_store: Annotated[str, OneOf(("sql", "dynamodb"))] = "sql"
+    counters_table: Annotated[str, Parse(_table_name)] = "hexashop-counters"
     cors_origins: tuple[str, ...] = ()
     log_level: Annotated[str, OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))] = "INFO"
     outbox_poll_seconds: Seconds = 1.0
@@ -199,6 +215,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     # The `limits` syntax ("300/minute").
     rate_limit_default: Annotated[str, Parse(_rate_limit)] = "300/minute"
     rate_limit_auth: Annotated[str, Parse(_rate_limit)] = "20/minute"
+    # Hits per API key on POST /counters/{name}/hits, counted apart from the default limit.
+    rate_limit_counter_hits: Annotated[str, Parse(_rate_limit)] = "600/minute"
     rate_limit_key_prefix: str = "hexashop-rate-limit"
     # redis:// or rediss://; None keeps rate-limit counters in process memory.
     redis_url: Annotated[str | None, Parse(_redis_url)] = None
@@ -259,6 +277,26 @@ def _check_storage(values: Mapping[str, Any]) -> None:
         )
 
 
+# The DynamoDB counter store, imported only when COUNTER_STORE=dynamodb asks for it.
+DYNAMO_COUNTERS_MODULE = "adapters.dynamodb.counters"
+
+
+def _check_counter_store(values: Mapping[str, Any]) -> None:
+    """COUNTER_STORE=dynamodb needs its adapter in this build: say so at start-up, in one line,
+    rather than on the first hit."""
+    if values.get("counter_store") != "dynamodb":
+        return
+    try:
+        found = importlib.util.find_spec(DYNAMO_COUNTERS_MODULE) is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        raise SettingsError(
+            f"COUNTER_STORE=dynamodb needs {DYNAMO_COUNTERS_MODULE} (DynamoCounterStore), "
+            "which this installation lacks; use COUNTER_STORE=sql"
+        )
+
+
 def _fill_computed(values: dict[str, Any], production: bool) -> None:
     """The defaults that depend on other settings, and the rules between settings."""
     var_dir = values.setdefault("var_dir", _DEFAULTS["var_dir"])
@@ -272,6 +310,7 @@ def _fill_computed(values: dict[str, Any], production: bool) -> None:
         _require_production_choices(values)
     values.setdefault("media_dir", f"{var_dir}/media")
     _check_storage(values)
+    _check_counter_store(values)
     if values.get("payment_provider") == "stripe":
         for name in ("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET"):
             if not values.get(name.lower()):

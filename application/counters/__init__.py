@@ -1,1 +1,1 @@
-"""Counters use cases: adding hits to named counters and reading their counts."""
+"""The counters context: named hit counts for static sites."""

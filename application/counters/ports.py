@@ -1,9 +1,10 @@
-"""The counters context's ports."""
+"""Counters ports: where counters live, and the context's (empty) unit of work."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from application.shared.ports import Transaction
 from domain.counters import CounterCount
 
 
@@ -25,3 +26,8 @@ class CounterStore(Protocol):
     async def check(self) -> None:
         """Raise when the store can't be reached (used by /health/ready and `hexashop doctor`)."""
         ...
+
+
+class CountersUnitOfWork(Transaction, Protocol):
+    """The counters context names no repository: each CounterStore call is its own atomic
+    operation, outside any transaction. Declared so the context is registered like others."""

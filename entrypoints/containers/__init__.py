@@ -14,8 +14,10 @@ from dependency_injector import containers, providers
 from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
 from entrypoints.containers.blog import BlogContainer
+from entrypoints.containers.apikeys import ApiKeysContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
+from entrypoints.containers.counters import CountersContainer
 from entrypoints.containers.media import MediaContainer
 from entrypoints.containers.messaging import MessagingContainer
 from entrypoints.containers.ordering import OrderingContainer
@@ -46,6 +48,8 @@ class Container(containers.DeclarativeContainer):
     messaging = _nested(MessagingContainer, core=core)
     media = _nested(MediaContainer, core=core)
     blog = _nested(BlogContainer, core=core)
+    apikeys = _nested(ApiKeysContainer, core=core)
+    counters = _nested(CountersContainer, core=core)
 
 
 def circuit_breakers(container: Container) -> dict[str, CircuitBreaker]:
@@ -66,9 +70,14 @@ async def close_container(container: Container) -> None:
     to nothing, and disposing an unused pool is a no-op."""
     await container.core.engine().dispose()
     container.core.engine.reset()
-    # The Stripe gateway and the S3 client keep HTTP connection pools; the sandbox and the
-    # local folder have nothing to close.
-    for service in (container.core.payment_gateway(), container.core.storage()):
+    # The Stripe gateway, the S3 client and the DynamoDB counter store keep HTTP connection
+    # pools (the store its threads too); the sandbox, the local folder and SQL have nothing more.
+    services = (
+        container.core.payment_gateway(),
+        container.core.storage(),
+        container.core.counter_store(),
+    )
+    for service in services:
         aclose = getattr(service, "aclose", None)
         if aclose is not None:
             await aclose()

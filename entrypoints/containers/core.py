@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -14,12 +16,20 @@ from adapters.jwt_tokens import JwtAccessTokens
 from adapters.sandbox_gateway import SandboxPaymentGateway
 from adapters.secret_tokens import UrlSafeSecretTokens
 from adapters.ses_mailer import SesMailer
+from adapters.sqlalchemy.counters import SqlCounterStore
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.storage.local import LocalObjectStorage
 from adapters.storage.s3 import S3ObjectStorage
 from adapters.stripe_gateway import StripePaymentGateway
-from entrypoints.settings import Settings
+from entrypoints.settings import DYNAMO_COUNTERS_MODULE, Settings
+
+
+def dynamo_counter_store(table_name: str, region: str, endpoint_url: str | None) -> Any:
+    """The DynamoDB CounterStore, imported only when COUNTER_STORE=dynamodb picks it (boto3's
+    DynamoDB client is not loaded otherwise). load_settings has checked that it exists."""
+    module = importlib.import_module(DYNAMO_COUNTERS_MODULE)
+    return module.DynamoCounterStore(table_name, region, endpoint_url)
 
 
 class CoreContainer(containers.DeclarativeContainer):
@@ -111,6 +121,17 @@ class CoreContainer(containers.DeclarativeContainer):
         s3=providers.Singleton(
             S3ObjectStorage,
             bucket=settings.provided.s3_bucket,
+            region=settings.provided.aws_region,
+            endpoint_url=settings.provided.aws_endpoint_url,
+        ),
+    )
+    # Hit counters (the counters context): not in a unit of work, each call atomic on its own.
+    counter_store = providers.Selector(
+        settings.provided.counter_store,
+        sql=providers.Singleton(SqlCounterStore, engine=engine, clock=clock),
+        dynamodb=providers.Singleton(
+            dynamo_counter_store,
+            table_name=settings.provided.counters_table,
             region=settings.provided.aws_region,
             endpoint_url=settings.provided.aws_endpoint_url,
         ),

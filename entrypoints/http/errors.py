@@ -27,6 +27,7 @@ from domain.errors import (
     BusinessRuleViolated,
     Conflict,
     DomainError,
+    InvalidApiKey,
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
@@ -102,6 +103,7 @@ DEFAULT_MESSAGES: dict[int, str] = {
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 CLIENT_CLOSED_REQUEST = 499
+API_KEY_CHALLENGE = 'ApiKey header="X-API-Key"'
 
 
 def wire_name(field: str) -> str:
@@ -139,7 +141,8 @@ def error_response(
     return Response(body, status_code=status, headers=headers)
 
 
-def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
+def domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Response[ErrorBody]:
+    """The error response of a domain error, in the contract's shape."""
     status = next((code for cls, code in DOMAIN_STATUS if isinstance(exc, cls)), 500)
     if status == 500:
         return _crash_response(request, exc)
@@ -149,6 +152,9 @@ def _domain_response(request: Request[Any, Any, Any], exc: DomainError) -> Respo
         errors = [FieldErrorBody(field=wire_name(e.field), message=e.message) for e in exc.errors]
     if isinstance(exc, RangeNotSatisfiable):
         headers["Content-Range"] = f"bytes */{exc.size}"
+    if isinstance(exc, InvalidApiKey):
+        # Not a bearer route: the challenge names the API key header instead.
+        headers["WWW-Authenticate"] = API_KEY_CHALLENGE
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(max(1, exc.retry_after_seconds))
     if isinstance(exc, ServiceUnavailable) and exc.retry_after_seconds is not None:
@@ -243,7 +249,7 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         # Litestar's "client disconnected prematurely": the client's doing, not a crash.
         return error_response(request, CLIENT_CLOSED_REQUEST, DEFAULT_MESSAGES[499])
     if isinstance(exc, DomainError):
-        return _domain_response(request, exc)
+        return domain_response(request, exc)
     if isinstance(exc, ValidationException):
         return _validation_response(request, exc)
     if isinstance(exc, HTTPException):

@@ -19,6 +19,13 @@ BEARER: list[SecurityRequirement] = [{BEARER_SCHEME: []}]
 # requirement means "no credentials").
 OPTIONAL_BEARER: list[SecurityRequirement] = [{}, {BEARER_SCHEME: []}]
 
+# Machine clients (a static site's hit counter): a key from `hexashop apikeys create`.
+API_KEY_SCHEME = "ApiKey"
+API_KEY_QUERY_SCHEME = "ApiKeyQuery"
+API_KEY: list[SecurityRequirement] = [{API_KEY_SCHEME: []}]
+# The badge is an <img>, which can't send headers: the key may come as `?key=` instead.
+API_KEY_OR_QUERY: list[SecurityRequirement] = [{API_KEY_SCHEME: []}, {API_KEY_QUERY_SCHEME: []}]
+
 COMPONENTS = Components(
     security_schemes={
         BEARER_SCHEME: SecurityScheme(
@@ -26,7 +33,20 @@ COMPONENTS = Components(
             scheme="bearer",
             bearer_format="JWT",
             description="The `accessToken` from POST /api/v1/auth/login or /auth/refresh.",
-        )
+        ),
+        API_KEY_SCHEME: SecurityScheme(
+            type="apiKey",
+            name="X-API-Key",
+            security_scheme_in="header",
+            description="A key printed once by `hexashop apikeys create NAME` "
+            "(`hxk_<prefix>_<secret>`).",
+        ),
+        API_KEY_QUERY_SCHEME: SecurityScheme(
+            type="apiKey",
+            name="key",
+            security_scheme_in="query",
+            description="The same API key as a query parameter, for the badge only.",
+        ),
     }
 )
 

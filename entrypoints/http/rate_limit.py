@@ -7,6 +7,7 @@ of state per caller, and in Redis one Lua script per hit, atomic across every re
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import time
@@ -36,6 +37,8 @@ API_PREFIX = "/api/v1"
 _API_PATHS = API_PREFIX + "/"
 _AUTH_PREFIX = API_PREFIX + "/auth/"
 _SLASHES = re.compile(r"//+")
+# POST /api/v1/counters/{name}/hits: counted per API key, apart from the default policy.
+_COUNTER_HITS = re.compile(r"^/api/v1/counters/[^/]+/hits/?$")
 # While the storage is unreachable requests pass uncounted; it is tried again this often, so
 # an outage costs one failed round trip a second rather than one per request.
 _RETRY_STORAGE_SECONDS = 1.0
@@ -132,6 +135,15 @@ class CallerKeys:
         return user
 
 
+def api_key_caller(scope: Scope) -> str | None:
+    """`key:<digest>` for a request carrying X-API-Key: the SHA-256 of the key, so the key
+    itself is never a Redis key or in memory longer than the request. None without one."""
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            return "key:" + hashlib.sha256(value).hexdigest()
+    return None
+
+
 class RateLimiter:
     """Wraps the app: counts each /api/v1 request against its policy, adds the RateLimit
     headers, and answers 429 itself when the caller is over the limit."""
@@ -142,23 +154,27 @@ class RateLimiter:
         caller: Callable[[Scope], str],
         default: str = "300/minute",
         auth: str = "20/minute",
+        counter_hits: str = "600/minute",
     ) -> None:
         self._storage = storage
         self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._caller = caller
         self._default = Policy("default", parse(default))
         self._auth = Policy("auth", parse(auth))
-        self._refusals = {self._default.name: 0, self._auth.name: 0}
+        self._counter_hits = Policy("counter_hits", parse(counter_hits))
+        self._refusals = {p.name: 0 for p in (self._default, self._auth, self._counter_hits)}
         self._storage_back_at = 0.0
 
     def refusals(self) -> dict[str, int]:
         """Requests refused so far, per policy name (for metrics)."""
         return dict(self._refusals)
 
-    def policy_for(self, path: str) -> Policy | None:
+    def policy_for(self, path: str, method: str = "GET") -> Policy | None:
         """The policy limiting `path`; None for routes outside /api/v1 (health, docs...)."""
         if "//" in path:  # so "/api/v1//auth/login" cannot dodge the auth policy
             path = _SLASHES.sub("/", path)
+        if method == "POST" and _COUNTER_HITS.match(path):
+            return self._counter_hits
         if path.startswith(_AUTH_PREFIX):
             return self._auth
         if path.startswith(_API_PATHS) or path == API_PREFIX:
@@ -169,8 +185,11 @@ class RateLimiter:
         """`app` behind this limiter."""
 
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-            policy = self.policy_for(scope["path"])
-            counted = None if policy is None else await self._count(policy, scope)
+            policy = self.policy_for(scope["path"], scope.get("method", "GET"))
+            key_caller = api_key_caller(scope) if policy is self._counter_hits else None
+            if policy is self._counter_hits and key_caller is None:
+                policy = self._default  # no key: a 401 to come, counted against the address
+            counted = None if policy is None else await self._count(policy, scope, key_caller)
             if counted is None:  # not limited, or the storage is unreachable (fail open)
                 await app(scope, receive, send)
                 return
@@ -185,10 +204,12 @@ class RateLimiter:
 
         return limited
 
-    async def _count(self, policy: Policy, scope: Scope) -> tuple[bool, Headers] | None:
+    async def _count(
+        self, policy: Policy, scope: Scope, key_caller: str | None = None
+    ) -> tuple[bool, Headers] | None:
         if self._storage_back_at and time.monotonic() < self._storage_back_at:
             return None
-        caller = self._caller(scope)
+        caller = key_caller or self._caller(scope)
         try:
             allowed = await self._strategy.hit(policy.rate, policy.name, caller)
             stats = await self._strategy.get_window_stats(policy.rate, policy.name, caller)
@@ -252,4 +273,5 @@ def build_rate_limiter(
         CallerKeys(access_tokens, clock),
         default=settings.rate_limit_default,
         auth=settings.rate_limit_auth,
+        counter_hits=settings.rate_limit_counter_hits,
     )

@@ -39,8 +39,12 @@ def is_docs_path(path: str) -> bool:
     return path in DOCS_PREFIXES or path.startswith(_DOCS_FOLDERS)
 
 
+# Credentials in a request make its answer private: a bearer token, or an API key.
+_CREDENTIALS = frozenset((b"authorization", b"x-api-key"))
+
+
 def _has_authorization(scope: dict[str, Any]) -> bool:
-    return any(name.lower() == b"authorization" for name, _ in scope.get("headers") or ())
+    return any(name.lower() in _CREDENTIALS for name, _ in scope.get("headers") or ())
 
 
 class SecurityHeaders:

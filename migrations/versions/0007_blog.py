@@ -5,7 +5,7 @@ table over the posts kept in sync by triggers, when its build has FTS5; without 
 are searched with LIKE (adapters/sqlalchemy/blog/search.py finds out which, once per engine).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -18,7 +18,7 @@ from alembic import context, op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -43,6 +43,7 @@ import asyncpg
 import httpx
 
 if TYPE_CHECKING:
+    from tests.bench.counters import CountersReport
     from tests.bench.media import MediaReport
     from tests.bench.shop import ShopReport
     from tests.bench.switches import SwitchReport
@@ -70,7 +71,7 @@ TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
 
 # BENCH_ONLY (or `--only`): everything, or one part on its own.
-ONLY_CHOICES = ("", "switches", "media", "shop", "blog")
+ONLY_CHOICES = ("", "switches", "media", "shop", "blog", "counters")
 
 
 class HarnessError(Exception):
@@ -355,6 +356,7 @@ class Report:
     # p99 of every health round, idle and under logins, in the order they ran.
     health_rounds: list[dict[str, float]] = field(default_factory=list)
     shop: ShopReport | None = None  # catalog and orders, see tests/bench/shop.py
+    counters: CountersReport | None = None  # hit counters, see tests/bench/counters.py
     switches: list[SwitchReport] = field(default_factory=list)  # see tests/bench/switches.py
     media: MediaReport | None = None  # uploads and downloads on S3, see tests/bench/media.py
     blog: dict[str, Any] | None = None  # GET /posts and the post search, see tests/bench/blog.py
@@ -648,7 +650,7 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
-    from tests.bench import blog, media, shop, switches
+    from tests.bench import blog, counters, media, shop, switches
 
     rows = [
         (
@@ -672,6 +674,7 @@ def evaluate(report: Report) -> None:
             TARGET_HEALTH_RATIO,
         ),
         *shop.target_rows(report.shop),
+        *counters.target_rows(report.counters),
         *switches.target_rows(report.switches),
         *media.target_rows(report.media),
         *blog.target_rows(report.blog),
@@ -695,7 +698,7 @@ def _fmt(value: float | None, unit: str = "", digits: int = 2) -> str:
 
 def render(report: Report) -> str:
     """The human-readable report."""
-    from tests.bench import media, shop, switches
+    from tests.bench import counters, media, shop, switches
 
     lines = [
         "",
@@ -715,6 +718,7 @@ def render(report: Report) -> str:
         ),
         (f"POST /auth/login background (-c{LOGIN_LOAD_CONNECTIONS})", report.login_under_load),
         *shop.scenario_rows(report.shop),
+        *counters.scenario_rows(report.counters),
         *switches.scenario_rows(report.switches),
     ]
     for label, res in scenarios:
@@ -743,6 +747,7 @@ def render(report: Report) -> str:
             f"{r['idle_p99_ms']:.2f} / {r['loaded_p99_ms']:.2f} ms" for r in report.health_rounds
         ),
         *shop.summary_lines(report.shop),
+        *counters.summary_lines(report.counters),
         *switches.summary_lines(report.switches),
         *media.summary_lines(report.media),
         "",
@@ -835,7 +840,7 @@ def run(report: Report) -> None:
         base_bare = f"http://127.0.0.1:{bare_port}"
         _wait_bare(bare, base_bare, token)
 
-        from tests.bench import blog, media, shop, switches
+        from tests.bench import blog, counters, media, shop, switches
 
         if not only:
             print("measuring GET /me ...", flush=True)
@@ -851,6 +856,8 @@ def run(report: Report) -> None:
             measure_health(wrk, base_real, health_path, email, login_emails, report)
         if only in ("", "shop"):
             shop.measure(wrk, tmp, dsn, env, bare_env, base_real, token, report, real.popen.pid)
+        if only in ("", "counters"):
+            counters.measure(wrk, tmp, dsn, env, bare_env, base_real, report)
         if only in ("", "switches"):
             switches.measure(wrk, tmp, server_cmd, env, token, report)
         if only in ("", "media"):

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from adapters.memory.counters import MemoryCounterStore
+from adapters.sqlalchemy.counters import SqlCounterStore
+from application.counters.ports import CounterStore
 from tests.support.databases import (
     BACKENDS,
     SQL_BACKENDS,
@@ -56,3 +59,35 @@ def sql_uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     """Like uow_factory, for the SQL backends only (their `engine` is set)."""
     factory: UnitOfWorkFactory = request.getfixturevalue(f"{request.param}_uow_factory")
     return factory
+
+
+# --- counter stores: each CounterStore adapter, by name. Another adapter joins with one entry
+# here and a `<name>_counter_store` fixture. --------------------------------------------------
+COUNTER_STORE_BACKENDS = ("memory", "sqlite", "postgres")
+
+
+@pytest.fixture
+def memory_counter_store() -> CounterStore:
+    """Counters in a dict."""
+    return MemoryCounterStore()
+
+
+@pytest.fixture
+def sqlite_counter_store(sqlite_uow_factory: UnitOfWorkFactory) -> CounterStore:
+    """Counters in the migrated SQLite copy."""
+    assert sqlite_uow_factory.engine is not None
+    return SqlCounterStore(sqlite_uow_factory.engine)
+
+
+@pytest.fixture
+def postgres_counter_store(postgres_uow_factory: UnitOfWorkFactory) -> CounterStore:
+    """Counters in the (emptied) Postgres test database."""
+    assert postgres_uow_factory.engine is not None
+    return SqlCounterStore(postgres_uow_factory.engine)
+
+
+@pytest.fixture(params=COUNTER_STORE_BACKENDS)
+def counter_store(request: pytest.FixtureRequest) -> CounterStore:
+    """Each CounterStore adapter in turn."""
+    store: CounterStore = request.getfixturevalue(f"{request.param}_counter_store")
+    return store

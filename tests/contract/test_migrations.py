@@ -20,6 +20,8 @@ from tests.support.postgres import throwaway_database
 
 EXPECTED_TABLES = {
     "alembic_version",
+    "api_keys",
+    "counters",
     "users",
     "one_time_tokens",
     "refresh_tokens",

@@ -60,6 +60,10 @@ COMMERCE_OPERATIONS = {
 
 # The error statuses each operation can answer, beyond 500/503 which every one lists.
 EXPECTED_ERRORS = {
+    ("post", "/counters/{name}/hits"): {400, 401, 403, 429},
+    ("get", "/counters/{name}"): {400, 401, 403, 404},
+    ("get", "/counters/{name}/badge.svg"): {400, 401, 403},
+    ("get", "/counters"): {400, 401, 403},
     ("post", "/auth/register"): {400, 409, 413, 415},
     ("post", "/auth/verify-email"): {400, 413, 415},
     ("post", "/auth/resend-verification"): {400, 413, 415},
@@ -131,6 +135,13 @@ def expected_security(method: str, path: str) -> list[dict[str, list[str]]] | No
         return None if public else OPTIONAL_BEARER
     if path.startswith(("/api/v1/me", "/api/v1/users", "/api/v1/orders")):
         return BEARER_ONLY
+    if path == "/api/v1/counters":
+        return BEARER_ONLY  # the admins' list
+    if path.endswith("/badge.svg"):
+        # An <img> can't send headers: the badge also takes the key as ?key=.
+        return [{"ApiKey": []}, {"ApiKeyQuery": []}]
+    if path.startswith("/api/v1/counters/"):
+        return [{"ApiKey": []}]
     return None
 
 

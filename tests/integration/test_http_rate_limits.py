@@ -107,7 +107,7 @@ async def test_the_21st_auth_request_in_a_minute_is_refused(limited: Limited) ->
     # The auth policy is its own bucket: other routes are still open to the same caller.
     assert products.status_code == 200
     assert app.rate_limiter is not None
-    assert app.rate_limiter.refusals() == {"default": 0, "auth": 5}
+    assert app.rate_limiter.refusals() == {"default": 0, "auth": 5, "counter_hits": 0}
     # The refusals reach the Prometheus export as well (its registry lives as long as the process).
     assert refusals_after - refusals_before == 5
 

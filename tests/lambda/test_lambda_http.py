@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from application.accounts.commands import CreateUserCommand
+from application.apikeys.create_api_key import CreateApiKeyCommand
 from application.catalog.commands import CreateProductCommand
 from application.shared.actor import Actor
 from entrypoints.lambda_handler import LambdaRuntime
@@ -79,7 +80,12 @@ def test_a_customer_signs_up_orders_and_stores_a_file_through_lambda(
     )
     downloaded = api.get(uploaded.json()["url"], headers=auth)
     missing = api.get(f"{API}/no-such-route")
-    # The counters context (a counter hit with an API key) is added here once it lands.
+    site_key = runtime.run(
+        runtime.container.apikeys.create_api_key()(CreateApiKeyCommand("blog", ("home",)))
+    ).key
+    hits = [
+        api.post(f"{API}/counters/home/hits", headers={"X-API-Key": site_key}) for _ in range(2)
+    ]
 
     assert registered.status_code == 201, registered.text
     assert delivered["sent"] == 1
@@ -96,6 +102,7 @@ def test_a_customer_signs_up_orders_and_stores_a_file_through_lambda(
     assert downloaded.content == BINARY_PDF
     assert downloaded.headers["content-type"].startswith("application/pdf")
     assert_error_body(missing, 404, "NotFound")
+    assert [h.json() for h in hits] == [{"name": "home", "count": n} for n in (1, 2)]
 
 
 def test_a_binary_download_is_base64_in_the_lambda_response(make_runtime: RuntimeMaker) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.memory.counters import MemoryCounterStore
 from adapters.memory.storage import MemoryObjectStorage
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
@@ -17,14 +18,15 @@ from tests.support.fakes import FastPasswordHasher, RecordingMailer
 
 
 def memory_adapters(store: MemoryStore) -> containers.DynamicContainer:
-    """Persistence, hashing, mail and file storage in memory, named like the core providers
-    they replace (an overriding container may name nothing the overridden one lacks)."""
+    """Persistence, hashing, mail, file storage and counters in memory, named like the core
+    providers they replace (an overriding container may name nothing the overridden one lacks)."""
     fakes = containers.DynamicContainer()
     fakes.uow = providers.Factory(MemoryUnitOfWork, store)
     fakes.read_uow = providers.Factory(MemoryUnitOfWork, store, read_only=True)
     fakes.hasher = providers.Singleton(FastPasswordHasher)
     fakes.mailer = providers.Singleton(RecordingMailer)
     fakes.storage = providers.Singleton(MemoryObjectStorage)
+    fakes.counter_store = providers.Singleton(MemoryCounterStore)
     return fakes
 
 

@@ -69,7 +69,18 @@ def _readiness_checks(container: Container) -> dict[str, Callable[[], Awaitable[
     async def storage() -> None:
         await container.core.storage().check()
 
-    return {"database": database, "mail": mail, "storage": storage}
+    checks: dict[str, Callable[[], Awaitable[None]]] = {
+        "database": database,
+        "mail": mail,
+        "storage": storage,
+    }
+    if container.settings().counter_store != "sql":
+        # On SQL the counters are the database's; elsewhere (DynamoDB) they are a service too.
+        async def counters() -> None:
+            await container.core.counter_store().check()
+
+        checks["counters"] = counters
+    return checks
 
 
 def build_health_controller(container: Container) -> type[Controller]:

@@ -74,7 +74,7 @@ def request_refused_by_rule_with_message(world: World, message: str) -> None:
 
 @then(
     parsers.re(
-        r"the list counts (?P<total>\d+) (?:users?|products?|orders?|files?|posts?|comments?)"
+        r"the list counts (?P<total>\d+) (?:users?|products?|orders?|files?|posts?|comments?|counters?)"
         r" in total on (?P<pages>\d+) pages?"
     )
 )

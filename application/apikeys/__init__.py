@@ -1,0 +1,1 @@
+"""The API keys context: machine clients' credentials and their scopes."""
