@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adapters.memory.accounts import AccountsTables, MemoryAccountsRepositories
-from adapters.memory.blog import BlogTables, MemoryBlogRepositories
 from adapters.memory.apikeys import ApiKeysTables, MemoryApiKeysRepositories
+from adapters.memory.blog import BlogTables, MemoryBlogRepositories
 from adapters.memory.catalog import CatalogTables, MemoryCatalogRepositories
 from adapters.memory.counters import MemoryCountersRepositories
 from adapters.memory.media import MediaTables, MemoryMediaRepositories
 from adapters.memory.messaging import MemoryMessagingRepositories, MessagingTables
 from adapters.memory.ordering import MemoryOrderingRepositories, OrderingTables
 from adapters.sqlalchemy.accounts import SqlAccountsRepositories
-from adapters.sqlalchemy.blog import SqlBlogRepositories
 from adapters.sqlalchemy.apikeys import SqlApiKeysRepositories
+from adapters.sqlalchemy.blog import SqlBlogRepositories
 from adapters.sqlalchemy.catalog import SqlCatalogRepositories
 from adapters.sqlalchemy.counters import SqlCountersRepositories
 from adapters.sqlalchemy.media import SqlMediaRepositories

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import click
 from litestar import Router
 
-from entrypoints.cli.blog import posts
 from entrypoints.cli.apikeys import apikeys
+from entrypoints.cli.blog import posts
 from entrypoints.cli.counters import counters
 from entrypoints.cli.media import media
 from entrypoints.cli.orders import orders

@@ -13,8 +13,8 @@ from dependency_injector import containers, providers
 
 from adapters.circuit_breaker import CircuitBreaker
 from entrypoints.containers.accounts import AccountsContainer
-from entrypoints.containers.blog import BlogContainer
 from entrypoints.containers.apikeys import ApiKeysContainer
+from entrypoints.containers.blog import BlogContainer
 from entrypoints.containers.catalog import CatalogContainer
 from entrypoints.containers.core import CoreContainer
 from entrypoints.containers.counters import CountersContainer

@@ -74,7 +74,8 @@ def request_refused_by_rule_with_message(world: World, message: str) -> None:
 
 @then(
     parsers.re(
-        r"the list counts (?P<total>\d+) (?:users?|products?|orders?|files?|posts?|comments?|counters?)"
+        r"the list counts (?P<total>\d+)"
+        r" (?:users?|products?|orders?|files?|posts?|comments?|counters?)"
         r" in total on (?P<pages>\d+) pages?"
     )
 )
