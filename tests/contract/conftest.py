@@ -25,6 +25,11 @@ from tests.support.databases import (
     sqlite_url,
     truncate_all,
 )
+from tests.support.moto_server import (  # noqa: F401 (fixtures)
+    MOTO_REGION,
+    dynamodb_table,
+    moto_endpoint,
+)
 
 
 @pytest.fixture
@@ -63,7 +68,7 @@ def sql_uow_factory(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
 
 # --- counter stores: each CounterStore adapter, by name. Another adapter joins with one entry
 # here and a `<name>_counter_store` fixture. --------------------------------------------------
-COUNTER_STORE_BACKENDS = ("memory", "sqlite", "postgres")
+COUNTER_STORE_BACKENDS = ("memory", "sqlite", "postgres", "dynamodb")
 
 
 @pytest.fixture
@@ -84,6 +89,18 @@ def postgres_counter_store(postgres_uow_factory: UnitOfWorkFactory) -> CounterSt
     """Counters in the (emptied) Postgres test database."""
     assert postgres_uow_factory.engine is not None
     return SqlCounterStore(postgres_uow_factory.engine)
+
+
+@pytest.fixture
+async def dynamodb_counter_store(request: pytest.FixtureRequest) -> AsyncIterator[CounterStore]:
+    """Counters in a new DynamoDB table on the session's moto server."""
+    from adapters.dynamodb.counters import DynamoCounterStore
+
+    endpoint = request.getfixturevalue("moto_endpoint")
+    table = request.getfixturevalue("dynamodb_table")
+    store = DynamoCounterStore(table, MOTO_REGION, endpoint)
+    yield store
+    await store.aclose()
 
 
 @pytest.fixture(params=COUNTER_STORE_BACKENDS)

@@ -14,6 +14,7 @@ S3 tests also take `s3_bucket` (a fresh bucket per test on that server), DynamoD
 from __future__ import annotations
 
 import functools
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -40,6 +41,30 @@ _UNSET_AWS_ENV = (
 )
 
 MOTO_REGION = "us-east-1"
+_UPDATE_ITEM_LOCK = threading.Lock()
+
+
+def _make_update_item_atomic() -> None:
+    """Make moto apply each DynamoDB UpdateItem atomically, as DynamoDB itself does.
+
+    moto's server answers requests on several threads and its update_item reads, changes and
+    writes the item without a lock: two concurrent first hits both create the item at 1. The
+    counters' exactness tests are about the adapter (one UpdateItem per hit, never retried
+    after a lost answer), so the emulator is given the atomicity the real service guarantees.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.update_item
+    if getattr(original, "hexashop_atomic", False):
+        return
+
+    @functools.wraps(original)
+    def update_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _UPDATE_ITEM_LOCK:
+            return original(self, *args, **kwargs)
+
+    update_item.hexashop_atomic = True  # type: ignore[attr-defined]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +75,7 @@ def moto_endpoint() -> Iterator[str]:
             env.setenv(name, value)
         for name in _UNSET_AWS_ENV:
             env.delenv(name, raising=False)
+        _make_update_item_atomic()
         # Port 0: the OS picks a free port, so parallel runs and other services never clash.
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
