@@ -39,6 +39,7 @@ STOCK = 4  # fewer units than customers: two orders must be refused
 PAID = 2  # of the STOCK orders placed; the others are left to expire
 RATE_LIMIT = 20
 RATE_LIMITED_CALLS = 45
+COUNTER_HITS = 60  # spread over the replicas, under the per-key limit (600 a minute)
 PASSWORD = "Secret123"
 EDITOR = next(u for u in DEMO_USERS if str(u.role) == "editor")
 
@@ -51,6 +52,7 @@ class Cluster:
     mail_dir: Path
     database_url: str
     logs: list[Path]
+    api_key: str  # for the counter `home`, created with `hexashop apikeys create`
 
     def replica(self, n: int) -> httpx.Client:
         """The client of replica n modulo the replica count (round-robin by index)."""
@@ -147,7 +149,9 @@ def cluster(
                 wait_until(lambda c=client, p=processes[n]: _live(c, p), 90, f"replica {n}")
             seeded = run(workdir, "seed", "demo", **env)
             assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-            yield Cluster(clients, mail_dir, url, logs)
+            created = run(workdir, "apikeys", "create", "site", "--counters", "home", **env)
+            assert created.returncode == 0, created.stdout + created.stderr
+            yield Cluster(clients, mail_dir, url, logs, created.stdout.splitlines()[0].strip())
         finally:
             for client in clients:
                 client.close()
@@ -285,8 +289,16 @@ def test_three_replicas_and_two_workers_lose_nothing_repeat_nothing_and_exceed_n
         ]
     )
 
-    # Counter hits (the counters context): the lead adds them here once it lands -- hits
-    # spread over the replicas, and the stored count exactly the number of 2xx answers.
+    # Counter hits spread over the replicas: each answer a different count, the stored count
+    # exactly their number.
+    hits = together(
+        [
+            lambda n=n: cluster.replica(n).post(
+                f"{API}/counters/home/hits", headers={"X-API-Key": cluster.api_key}
+            )
+            for n in range(COUNTER_HITS)
+        ]
+    )
 
     wait_until(
         lambda: cluster.sql("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0,
@@ -304,6 +316,9 @@ def test_three_replicas_and_two_workers_lose_nothing_repeat_nothing_and_exceed_n
     assert all(count == 1 for count in mail.values()), mail
     assert sum(expired_counts) == STOCK - PAID  # each expired order cancelled once
     assert stock_left == STOCK - PAID  # the expired orders' units came back, once each
+    assert [hit.status_code for hit in hits] == [200] * COUNTER_HITS
+    assert sorted(hit.json()["count"] for hit in hits) == list(range(1, COUNTER_HITS + 1))
+    assert cluster.sql("SELECT count FROM counters WHERE name = 'home'") == COUNTER_HITS
     assert Counter(r.status_code for r in hammered) == {
         200: RATE_LIMIT,
         429: RATE_LIMITED_CALLS - RATE_LIMIT,
