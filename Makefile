@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_COLOR := 1
 
-.PHONY: help install install-run run seed test lint format bench spec-report lambda-events \
+.PHONY: help install install-run run seed test lint format bench spec-report spec-lambda lambda-events \
 	build-ApiFunction build-ScheduleFunction clean \
 	distclean
 
@@ -75,10 +75,17 @@ format: install ## Format and auto-fix lint
 # PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+# Through API Gateway events, the specs whose requests the Lambda mapping changes most: binary
+# bodies (media) and key headers with CORS (API keys, counters). `make spec-lambda` runs them all.
+LAMBDA_SPECS := tests/bdd/media tests/bdd/apikeys tests/bdd/counters
 
-test: lint ## Everything CI checks: lint, the whole suite, the specs over HTTP
+test: lint ## Everything CI checks: lint, the whole suite, the specs over HTTP and Lambda events
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 	$(BIN)/pytest tests/bdd --driver=http $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(LAMBDA_SPECS) --driver=lambda $(PYTEST_PARALLEL)
+
+spec-lambda: install ## Every Gherkin spec through API Gateway events on the Lambda handler
+	$(BIN)/pytest tests/bdd --driver=lambda $(PYTEST_PARALLEL)
 
 bench: install ## Run the benchmarks
 	$(BIN)/python -m tests.bench.run
