@@ -23,12 +23,9 @@ import uvicorn
 from litestar import Litestar, Response, get
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 
-from adapters.sqlalchemy.blog.repositories import (
-    _comment_counts_statement,
-    _list_statements,
-    _names_statement,
-    _tags_statement,
-)
+from adapters.sqlalchemy.blog.comments import _comment_counts_statement
+from adapters.sqlalchemy.blog.lookups import _names_statement
+from adapters.sqlalchemy.blog.repositories import _list_statements, _tags_statement
 from application.shared.paging import Sort
 from tests.bench.bare_app import create_pool
 

@@ -8,13 +8,13 @@ import pytest
 from adapters.sqlalchemy.blog.search import (
     MAX_SEARCH_WORDS,
     SearchMode,
-    escape_like,
     fts5_match,
     like_terms,
     search_plan,
     websearch_words,
     words_of,
 )
+from adapters.sqlalchemy.statements import like_pattern
 
 
 @pytest.mark.parametrize(
@@ -40,9 +40,9 @@ def test_websearch_words_are_quoted_without_their_own_quotes() -> None:
 
 
 def test_like_patterns_escape_their_wildcards() -> None:
-    assert escape_like("50%") == "%50\\%%"
-    assert escape_like("a_c") == "%a\\_c%"
-    assert escape_like("back\\slash") == "%back\\\\slash%"
+    assert like_pattern("50%") == "%50\\%%"
+    assert like_pattern("a_c") == "%a\\_c%"
+    assert like_pattern("back\\slash") == "%back\\\\slash%"
 
 
 def test_like_terms_lose_the_punctuation_around_words_only() -> None:

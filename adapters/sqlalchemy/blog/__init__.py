@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.sqlalchemy.blog.repositories import (
-    SqlAuthorNames,
-    SqlCommentRepository,
-    SqlMediaLookup,
-    SqlPostRepository,
-)
+from adapters.sqlalchemy.blog.comments import SqlCommentRepository
+from adapters.sqlalchemy.blog.lookups import SqlAuthorNames, SqlMediaLookup
+from adapters.sqlalchemy.blog.repositories import SqlPostRepository
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from application.blog.ports import AuthorNames, CommentRepository, MediaLookup, PostRepository
 

@@ -1,5 +1,4 @@
-"""The blog's SQL repositories: posts with their tags and old slugs, comments, and the blog's
-views of the media files and the users' names.
+"""The blog's SQL post repository: posts with their tags and old slugs, lists and search.
 
 A list is a fixed number of statements whatever its page size: the page, its total, and the
 tags of every post on it in one more (never one per post).
@@ -18,8 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    Uuid,
-    any_,
     bindparam,
     delete,
     exists,
@@ -30,10 +27,8 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sqlalchemy.accounts.tables import users
 from adapters.sqlalchemy.blog.search import (
     SearchMode,
     SearchPlan,
@@ -41,17 +36,16 @@ from adapters.sqlalchemy.blog.search import (
     search_mode,
     search_plan,
 )
-from adapters.sqlalchemy.blog.tables import comments, post_slugs, post_tags, posts
+from adapters.sqlalchemy.blog.tables import post_slugs, post_tags, posts
 from adapters.sqlalchemy.mapping import EntityMapping
-from adapters.sqlalchemy.media import media_files
 from adapters.sqlalchemy.reader import ReadConnection, Reader, Row, writable
+from adapters.sqlalchemy.statements import in_ids
 from application.blog.ports import PostQuery, TagCount
-from application.shared.paging import Page, PageRequest, Sort
-from domain.blog import Comment, Post, PostChanged, SlugTaken
+from application.shared.paging import Page, Sort
+from domain.blog import Post, PostChanged, SlugTaken
 
 # `seq` is SQLite's FTS5 rowid and `search_vector` Postgres's index: neither is the post's.
 _POST = EntityMapping(Post, posts, elsewhere=("tags",), table_only=("seq", "search_vector"))
-_COMMENT = EntityMapping(Comment, comments)
 # Never `select(posts)`: search_vector exists on Postgres only.
 _POST_COLUMNS = tuple(c for c in posts.c if c.name not in ("seq", "search_vector"))
 
@@ -61,19 +55,11 @@ _SORT_COLUMNS = {"publishedAt": "published_at", "createdAt": "created_at", "titl
 _BINARY_COLLATION = {"postgresql": "C", "sqlite": "BINARY"}
 
 
-def _ids_parameter(column: ColumnElement[UUID], dialect: str) -> ColumnElement[bool]:
-    """`column` is one of the `ids` parameter: one array on Postgres (a statement the driver
-    runs as it is), an expanded IN list elsewhere."""
-    if dialect == "postgresql":
-        return column == any_(bindparam("ids", type_=ARRAY(Uuid())))
-    return column.in_(bindparam("ids", expanding=True))
-
-
 @functools.lru_cache(maxsize=4)
 def _tags_statement(dialect: str) -> Select[Any]:
     return (
         select(post_tags.c.post_id, post_tags.c.tag)
-        .where(_ids_parameter(post_tags.c.post_id, dialect))
+        .where(in_ids(post_tags.c.post_id, dialect))
         .order_by(post_tags.c.post_id, post_tags.c.position)
     )
 
@@ -339,101 +325,3 @@ class SqlPostRepository:
             limit=query.page.limit,
             total=int(total),
         )
-
-
-_COMMENT_BY_ID = select(comments).where(comments.c.id == bindparam("comment_id"))
-_COMMENTS_PAGE = (
-    select(comments)
-    .where(comments.c.post_id == bindparam("post_id"))
-    .order_by(comments.c.created_at, comments.c.id)
-    .offset(bindparam("offset", type_=Integer))
-    .limit(bindparam("limit", type_=Integer))
-)
-_COMMENTS_TOTAL = (
-    select(func.count()).select_from(comments).where(comments.c.post_id == bindparam("post_id"))
-)
-
-
-@functools.lru_cache(maxsize=4)
-def _comment_counts_statement(dialect: str) -> Select[Any]:
-    return (
-        select(comments.c.post_id, func.count().label("comments"))
-        .where(_ids_parameter(comments.c.post_id, dialect))
-        .group_by(comments.c.post_id)
-    )
-
-
-class SqlCommentRepository:
-    """Comments in the `comments` table; they go with their post (ON DELETE CASCADE)."""
-
-    def __init__(self, connection: ReadConnection, dialect: str, reader: Reader) -> None:
-        self._connection = connection
-        self._dialect = dialect
-        self._reader = reader
-
-    async def add(self, comment: Comment) -> None:
-        """Insert the comment."""
-        await self._connection.execute(insert(comments).values(_COMMENT.values(comment)))
-
-    async def get(self, comment_id: UUID) -> Comment | None:
-        """The comment, if any."""
-        row = await self._reader.first(_COMMENT_BY_ID, {"comment_id": comment_id})
-        return _COMMENT.entity(row) if row else None
-
-    async def delete(self, comment_id: UUID) -> None:
-        """Remove the comment."""
-        await self._connection.execute(delete(comments).where(comments.c.id == comment_id))
-
-    async def list(self, post_id: UUID, page: PageRequest) -> Page[Comment]:
-        """One page of the post's comments, oldest first (ties by id), and their total."""
-        params = {"post_id": post_id, "offset": page.offset, "limit": page.limit}
-        rows = await self._reader.all(_COMMENTS_PAGE, params)
-        total = await self._reader.scalar(_COMMENTS_TOTAL, params)
-        return Page(
-            items=[_COMMENT.entity(row) for row in rows],
-            page=page.page,
-            limit=page.limit,
-            total=int(total),
-        )
-
-    async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
-        """How many comments each post has, in one statement (posts without any are left out)."""
-        if not post_ids:
-            return {}
-        statement = _comment_counts_statement(self._dialect)
-        rows = await self._reader.all(statement, {"ids": list(post_ids)})
-        return {row["post_id"]: int(row["comments"]) for row in rows}
-
-
-_MEDIA_EXISTS = select(exists().where(media_files.c.id == bindparam("media_id")))
-
-
-class SqlMediaLookup:
-    """The blog's view of the uploaded files: the media context's table, read only."""
-
-    def __init__(self, reader: Reader) -> None:
-        self._reader = reader
-
-    async def exists(self, media_id: UUID) -> bool:
-        """True when a file has this id."""
-        return bool(await self._reader.scalar(_MEDIA_EXISTS, {"media_id": media_id}))
-
-
-@functools.lru_cache(maxsize=4)
-def _names_statement(dialect: str) -> Select[Any]:
-    return select(users.c.id, users.c.name).where(_ids_parameter(users.c.id, dialect))
-
-
-class SqlAuthorNames:
-    """The names of posts' and comments' authors, read from the accounts' table."""
-
-    def __init__(self, dialect: str, reader: Reader) -> None:
-        self._dialect = dialect
-        self._reader = reader
-
-    async def names(self, user_ids: Sequence[UUID]) -> dict[UUID, str | None]:
-        """Each existing user's name (None when unset), in one statement."""
-        if not user_ids:
-            return {}
-        rows = await self._reader.all(_names_statement(self._dialect), {"ids": list(user_ids)})
-        return {row["id"]: row["name"] for row in rows}

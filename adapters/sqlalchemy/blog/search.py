@@ -41,6 +41,7 @@ from sqlalchemy.engine import Dialect
 
 from adapters.sqlalchemy.blog.tables import posts
 from adapters.sqlalchemy.reader import ReadConnection
+from adapters.sqlalchemy.statements import like_pattern
 
 # How many matching posts are ranked (and counted) at most: a search of a word every post
 # holds stays as cheap as one of a rare word.
@@ -104,12 +105,6 @@ def like_terms(raw: str) -> list[str]:
     return [term for word in words_of(raw) if (term := word.strip(_AROUND_WORDS))]
 
 
-def escape_like(word: str) -> str:
-    """The word as a LIKE pattern matching it anywhere: `\\`, `%` and `_` escaped with `\\`."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @dataclass(frozen=True, slots=True)
 class SearchPlan:
     """A search as one database runs it: its mode, how many LIKE terms, its parameters."""
@@ -131,7 +126,7 @@ def search_plan(mode: SearchMode, raw: str) -> SearchPlan | None:
     terms = like_terms(raw)
     if not terms:
         return None
-    params = {f"term_{n}": escape_like(term) for n, term in enumerate(terms)}
+    params = {f"term_{n}": like_pattern(term) for n, term in enumerate(terms)}
     return SearchPlan(mode, len(terms), params)
 
 
