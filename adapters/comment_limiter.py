@@ -8,7 +8,7 @@ import time
 
 import structlog
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 
@@ -16,20 +16,6 @@ logger = structlog.get_logger("hexashop.blog")
 
 _NAMESPACE = "comments"
 _ERRORS = (StorageError, OSError, TimeoutError)
-
-
-def comment_limit_storage(redis_url: str | None, key_prefix: str, timeout: float) -> Storage:
-    """Redis when a URL is set, else memory (one process: the tests, a single server)."""
-    if redis_url:
-        return RedisStorage(
-            f"async+{redis_url}",
-            implementation="redispy",
-            key_prefix=key_prefix,
-            wrap_exceptions=True,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-        )
-    return MemoryStorage(wrap_exceptions=True)
 
 
 class LimitsCommentLimiter:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from adapters.comment_limiter import LimitsCommentLimiter, comment_limit_storage
+from adapters.comment_limiter import LimitsCommentLimiter
+from adapters.limit_storage import limit_storage
 from application.blog.add_comment import AddComment
 from application.blog.delete_comment import DeleteComment
 from application.blog.delete_post import DeletePost
@@ -27,7 +28,7 @@ class BlogContainer(containers.DeclarativeContainer):
     comment_limiter = providers.Singleton(
         LimitsCommentLimiter,
         storage=providers.Singleton(
-            comment_limit_storage,
+            limit_storage,
             redis_url=core.settings.provided.redis_url,
             key_prefix=core.settings.provided.rate_limit_key_prefix,
             timeout=core.settings.provided.redis_timeout_seconds,

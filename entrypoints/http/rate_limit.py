@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 import msgspec
 import structlog
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 
+from adapters.limit_storage import limit_storage
 from application.accounts.ports import AccessTokens
 from application.shared.ports import Clock
 from domain.errors import AuthenticationFailed
@@ -45,32 +46,9 @@ _RETRY_STORAGE_SECONDS = 1.0
 # Verified tokens remembered (token -> user id, expiry) so a caller's JWT is checked once, not
 # on every request; cleared when full, which only costs re-verifying.
 _MAX_KNOWN_TOKENS = 4096
-# How often expired in-memory counters are dropped; each sweep visits every caller's counters.
-_SWEEP_SECONDS = 10.0
 _ERRORS = (StorageError, OSError, TimeoutError)
 
 Headers = list[tuple[bytes, bytes]]
-
-
-def memory_storage() -> MemoryStorage:
-    """limits' memory storage, dropping expired counters every few seconds: the library starts
-    a sweep of every caller's counters after each hit, which made a request cost O(callers)
-    (5 ms each with 10,000 callers). Patched on the instance, because a subclass would wrap
-    every storage method in one more error-translating layer."""
-    storage = MemoryStorage(wrap_exceptions=True)
-    sweep = storage._MemoryStorage__schedule_expiry  # type: ignore[attr-defined]
-    next_sweep = 0.0
-
-    async def schedule_sweep() -> None:
-        nonlocal next_sweep
-        now = time.monotonic()
-        if now >= next_sweep:
-            next_sweep = now + _SWEEP_SECONDS
-            await sweep()
-
-    # Shadows the name-mangled private method `MemoryStorage.__schedule_expiry`.
-    storage._MemoryStorage__schedule_expiry = schedule_sweep  # type: ignore[attr-defined]
-    return storage
 
 
 class Policy(NamedTuple):
@@ -82,16 +60,9 @@ class Policy(NamedTuple):
 
 def build_storage(settings: Settings) -> Storage:
     """Redis when REDIS_URL is set (shared by every replica), else this process's memory."""
-    if settings.redis_url:
-        return RedisStorage(
-            f"async+{settings.redis_url}",
-            implementation="redispy",  # limits defaults to coredis; redis-py is what we ship
-            key_prefix=settings.rate_limit_key_prefix,
-            wrap_exceptions=True,
-            socket_timeout=settings.redis_timeout_seconds,
-            socket_connect_timeout=settings.redis_timeout_seconds,
-        )
-    return memory_storage()
+    return limit_storage(
+        settings.redis_url, settings.rate_limit_key_prefix, settings.redis_timeout_seconds
+    )
 
 
 class CallerKeys:

@@ -7,7 +7,7 @@ import asyncio
 from limits import parse
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
-from entrypoints.http.rate_limit import memory_storage
+from adapters.limit_storage import memory_storage
 
 
 async def test_hits_from_many_callers_start_one_sweep_not_one_each() -> None:
