@@ -93,11 +93,37 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
 
     sqlite = state["dialect"] == "sqlite"
     assert state["tables"] == EXPECTED_TABLES | (SQLITE_FTS_TABLES if sqlite else set())
-    assert state["revision"] == "0007"
+    assert state["revision"] == "0008"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]
     assert ("ix_posts_search_vector" in state["indexes"]["posts"]) is not sqlite
+
+
+async def test_the_product_search_and_sort_indexes_are_built_per_dialect(
+    fresh_database_url: str,
+) -> None:
+    await upgrade_database_async(fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    try:
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                found = await conn.execute(
+                    text(
+                        "SELECT name FROM sqlite_master"
+                        " WHERE type = 'index' AND tbl_name = 'products'"
+                    )
+                )
+            else:
+                found = await conn.execute(
+                    text("SELECT indexname FROM pg_indexes WHERE tablename = 'products'")
+                )
+            names = {row[0] for row in found}
+    finally:
+        await engine.dispose()
+    trigram = {"ix_products_name_trgm", "ix_products_description_trgm"}
+    assert "ix_products_name_key" in names
+    assert (trigram <= names) is (engine.dialect.name == "postgresql")
 
 
 async def test_the_search_index_is_built_per_dialect(fresh_database_url: str) -> None:
