@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
-from adapters.memory.paging import page
+from adapters.memory.paging import keyset_page
 from adapters.memory.registry import MemoryContextRepositories
-from application.catalog.ports import ProductQuery, ProductRepository
-from application.shared.paging import Page
+from application.catalog.ports import PRODUCT_SORT_VALUES, ProductQuery, ProductRepository
+from application.shared.paging import Page, SortValue
 from domain.catalog import Product
 from domain.ordering import Order
 
@@ -32,11 +32,9 @@ class CatalogStore(Protocol):
     orders: dict[UUID, Order]
 
 
-_PRODUCT_SORT = {
-    "name": lambda p: (p.name.lower(), str(p.id)),
-    "priceCents": lambda p: (p.price_cents, str(p.id)),
-    "createdAt": lambda p: (p.created_at, str(p.id)),
-}
+def _product_key(value: SortValue, product_id: UUID) -> tuple[SortValue, str]:
+    # Names sort case-insensitively, as lower(name) does in SQL; ids break ties.
+    return (value.lower() if isinstance(value, str) else value, str(product_id))
 
 
 class MemoryProductRepository:
@@ -89,8 +87,10 @@ class MemoryProductRepository:
             items = [p for p in items if p.price_cents <= query.max_price]
         if query.in_stock is not None:
             items = [p for p in items if (p.stock > 0) is query.in_stock]
-        items.sort(key=_PRODUCT_SORT[query.sort.field], reverse=query.sort.descending)
-        return page([copy.deepcopy(p) for p in items], query.page)
+        value = PRODUCT_SORT_VALUES[query.sort.field]
+        items.sort(key=lambda p: _product_key(value(p), p.id), reverse=query.sort.descending)
+        found = [copy.deepcopy(p) for p in items]
+        return keyset_page(found, query.page, query.sort, value, _product_key)
 
     async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:
         """Adjust unless below zero."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
 
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Cursor, Item, Page, PageRequest, Sort, SortValue
 
 T = TypeVar("T")
 
@@ -17,4 +19,43 @@ def page(items: list[T], page_request: PageRequest) -> Page[T]:
         page=page_request.page,
         limit=page_request.limit,
         total=len(items),
+    )
+
+
+def keyset_page(
+    items: list[Item],
+    page_request: PageRequest,
+    sort: Sort,
+    sort_value: Callable[[Item], SortValue],
+    sort_key: Callable[[SortValue, UUID], Any],
+) -> Page[Item]:
+    """Like `page`, with what the SQL repositories add: a cursor to start after, the total
+    counted up to the request's count limit, and the cursor of the next page.
+
+    `items` are sorted by `sort_key(sort_value(item), item.id)` in `sort`'s direction.
+    """
+    matches = len(items)
+    cursor = page_request.cursor
+    if cursor is not None:
+        after = sort_key(cursor.value, cursor.after_id)
+        if sort.descending:
+            items = [item for item in items if sort_key(sort_value(item), item.id) < after]
+        else:
+            items = [item for item in items if sort_key(sort_value(item), item.id) > after]
+    start = page_request.offset
+    window = items[start : start + page_request.limit]
+    more = len(items) > start + page_request.limit
+    last = window[-1] if window else None
+    next_cursor = (
+        Cursor(sort.field, sort.descending, sort_value(last), last.id).encode()
+        if more and last is not None
+        else None
+    )
+    return Page(
+        items=window,
+        page=None if cursor is not None else page_request.page,
+        limit=page_request.limit,
+        total=min(matches, page_request.count_limit),
+        total_exact=matches <= page_request.count_limit,
+        next_cursor=next_cursor,
     )

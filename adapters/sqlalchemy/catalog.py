@@ -35,10 +35,18 @@ from sqlalchemy.dialects.postgresql import JSONB
 from adapters.sqlalchemy.mapping import Codec, EntityMapping
 from adapters.sqlalchemy.metadata import Cents, UTCDateTime, metadata
 from adapters.sqlalchemy.ordering.tables import order_lines
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_value,
+    bounded_count,
+    fetched_page,
+    ordered,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from adapters.sqlalchemy.statements import like_pattern
-from application.catalog.ports import ProductQuery, ProductRepository
+from application.catalog.ports import PRODUCT_SORT_VALUES, ProductQuery, ProductRepository
 from application.shared.paging import Page
 from domain.catalog import Product
 
@@ -79,14 +87,23 @@ _PRODUCT = EntityMapping(
 )
 
 
-def _sort_key(dialect: str, field: str) -> ColumnElement[Any]:
+def _sort_key(dialect: str, field: str, value: ColumnElement[Any] | None = None) -> Any:
+    """The ORDER BY expression of a sort field; with `value`, the same expression of a
+    cursor's value, so a keyset comparison uses exactly the order the page was sorted in."""
     if field == "priceCents":
-        return products.c.price_cents
+        return products.c.price_cents if value is None else value
     if field == "createdAt":
-        return products.c.created_at
-    key = func.lower(products.c.name)
+        return products.c.created_at if value is None else value
+    key = func.lower(products.c.name if value is None else value)
     # Byte order, like Python's str comparison, whatever the database's locale is.
     return key.collate("C") if dialect == "postgresql" else key
+
+
+_CURSOR_TYPES: dict[str, Any] = {
+    "priceCents": Cents(),
+    "createdAt": UTCDateTime(),
+    "name": String(),
+}
 
 
 @functools.lru_cache(maxsize=256)
@@ -99,9 +116,14 @@ def _list_statements(
     in_stock: bool | None,
     sort_field: str,
     descending: bool,
+    cursor: bool,
 ) -> tuple[Select[Any], Select[Any]]:
     """The page and count statements for one shape of query, built once: building a select
-    costs more than running a cached one. Values travel as bind parameters."""
+    costs more than running a cached one. Values travel as bind parameters.
+
+    The count stops at `count_limit` rows, so it costs the same whatever the table's size;
+    with a cursor, the page starts after the cursor's row (keyset paging: an index range
+    scan, however deep the page)."""
     conditions: builtins.list[ColumnElement[bool]] = []
     if not include_inactive:
         conditions.append(products.c.active.is_(True))
@@ -122,15 +144,18 @@ def _list_statements(
     elif in_stock is False:
         conditions.append(products.c.stock == 0)
     key = _sort_key(dialect, sort_field)
-    order = (key.desc(), products.c.id.desc()) if descending else (key, products.c.id)
+    page_conditions = list(conditions)
+    if cursor:
+        value_key = _sort_key(dialect, sort_field, after_value(_CURSOR_TYPES[sort_field]))
+        page_conditions.append(after_cursor(key, value_key, products.c.id, descending))
     page_stmt = (
         select(products)
-        .where(*conditions)
-        .order_by(*order)
+        .where(*page_conditions)
+        .order_by(*ordered(key, products.c.id, descending))
         .offset(bindparam("offset", type_=Integer))
         .limit(bindparam("limit", type_=Integer))
     )
-    count_stmt = select(func.count()).select_from(products).where(*conditions)
+    count_stmt = bounded_count(products.c.id, conditions)
     return page_stmt, count_stmt
 
 
@@ -198,8 +223,9 @@ class SqlProductRepository:
             query.in_stock,
             query.sort.field,
             query.sort.descending,
+            query.page.cursor is not None,
         )
-        params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
+        params = page_params(query.page)
         if query.search:
             params["pattern"] = like_pattern(query.search.lower())
         if query.min_price is not None:
@@ -207,12 +233,10 @@ class SqlProductRepository:
         if query.max_price is not None:
             params["max_price"] = query.max_price
         rows = await self._reader.all(page_stmt, params)
-        total = await self._reader.scalar(count_stmt, params)
-        return Page(
-            items=[_PRODUCT.entity(r) for r in rows],
-            page=query.page.page,
-            limit=query.page.limit,
-            total=int(total),
+        total = int(await self._reader.scalar(count_stmt, params))
+        items = [_PRODUCT.entity(r) for r in rows]
+        return fetched_page(
+            items, query.page, query.sort, total, PRODUCT_SORT_VALUES[query.sort.field]
         )
 
     async def try_adjust_stock(self, product_id: UUID, delta: int) -> int | None:

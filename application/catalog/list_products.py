@@ -32,8 +32,11 @@ class ListProducts:
         self._currency = currency
 
     async def __call__(self, actor: Actor | None, query: ListProductsQuery) -> Page[ProductView]:
-        """One page, or ValidationFailed (unknown sort field, bad price range)."""
+        """One page, or ValidationFailed (unknown sort field, bad price range, a cursor
+        made for another sort)."""
         sort = Sort.parse(query.sort, PRODUCT_SORT_FIELDS, DEFAULT_PRODUCT_SORT)
+        if query.page.cursor is not None:
+            query.page.cursor.check_sort(sort)
         _check_price_range(query.min_price, query.max_price)
         search = query.search.strip() if query.search else None
         repo_query = ProductQuery(
@@ -47,9 +50,4 @@ class ListProducts:
         )
         async with self._uow as uow:
             page = await uow.products.list(repo_query)
-        return Page(
-            items=[ProductView.from_product(p, self._currency) for p in page.items],
-            page=page.page,
-            limit=page.limit,
-            total=page.total,
-        )
+        return page.map(lambda product: ProductView.from_product(product, self._currency))

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortValue
 from application.shared.ports import Transaction
 from domain.catalog import Product
 
 PRODUCT_SORT_FIELDS = ("name", "priceCents", "createdAt")
+# The value a product sorts by, per sort field: what a page's next cursor carries.
+PRODUCT_SORT_VALUES: Mapping[str, Callable[[Product], SortValue]] = {
+    "name": lambda product: product.name,
+    "priceCents": lambda product: product.price_cents,
+    "createdAt": lambda product: product.created_at,
+}
 
 
 @dataclass(frozen=True)

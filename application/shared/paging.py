@@ -2,28 +2,139 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Generic, Protocol, TypeVar
+from uuid import UUID
 
 from domain.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 # docs/api.md: pages 1..100000. The bound keeps the offset ((page - 1) * limit, at most about
 # 10**7) inside a 32-bit integer, which SQLite's and Postgres's OFFSET need.
 MAX_PAGE = 100_000
+# Totals are counted exactly up to this many matches and flagged as a lower bound beyond it, so
+# a list request costs the same at a million rows as at a thousand (docs/api.md, Pagination).
+COUNT_LIMIT = 1_000
+# A cursor names one row's sort value and id; anything longer than this is not one of ours.
+MAX_CURSOR_LENGTH = 1_024
+SortValue = int | str | datetime
+
+
+class Identified(Protocol):
+    """An entity with an id: what a cursor names besides the sort value."""
+
+    @property
+    def id(self) -> UUID:
+        """The entity's id, the tie-breaker of every sort."""
+        ...
+
+
+Item = TypeVar("Item", bound=Identified)
+
+
+def _cursor_refused(reason: str) -> ValidationFailed:
+    return ValidationFailed.of("cursor", f"Invalid cursor: {reason}")
+
+
+def _storable(text: str) -> bool:
+    # What a text column can hold: no NUL, no lone surrogate (docs/api.md, Conventions).
+    return "\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after the row with this sort value and id, in this order.
+
+    On the wire it is opaque (base64url of a small JSON array); decoding checks every part, so
+    a forged or truncated cursor is a 400 on `cursor`, never a database error. A cursor only
+    moves a reader within results the filters already allow, so it needs no signature.
+    """
+
+    field: str
+    descending: bool
+    value: SortValue
+    after_id: UUID
+
+    def encode(self) -> str:
+        """The opaque text clients send back as `?cursor=`."""
+        value: object = self.value
+        kind = "d" if isinstance(value, datetime) else "v"
+        if isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        raw = json.dumps([self.field, int(self.descending), kind, value, str(self.after_id)])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """The cursor `encode` made, or ValidationFailed on `cursor`."""
+        if not text or len(text) > MAX_CURSOR_LENGTH:
+            raise _cursor_refused("wrong length")
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            parts = json.loads(raw.decode())
+        except (binascii.Error, ValueError):
+            raise _cursor_refused("not a cursor this API made") from None
+        if not (isinstance(parts, list) and len(parts) == 5):
+            raise _cursor_refused("not a cursor this API made")
+        field, descending, kind, value, after_id = parts
+        if not (isinstance(field, str) and descending in (0, 1) and isinstance(after_id, str)):
+            raise _cursor_refused("not a cursor this API made")
+        try:
+            uuid = UUID(after_id)
+        except ValueError:
+            raise _cursor_refused("not a cursor this API made") from None
+        return cls(field, bool(descending), _sort_value(kind, value), uuid)
+
+    def check_sort(self, sort: Sort) -> None:
+        """Refuse a cursor made for another order (its value means nothing in this one)."""
+        if (self.field, self.descending) != (sort.field, sort.descending):
+            raise _cursor_refused("it was made for another sort order")
+
+
+def _sort_value(kind: object, value: object) -> SortValue:
+    if kind == "d" and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise _cursor_refused("bad timestamp") from None
+        if moment.tzinfo is None:
+            raise _cursor_refused("bad timestamp")
+        return moment.astimezone(UTC)
+    if kind == "v" and isinstance(value, str) and _storable(value) and len(value) <= 500:
+        return value
+    # bool is an int in Python, and a 64-bit bound keeps the value a database integer.
+    if kind == "v" and type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    raise _cursor_refused("bad sort value")
 
 
 @dataclass(frozen=True)
 class PageRequest:
-    """Which page of how many items."""
+    """Which page of how many items: a page number, or a cursor from the previous page."""
 
     page: int = 1
     limit: int = DEFAULT_LIMIT
+    cursor: Cursor | None = None
+    count_limit: int = COUNT_LIMIT
+
+    @classmethod
+    def of(cls, page: int, limit: int, cursor: str | None = None) -> PageRequest:
+        """From query parameters: `cursor` (opaque) replaces `page`, never both."""
+        if cursor is None:
+            return cls(page=page, limit=limit)
+        if page != 1:
+            raise ValidationFailed.of("cursor", "Send either page or cursor, not both")
+        return cls(page=1, limit=limit, cursor=Cursor.decode(cursor))
 
     def __post_init__(self) -> None:
         errors = []
@@ -68,12 +179,30 @@ def sort_values(fields: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of results and the totals a client needs to page on."""
+    """One page of results and the totals a client needs to page on.
+
+    `total` is exact when `total_exact`; otherwise there are more matches than the count
+    limit and `total` is that lower bound. `next_cursor` is None on the last page; `page` is
+    None for a page asked for by cursor.
+    """
 
     items: list[T]
-    page: int
+    page: int | None
     limit: int
     total: int
+    total_exact: bool = True
+    next_cursor: str | None = None
+
+    def map(self, convert: Callable[[T], U]) -> Page[U]:
+        """The same page with every item converted (entities to views)."""
+        return Page(
+            [convert(item) for item in self.items],
+            self.page,
+            self.limit,
+            self.total,
+            self.total_exact,
+            self.next_cursor,
+        )
 
     @property
     def total_pages(self) -> int:

@@ -8,7 +8,13 @@ from uuid import UUID
 
 from litestar.params import PathParameter, QueryParameter
 
-from application.shared.paging import DEFAULT_LIMIT, MAX_LIMIT, MAX_PAGE, sort_values
+from application.shared.paging import (
+    DEFAULT_LIMIT,
+    MAX_CURSOR_LENGTH,
+    MAX_LIMIT,
+    MAX_PAGE,
+    sort_values,
+)
 from domain.errors import ValidationFailed
 
 # Ids are taken as strings and parsed by `parse_uuid`, so a malformed one is a 400 field
@@ -29,6 +35,18 @@ PageLimit = Annotated[
     QueryParameter(
         description=f"Items per page, 1..{MAX_LIMIT}.",
         schema_extra={"minimum": 1, "maximum": MAX_LIMIT},
+    ),
+]
+PageCursor = Annotated[
+    str | None,
+    QueryParameter(
+        description="`meta.nextCursor` of the previous page: the page after it (keyset "
+        "paging, as fast deep in the list as at its start). Not with `page`; a cursor made "
+        "for another `sort` is a 400.",
+        max_length=MAX_CURSOR_LENGTH,
+        # Documents the alphabet; the use case checks the rest (Cursor.decode), so that a
+        # refusal is the contract's 400 on `cursor` whichever part is wrong.
+        schema_extra={"pattern": "^[A-Za-z0-9_-]+$"},
     ),
 ]
 DEFAULT_PAGE = 1

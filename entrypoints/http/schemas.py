@@ -63,17 +63,31 @@ def _instants(response: type[msgspec.Struct]) -> tuple[str, ...]:
 
 
 class PageMeta(msgspec.Struct, rename="camel"):
-    """Where a page sits in the whole result."""
+    """Where a page sits in the whole result.
 
-    page: int
+    `total` is exact when `totalExact`, else a lower bound (the count stops at a limit);
+    `nextCursor` continues after this page (null on the last); `page` is null when the page
+    was asked for by cursor.
+    """
+
+    page: int | None
     limit: int
     total: int
     total_pages: int
+    total_exact: bool = True
+    next_cursor: str | None = None
 
     @classmethod
     def from_page(cls, page: Page[Any]) -> PageMeta:
         """The metadata of a use case's page."""
-        return cls(page=page.page, limit=page.limit, total=page.total, total_pages=page.total_pages)
+        return cls(
+            page=page.page,
+            limit=page.limit,
+            total=page.total,
+            total_pages=page.total_pages,
+            total_exact=page.total_exact,
+            next_cursor=page.next_cursor,
+        )
 
 
 class PageResponse(msgspec.Struct, Generic[ItemT], rename="camel"):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.catalog import products
 from application.catalog.ports import ProductQuery
-from application.shared.paging import PageRequest, Sort
+from application.shared.paging import Cursor, PageRequest, Sort
 from domain.catalog import Product
 from tests.support.builders import T0, is_utc, make_order, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory
@@ -375,3 +375,131 @@ async def test_list_runs_the_same_number_of_statements_whatever_the_page_size(
     small, large = await statements(5), await statements(50)
 
     assert small == large == 2
+
+
+# --- keyset paging and bounded counts ----------------------------------------------------------
+
+
+async def _walk(uow_factory: UnitOfWorkFactory, sort: Sort, limit: int) -> list[list[str]]:
+    """Every page by cursor, from the first page to the one without a next cursor."""
+    pages: list[list[str]] = []
+    request = PageRequest(limit=limit)
+    async with uow_factory() as uow:
+        while True:
+            found = await uow.products.list(ProductQuery(sort=sort, page=request))
+            pages.append([p.name for p in found.items])
+            if found.next_cursor is None:
+                return pages
+            assert len(pages) < 20, "the cursor walk does not end"
+            request = PageRequest(limit=limit, cursor=Cursor.decode(found.next_cursor))
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        Sort(field, descending)
+        for field in ("name", "priceCents", "createdAt")
+        for descending in (False, True)
+    ],
+    ids=lambda sort: ("-" if sort.descending else "") + sort.field,
+)
+async def test_a_cursor_walk_sees_what_page_numbers_see(
+    uow_factory: UnitOfWorkFactory, sort: Sort
+) -> None:
+    # Shared prices, names differing only in case and shared timestamps: the id breaks ties.
+    await _add(
+        uow_factory,
+        *(
+            make_product(
+                f"{'item' if n % 2 else 'Item'} {n % 4}",
+                price_cents=100 * (n % 3) + 1,
+                created_at=T0 + timedelta(seconds=n // 2),
+            )
+            for n in range(11)
+        ),
+    )
+
+    async with uow_factory() as uow:
+        by_number = [
+            [
+                p.name
+                for p in (
+                    await uow.products.list(
+                        ProductQuery(sort=sort, page=PageRequest(page=n, limit=3))
+                    )
+                ).items
+            ]
+            for n in range(1, 5)
+        ]
+
+    assert await _walk(uow_factory, sort, 3) == by_number
+
+
+async def test_a_cursor_page_names_no_page_number_and_the_last_page_no_next_cursor(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        uow_factory,
+        *(make_product(f"P{n}", created_at=T0 + timedelta(seconds=n)) for n in range(4)),
+    )
+
+    async with uow_factory() as uow:
+        first = await uow.products.list(ProductQuery(page=PageRequest(limit=2)))
+        assert first.next_cursor is not None
+        cursor = Cursor.decode(first.next_cursor)
+        last = await uow.products.list(ProductQuery(page=PageRequest(limit=2, cursor=cursor)))
+
+    assert (first.page, [p.name for p in first.items], first.total) == (1, ["P0", "P1"], 4)
+    assert (last.page, [p.name for p in last.items], last.total) == (None, ["P2", "P3"], 4)
+    assert last.next_cursor is None and last.total_exact
+
+
+async def test_a_cursor_still_works_when_its_row_is_gone(uow_factory: UnitOfWorkFactory) -> None:
+    made = [make_product(f"P{n}", created_at=T0 + timedelta(seconds=n)) for n in range(4)]
+    await _add(uow_factory, *made)
+    async with uow_factory() as uow:
+        first = await uow.products.list(ProductQuery(page=PageRequest(limit=2)))
+        await uow.products.delete(made[1].id)
+        await uow.commit()
+    assert first.next_cursor is not None
+
+    async with uow_factory() as uow:
+        after = await uow.products.list(
+            ProductQuery(page=PageRequest(limit=2, cursor=Cursor.decode(first.next_cursor)))
+        )
+
+    assert [p.name for p in after.items] == ["P2", "P3"]
+
+
+async def test_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(uow_factory, *(make_product(f"P{n}") for n in range(5)))
+
+    async with uow_factory() as uow:
+        bounded = await uow.products.list(ProductQuery(page=PageRequest(limit=2, count_limit=3)))
+        exact = await uow.products.list(ProductQuery(page=PageRequest(limit=2, count_limit=5)))
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+
+
+async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        sql_uow_factory,
+        *(make_product(f"P{n}", created_at=T0 + timedelta(seconds=n)) for n in range(30)),
+    )
+    async with sql_uow_factory() as uow:
+        first = await uow.products.list(ProductQuery(page=PageRequest(limit=10)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory() as uow:
+        deeper = await uow.products.list(
+            ProductQuery(search="p", page=PageRequest(limit=10, cursor=cursor))
+        )
+
+    assert [p.name for p in deeper.items] == [f"P{n}" for n in range(10, 20)]
+    assert counter.count == 2

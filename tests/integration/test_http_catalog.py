@@ -141,7 +141,14 @@ async def test_anonymous_and_customers_see_only_active_products(
 
     assert names(anonymous) == ["Shown"]
     assert names(customer) == ["Shown"]
-    assert anonymous.json()["meta"] == {"page": 1, "limit": 20, "total": 1, "totalPages": 1}
+    assert anonymous.json()["meta"] == {
+        "page": 1,
+        "limit": 20,
+        "total": 1,
+        "totalPages": 1,
+        "totalExact": True,
+        "nextCursor": None,
+    }
 
 
 async def test_staff_see_inactive_products_too(
@@ -200,7 +207,67 @@ async def test_products_are_paginated(client: Client, make_product: ProductMaker
     response = await client.get(f"{API}/products?page=2&limit=2&sort=name")
 
     assert names(response) == ["Product 2", "Product 3"]
-    assert response.json()["meta"] == {"page": 2, "limit": 2, "total": 5, "totalPages": 3}
+    assert response.json()["meta"] == {
+        "page": 2,
+        "limit": 2,
+        "total": 5,
+        "totalPages": 3,
+        "totalExact": True,
+        "nextCursor": response.json()["meta"]["nextCursor"],
+    }
+    assert isinstance(response.json()["meta"]["nextCursor"], str)
+
+
+async def test_deep_pages_follow_the_next_cursor(
+    client: Client, make_product: ProductMaker
+) -> None:
+    for index in range(7):
+        await make_product(f"Product {index}", price_cents=100 * (index % 3) + 1)
+    seen: list[list[str]] = []
+    metas = []
+    url = f"{API}/products?limit=3&sort=-priceCents"
+    while url:
+        response = await client.get(url)
+        seen.append(names(response))
+        meta = response.json()["meta"]
+        metas.append(meta)
+        cursor = meta["nextCursor"]
+        url = f"{API}/products?limit=3&sort=-priceCents&cursor={cursor}" if cursor else ""
+
+    by_page = [
+        names(await client.get(f"{API}/products?limit=3&sort=-priceCents&page={n}"))
+        for n in (1, 2, 3)
+    ]
+    assert seen == by_page
+    assert [m["page"] for m in metas] == [1, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (7, True, 3) for m in metas)
+    assert metas[-1]["nextCursor"] is None
+
+
+async def test_a_forged_or_misused_cursor_is_400_on_cursor(
+    client: Client, make_product: ProductMaker
+) -> None:
+    for index in range(3):
+        await make_product(f"Product {index}")
+    first = await client.get(f"{API}/products?limit=1&sort=name")
+    cursor = first.json()["meta"]["nextCursor"]
+    forged = "WyJuYW1lIiwwLCJ2IiwiXHUwMDAwIiwiMSJd"  # ["name",0,"v","\u0000","1"]
+    cases = [
+        f"cursor={forged}",
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={cursor}&sort=-name",
+        f"cursor={cursor}&sort=priceCents",
+    ]
+    for query in cases:
+        response = await client.get(f"{API}/products?limit=1&{query}")
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    assert names(await client.get(f"{API}/products?limit=1&sort=name&cursor={cursor}")) == [
+        "Product 1"
+    ]
 
 
 async def test_invalid_list_parameters_are_400_naming_the_parameter(client: Client) -> None:

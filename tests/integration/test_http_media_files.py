@@ -254,7 +254,14 @@ async def test_lists_are_ones_own_and_admins_see_everyones(shop: Shop) -> None:
     assert [m["id"] for m in ana.json()["data"]] == [shop.file["id"]]
     assert [m["id"] for m in everyone.json()["data"]] == [bobs["id"], shop.file["id"]]
     assert [m["id"] for m in only_bob.json()["data"]] == [bobs["id"]]
-    assert everyone.json()["meta"] == {"page": 1, "limit": 20, "total": 2, "totalPages": 1}
+    assert everyone.json()["meta"] == {
+        "page": 1,
+        "limit": 20,
+        "total": 2,
+        "totalPages": 1,
+        "totalExact": True,
+        "nextCursor": None,
+    }
 
 
 @pytest.mark.parametrize(

@@ -316,7 +316,14 @@ async def test_customers_list_only_their_own_orders(
 
     assert response.status_code == 200, response.text
     assert [o["id"] for o in response.json()["data"]] == [mine["id"]]
-    assert response.json()["meta"] == {"page": 1, "limit": 20, "total": 1, "totalPages": 1}
+    assert response.json()["meta"] == {
+        "page": 1,
+        "limit": 20,
+        "total": 1,
+        "totalPages": 1,
+        "totalExact": True,
+        "nextCursor": None,
+    }
 
 
 async def test_admins_list_all_orders_and_filter_by_user_and_status(

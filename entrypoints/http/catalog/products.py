@@ -43,6 +43,7 @@ from entrypoints.http.openapi import (
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     ResourceId,
@@ -95,6 +96,7 @@ class ProductsController(Controller):
         list_products: Injected[ListProducts],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
         min_price: Annotated[
             int | None, _price("minPrice", "Lowest price in cents, inclusive (at least 0).")
@@ -112,7 +114,7 @@ class ProductsController(Controller):
             max_price=max_price,
             in_stock=in_stock,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         return ProductPage.from_page(await list_products(optional_actor, query))
 

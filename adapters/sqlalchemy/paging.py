@@ -1,0 +1,103 @@
+"""Keyset paging and bounded counts, shared by the SQL list queries.
+
+A list statement built with `after_cursor` starts after the cursor's row, so a deep page is an
+index range scan instead of an OFFSET that reads and drops every row before it; a count built
+with `bounded_count` stops at the request's count limit, so it costs the same at a million
+matches as at a thousand. Both take their values as bind parameters (`page_params`), so the
+statements can be built once per query shape and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Uuid,
+    bindparam,
+    func,
+    select,
+    tuple_,
+)
+from sqlalchemy.types import TypeEngine
+
+from application.shared.paging import Cursor, Item, Page, PageRequest, Sort, SortValue
+
+
+def after_cursor(
+    key: ColumnElement[Any],
+    value_key: ColumnElement[Any],
+    id_column: ColumnElement[Any],
+    descending: bool,
+) -> ColumnElement[bool]:
+    """Rows after the cursor's: `(key, id)` past `(value_key, :after_id)` in the page's order.
+
+    `value_key` is the sort expression applied to the cursor's bound value (`after_value`),
+    so the comparison uses exactly the collation and case folding the page is sorted by.
+    """
+    row = tuple_(key, id_column)
+    after = tuple_(value_key, bindparam("after_id", type_=Uuid()))
+    return row < after if descending else row > after
+
+
+def after_value(value_type: TypeEngine[Any]) -> ColumnElement[Any]:
+    """The cursor's sort value as a bind parameter of the sort column's type."""
+    return bindparam("after_value", type_=value_type)
+
+
+def ordered(key: ColumnElement[Any], id_column: ColumnElement[Any], descending: bool) -> Any:
+    """ORDER BY the key, the id breaking ties, both in the sort's direction."""
+    return (key.desc(), id_column.desc()) if descending else (key, id_column)
+
+
+def bounded_count(
+    id_column: ColumnElement[Any], conditions: Sequence[ColumnElement[bool]]
+) -> Select[Any]:
+    """`count(*)` of the matching rows, reading at most `:count_limit` of them."""
+    matches = (
+        select(id_column)
+        .where(*conditions)
+        .limit(bindparam("count_limit", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(matches)
+
+
+def page_params(request: PageRequest) -> dict[str, Any]:
+    """The paging bind parameters: one row more than the page tells whether a next page
+    exists, one more than the count limit whether the total is exact."""
+    params: dict[str, Any] = {
+        "offset": request.offset,
+        "limit": request.limit + 1,
+        "count_limit": request.count_limit + 1,
+    }
+    if request.cursor is not None:
+        params["after_value"] = request.cursor.value
+        params["after_id"] = request.cursor.after_id
+    return params
+
+
+def fetched_page(
+    items: list[Item],
+    request: PageRequest,
+    sort: Sort,
+    total: int,
+    sort_value: Callable[[Item], SortValue],
+) -> Page[Item]:
+    """The page from `limit + 1` fetched items and a bounded count, with the next cursor."""
+    window = items[: request.limit]
+    next_cursor = None
+    if len(items) > request.limit:
+        last = window[-1]
+        next_cursor = Cursor(sort.field, sort.descending, sort_value(last), last.id).encode()
+    return Page(
+        items=window,
+        page=None if request.cursor is not None else request.page,
+        limit=request.limit,
+        total=min(total, request.count_limit),
+        total_exact=total <= request.count_limit,
+        next_cursor=next_cursor,
+    )

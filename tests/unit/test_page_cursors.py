@@ -1,0 +1,96 @@
+"""Page cursors: what encode makes, decode reads back; anything else is a 400 on `cursor`."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from uuid import uuid4
+
+import pytest
+
+from application.shared.paging import MAX_CURSOR_LENGTH, Cursor, PageRequest, Sort
+from domain.errors import ValidationFailed
+
+
+def _forge(parts: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode().rstrip("=")
+
+
+def _refused_field(text: str) -> list[str]:
+    with pytest.raises(ValidationFailed) as refused:
+        Cursor.decode(text)
+    return [error.field for error in refused.value.errors]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Blue Mug", "", "ünïcødé ☕", 0, -(2**63), 2**63 - 1, datetime(2026, 1, 2, 3, 4, 5, 6, UTC)],
+)
+def test_a_cursor_survives_the_round_trip(value: object) -> None:
+    cursor = Cursor("name", True, value, uuid4())  # type: ignore[arg-type]
+
+    text = cursor.encode()
+
+    assert Cursor.decode(text) == cursor
+    assert text.isascii() and "=" not in text and "/" not in text and "+" not in text
+
+
+def test_a_timestamp_in_another_zone_comes_back_as_the_same_instant_in_utc() -> None:
+    moment = datetime(2026, 1, 2, 3, 0, tzinfo=timezone(timedelta(hours=2)))
+
+    decoded = Cursor.decode(Cursor("createdAt", False, moment, uuid4()).encode())
+
+    assert decoded.value == moment and decoded.value.tzinfo == UTC  # type: ignore[union-attr]
+
+
+ID = str(uuid4())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "x" * (MAX_CURSOR_LENGTH + 1),
+        "not base64!",
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        _forge({"field": "name"}),
+        _forge(["name", 0, "v", "Mug"]),
+        _forge(["name", 2, "v", "Mug", ID]),
+        _forge(["name", True, "v", "Mug", "not-a-uuid"]),
+        _forge([7, 0, "v", "Mug", ID]),
+        _forge(["name", 0, "v", "nul\x00byte", ID]),
+        _forge(["name", 0, "v", "\ud800", ID]),
+        _forge(["name", 0, "v", "x" * 501, ID]),
+        _forge(["priceCents", 0, "v", 2**63, ID]),
+        _forge(["priceCents", 0, "v", True, ID]),
+        _forge(["priceCents", 0, "v", 1.5, ID]),
+        _forge(["priceCents", 0, "v", None, ID]),
+        _forge(["createdAt", 0, "d", "yesterday", ID]),
+        _forge(["createdAt", 0, "d", "2026-01-02T03:04:05", ID]),
+        _forge(["createdAt", 0, "x", "2026-01-02T03:04:05+00:00", ID]),
+    ],
+    ids=lambda text: text[:24] or "empty",
+)
+def test_anything_but_a_cursor_this_api_made_is_refused_on_cursor(text: str) -> None:
+    assert _refused_field(text) == ["cursor"]
+
+
+def test_a_cursor_made_for_another_sort_is_refused() -> None:
+    cursor = Cursor("name", False, "Mug", uuid4())
+
+    cursor.check_sort(Sort("name"))
+    for other in (Sort("name", True), Sort("priceCents")):
+        with pytest.raises(ValidationFailed) as refused:
+            cursor.check_sort(other)
+        assert refused.value.errors[0].field == "cursor"
+
+
+def test_a_cursor_replaces_the_page_number_and_never_joins_it() -> None:
+    text = Cursor("name", False, "Mug", uuid4()).encode()
+
+    assert PageRequest.of(1, 20, text).cursor == Cursor.decode(text)
+    assert PageRequest.of(3, 20).cursor is None
+    with pytest.raises(ValidationFailed) as refused:
+        PageRequest.of(2, 20, text)
+    assert refused.value.errors[0].field == "cursor"
