@@ -1,20 +1,28 @@
 """The Alembic migrations build exactly the schema of adapters/sqlalchemy/schema.py (every
-context's tables), on SQLite and Postgres."""
+context's tables), on SQLite and Postgres; on a SQLite build without FTS5, no full-text index
+(the posts are then searched with LIKE)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 
+from adapters.sqlalchemy.blog.search import SearchMode, search_mode
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
 from adapters.sqlalchemy.schema import include_in_comparison, metadata
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.blog.ports import PostQuery
+from domain.blog import Post, excerpt_of
+from tests.support.builders import T0
 from tests.support.databases import sqlite_url
 from tests.support.postgres import throwaway_database
 
@@ -180,3 +188,81 @@ async def test_second_upgrade_is_a_no_op(fresh_database_url: str) -> None:
         await engine.dispose()
     assert after == before
     assert rows == 1
+
+
+# The question migrations/versions/0007_blog.py asks SQLite before building the FTS5 index.
+_FTS5_OPTION = "compile_options = 'ENABLE_FTS5'"
+
+
+@contextmanager
+def _sqlite_built_without_fts5() -> Iterator[list[str]]:
+    """While open, SQLite answers that it was built without FTS5: a statement asking
+    pragma_compile_options for ENABLE_FTS5 asks for an option no build has instead. Yields the
+    statements so rewritten, to show the check really ran."""
+    asked: list[str] = []
+
+    def without_fts5(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> tuple[str, Any]:
+        if "pragma_compile_options" in statement and _FTS5_OPTION in statement:
+            asked.append(statement)
+            statement = statement.replace(_FTS5_OPTION, "compile_options = 'NO_SUCH_OPTION'")
+        return statement, parameters
+
+    # On the Engine class: the migration builds its own engine, after this listens.
+    event.listen(Engine, "before_cursor_execute", without_fts5, retval=True)
+    try:
+        yield asked
+    finally:
+        event.remove(Engine, "before_cursor_execute", without_fts5)
+
+
+def _post(title: str, content: str) -> Post:
+    return Post(
+        id=uuid4(),
+        slug=title.lower().replace(" ", "-"),
+        title=title,
+        content=content,
+        excerpt=excerpt_of(content),
+        published=True,
+        published_at=T0,
+        tags=(),
+        author_id=uuid4(),
+        cover_image_id=None,
+        version=1,
+        created_at=T0,
+        updated_at=T0,
+    )
+
+
+async def test_sqlite_without_fts5_gets_no_index_and_the_posts_are_searched_with_like(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path / "no-fts5.db")
+    with _sqlite_built_without_fts5() as asked:
+        await upgrade_database_async(url)
+
+    assert len(asked) == 1  # the migration's own check, answered "no FTS5"
+    state = await _inspect(url)
+    assert state["tables"] == EXPECTED_TABLES
+    assert state["revision"] == "0007"
+    assert state["diff"] == []
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            triggers = await conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            )
+            assert list(triggers.scalars()) == []
+            # Asked on this build, which has FTS5: LIKE because the migration made no index.
+            assert await search_mode(conn) is SearchMode.LIKE
+        async with SqlUnitOfWork(engine) as uow:
+            await uow.posts.add(_post("Harbour notes", "The old lighthouse was painted red."))
+            await uow.posts.add(_post("Garden notes", "The tomatoes are ripe."))
+            await uow.commit()
+        async with SqlUnitOfWork(engine, read_only=True) as uow:
+            found = await uow.posts.list(PostQuery(search="lighthouse"))
+    finally:
+        await engine.dispose()
+    assert [p.title for p in found.items] == ["Harbour notes"]
+    assert found.total == 1

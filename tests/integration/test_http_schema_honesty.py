@@ -318,3 +318,85 @@ async def test_the_idempotency_key_limit_is_documented_as_applied(
     else:
         errors = assert_error_body(response, 400, "BadRequest")["errors"]
         assert [e["field"] for e in errors] == ["Idempotency-Key"]
+
+
+# The blog's cache, validator and redirect headers: the (method, path, status) responses that
+# document them, and which.
+_CACHE_HEADERS = ("Cache-Control", "ETag", "Vary")
+BLOG_HEADERS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("get", "/posts", "200"): _CACHE_HEADERS,
+    ("get", "/posts", "304"): _CACHE_HEADERS,
+    ("get", "/posts/{id}", "200"): _CACHE_HEADERS,
+    ("get", "/posts/{id}", "304"): _CACHE_HEADERS,
+    ("get", "/posts/{id}", "301"): ("Location",),
+    ("get", "/tags", "200"): _CACHE_HEADERS,
+    ("get", "/tags", "304"): _CACHE_HEADERS,
+    ("get", "/posts/feed.xml", "200"): _CACHE_HEADERS,
+    ("get", "/posts/feed.xml", "304"): _CACHE_HEADERS,
+    ("post", "/posts", "201"): ("ETag",),
+    ("patch", "/posts/{id}", "200"): ("ETag",),
+}
+_TRACKED = {"Cache-Control", "ETag", "Vary", "Location"}
+_BLOG_PATHS = ("/posts", "/tags", "/comments")
+
+
+async def test_the_blog_documents_its_cache_and_redirect_headers_on_exactly_those_responses(
+    client: Client,
+) -> None:
+    schema = await _schema(client)
+
+    documented = {
+        (method, path.removeprefix(API), status): tuple(sorted(_TRACKED & set(headers)))
+        for path, item in schema["paths"].items()
+        if path.removeprefix(API).startswith(_BLOG_PATHS)
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        for status, response in operation["responses"].items()
+        if _TRACKED & set(headers := response.get("headers", {}))
+    }
+
+    assert documented == BLOG_HEADERS
+
+
+async def _blog_answer(client: Client, token: str, method: str, path: str, status: str) -> Any:
+    """The real answer of one blog operation with the documented status, on a published post."""
+    created = await client.post(
+        f"{API}/posts",
+        json={"title": "Hello world", "content": "Body", "tags": ["news"], "published": True},
+        headers=bearer(token),
+    )
+    assert created.status_code == 201, created.text
+    post = created.json()
+    if method == "post":
+        return created
+    by_id = f"{API}/posts/{post['id']}"
+    if method == "patch":
+        return await client.patch(by_id, json={"title": "Hello again"}, headers=bearer(token))
+    url = API + path.replace("{id}", post["slug"])
+    if status == "301":
+        moved = await client.patch(by_id, json={"slug": "moved"}, headers=bearer(token))
+        assert moved.status_code == 200, moved.text
+        return await client.get(url, follow_redirects=False)
+    first = await client.get(url)
+    if status == "200":
+        return first
+    return await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+
+
+@pytest.mark.parametrize(
+    "operation", list(BLOG_HEADERS), ids=[" ".join(key) for key in BLOG_HEADERS]
+)
+async def test_every_header_a_blog_response_documents_is_sent_as_documented(
+    client: Client, customer_token: str, operation: tuple[str, str, str]
+) -> None:
+    method, path, status = operation
+    schema = await _schema(client)
+    documented = schema["paths"][API + path][method]["responses"][status]["headers"]
+
+    response = await _blog_answer(client, customer_token, method, path, status)
+
+    assert response.status_code == int(status), response.text
+    assert set(BLOG_HEADERS[operation]) <= set(documented)
+    for name, header in documented.items():
+        assert name in response.headers, name
+        assert Draft202012Validator(header.get("schema", {})).is_valid(response.headers[name]), name

@@ -13,6 +13,7 @@ from application.blog.delete_comment import DeleteComment
 from application.blog.list_tags import ListTags
 from application.shared.actor import Actor
 from entrypoints.http.blog.caching import cacheable
+from entrypoints.http.blog.docs import CacheableRead
 from entrypoints.http.blog.schemas import TagResponse
 from entrypoints.http.dependencies import Injected
 from entrypoints.http.openapi import BEARER, SERVER_ERRORS, error_responses
@@ -50,6 +51,7 @@ class TagsController(Controller):
         "/",
         summary="List tags",
         description="Every tag of a published post with its count, most used first.",
+        operation_class=CacheableRead,
         responses={
             304: ResponseSpec(
                 data_container=None,

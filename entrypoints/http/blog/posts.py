@@ -31,6 +31,7 @@ from application.shared.paging import PageRequest
 from domain.blog import MAX_SLUG, MAX_TAG
 from domain.errors import AuthenticationFailed
 from entrypoints.http.blog.caching import cacheable, if_match, json_errors, struct_etag
+from entrypoints.http.blog.docs import CacheableRead, PostRead, PostWrite
 from entrypoints.http.blog.feed import ATOM_TYPE, atom_feed
 from entrypoints.http.blog.schemas import (
     CommentPage,
@@ -109,6 +110,7 @@ class PostsController(Controller):
         "drafts, for editors and admins. Sends an ETag; `Cache-Control` is public for "
         "anonymous readers, `private, no-store` for signed-in ones.",
         security=OPTIONAL_BEARER,
+        operation_class=CacheableRead,
         responses={
             304: _CACHED,
             **error_responses(
@@ -164,6 +166,7 @@ class PostsController(Controller):
         summary="Atom feed",
         description="The 20 latest published posts as an Atom feed (`application/atom+xml`).",
         media_type=ATOM_TYPE,
+        operation_class=CacheableRead,
         responses={304: _CACHED, **json_errors(*SERVER_ERRORS, 400, s400=_S400_HEADER)},
     )
     async def feed(
@@ -186,6 +189,7 @@ class PostsController(Controller):
         "author, editors and admins. A slug the post had before is a 301 to its current one. "
         "Sends the post's ETag.",
         security=OPTIONAL_BEARER,
+        operation_class=PostRead,
         responses={
             301: ResponseSpec(
                 data_container=None,
@@ -222,6 +226,7 @@ class PostsController(Controller):
         "one gets `-2`, `-3`, ... Tags are lower-cased, de-duplicated, at most 10. "
         "`coverImageId` must name an uploaded file.",
         security=BEARER,
+        operation_class=PostWrite,
         responses=error_responses(*SERVER_ERRORS, *JSON_BODY_ERRORS, 401, 403, 409),
     )
     async def write_post(
@@ -248,6 +253,7 @@ class PostsController(Controller):
         "`slug` must be free (409); the old one then answers with a 301. With `If-Match: "
         "<ETag>` the change applies only if the post is unchanged since, else 412.",
         security=BEARER,
+        operation_class=PostWrite,
         responses=error_responses(
             *SERVER_ERRORS, *JSON_BODY_ERRORS, 401, 403, 404, 409, 412, s404=_S404_POST
         ),
