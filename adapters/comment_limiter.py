@@ -35,4 +35,6 @@ class LimitsCommentLimiter:
         except _ERRORS as exc:
             logger.warning("comment_limit_storage_unavailable", error=repr(exc))
             return None
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        # floor + 1, not ceil: at exactly reset_time the limits library still counts the
+        # old window, so a wait that ends on the boundary would be refused once more.
+        return max(1, math.floor(stats.reset_time - time.time()) + 1)
