@@ -71,7 +71,7 @@ TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
 
 # BENCH_ONLY (or `--only`): everything, or one part on its own.
-ONLY_CHOICES = ("", "switches", "media", "shop", "blog", "counters")
+ONLY_CHOICES = ("", "switches", "media", "shop", "blog", "counters", "catalog")
 
 
 class HarnessError(Exception):
@@ -360,6 +360,8 @@ class Report:
     switches: list[SwitchReport] = field(default_factory=list)  # see tests/bench/switches.py
     media: MediaReport | None = None  # uploads and downloads on S3, see tests/bench/media.py
     blog: dict[str, Any] | None = None  # GET /posts and the post search, see tests/bench/blog.py
+    # The product list over 1k vs --scale products, see tests/bench/catalog_scale.py.
+    catalog: dict[str, Any] | None = None
     targets: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
@@ -650,7 +652,7 @@ def _field(result: WrkResult | None, name: str) -> float | None:
 
 def evaluate(report: Report) -> None:
     """Fill report.targets: one row per target with value and PASS/MISS."""
-    from tests.bench import blog, counters, media, shop, switches
+    from tests.bench import blog, catalog_scale, counters, media, shop, switches
 
     rows = [
         (
@@ -678,6 +680,7 @@ def evaluate(report: Report) -> None:
         *switches.target_rows(report.switches),
         *media.target_rows(report.media),
         *blog.target_rows(report.blog),
+        *catalog_scale.target_rows(report.catalog),
     ]
     report.targets = []
     for name, value, op, target in rows:
@@ -794,7 +797,8 @@ def run(report: Report) -> None:
     on/off measurements of tests/bench/switches.py; BENCH_ONLY=media: only the S3 uploads
     and downloads of tests/bench/media.py; BENCH_ONLY=shop: only the catalog list and
     order placement of tests/bench/shop.py; BENCH_ONLY=blog: only GET /posts and the post
-    search of tests/bench/blog.py)."""
+    search of tests/bench/blog.py; BENCH_ONLY=catalog: only the product list at scale of
+    tests/bench/catalog_scale.py, over BENCH_SCALE products)."""
     only = os.environ.get("BENCH_ONLY", "")
     if only not in ONLY_CHOICES:
         raise HarnessError(f"BENCH_ONLY={only!r}: one of {', '.join(ONLY_CHOICES[1:])}, or unset")
@@ -840,7 +844,7 @@ def run(report: Report) -> None:
         base_bare = f"http://127.0.0.1:{bare_port}"
         _wait_bare(bare, base_bare, token)
 
-        from tests.bench import blog, counters, media, shop, switches
+        from tests.bench import blog, catalog_scale, counters, media, shop, switches
 
         if not only:
             print("measuring GET /me ...", flush=True)
@@ -864,6 +868,11 @@ def run(report: Report) -> None:
             media.measure(tmp, server_cmd, env, email, report)
         if only in ("", "blog"):
             report.blog = blog.measure()
+        if only in ("", "catalog"):
+            scale = int(os.environ.get("BENCH_SCALE", catalog_scale.DEFAULT_SCALE))
+            print(f"measuring the product list over {scale:,} vs 1,000 products ...", flush=True)
+            report.catalog = asyncio.run(catalog_scale.main(scale))
+            catalog_scale.print_report(report.catalog)
         check_results(report)
         print("stopping processes and dropping the database ...", flush=True)
 
@@ -891,8 +900,14 @@ def main() -> int:
     """Entry point of `make bench` (`python -m tests.bench.run [--only switches|media|shop]`)."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
     parser.add_argument("--only", choices=ONLY_CHOICES[1:], help="run only this part")
-    if chosen := parser.parse_args().only:
-        os.environ["BENCH_ONLY"] = chosen
+    parser.add_argument(
+        "--scale", type=int, help="products generated for the catalog at scale (1,000,000)"
+    )
+    args = parser.parse_args()
+    if args.only:
+        os.environ["BENCH_ONLY"] = args.only
+    if args.scale:
+        os.environ["BENCH_SCALE"] = str(args.scale)
     report = Report(
         started_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         machine={

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.catalog import products
@@ -503,3 +504,54 @@ async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
 
     assert [p.name for p in deeper.items] == [f"P{n}" for n in range(10, 20)]
     assert counter.count == 2
+
+
+async def test_on_postgres_search_and_deep_pages_are_served_by_indexes(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    """The plans of the statements the repository really sends: the trigram indexes can find
+    a search's matches (their expressions are the statement's), and a cursor page sorted by
+    name is a range scan of its key's index. The table is small, so the plain scans are
+    switched off to see what the indexes can serve (a search with only sequential and index
+    scans left would show neither index); tests/bench/catalog_scale.py times the same
+    statements over a million rows, where the planner picks between them by cost."""
+    await _add(
+        postgres_uow_factory,
+        *(make_product(f"Item {n}", description="a teapot" if n % 50 else "") for n in range(100)),
+    )
+    engine = postgres_uow_factory.engine
+    assert engine is not None
+    sent: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    async with postgres_uow_factory() as uow:
+        first = await uow.products.list(ProductQuery(sort=Sort("name"), page=PageRequest(limit=5)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        async with postgres_uow_factory() as uow:
+            await uow.products.list(ProductQuery(search="TEAPOT", include_inactive=True))
+            await uow.products.list(
+                ProductQuery(sort=Sort("name"), page=PageRequest(limit=5, cursor=cursor))
+            )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    (search_page, search_count, name_page, _name_count) = sent
+
+    async def plan(statement: str, parameters: Any, *switched_off: str) -> str:
+        async with engine.connect() as conn:
+            for scan in ("seqscan", *switched_off):
+                await conn.exec_driver_sql(f"SET enable_{scan} = off")
+            result = await conn.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            return "\n".join(row[0] for row in result)
+
+    for statement, parameters in (search_page, search_count):
+        searched = await plan(statement, parameters, "indexscan", "indexonlyscan")
+        assert "ix_products_name_trgm" in searched, searched
+        assert "ix_products_description_trgm" in searched, searched
+    named = await plan(*name_page)
+    assert "ix_products_name_key" in named and "Index Cond" in named, named
