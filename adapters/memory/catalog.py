@@ -100,6 +100,14 @@ class MemoryProductRepository:
         product.stock += delta
         return product.stock
 
+    async def try_reserve(self, product_id: UUID, quantity: int) -> Product | None:
+        """Reserve from an active product unless below zero; a copy of it as reserved."""
+        product = self._store.products.get(product_id)
+        if product is None or not product.active or product.stock < quantity:
+            return None
+        product.stock -= quantity
+        return copy.deepcopy(product)
+
     async def is_ordered(self, product_id: UUID) -> bool:
         """Any order line for it?"""
         return any(

@@ -171,6 +171,19 @@ _ADJUST_STOCK = (
     .returning(products.c.stock)
 )
 
+# An order's reservation: the same condition, on active products only, returning the row the
+# order line copies its name and price from.
+_RESERVE = (
+    update(products)
+    .where(
+        products.c.id == bindparam("product_id"),
+        products.c.active.is_(True),
+        products.c.stock >= bindparam("quantity"),
+    )
+    .values(stock=products.c.stock - bindparam("quantity"))
+    .returning(*products.c)
+)
+
 
 class SqlProductRepository:
     """Products in the `products` table."""
@@ -248,6 +261,12 @@ class SqlProductRepository:
         params = {"product_id": product_id, "delta": delta}
         stock = (await self._session.execute(_ADJUST_STOCK, params)).scalar_one_or_none()
         return int(stock) if stock is not None else None
+
+    async def try_reserve(self, product_id: UUID, quantity: int) -> Product | None:
+        """One conditional UPDATE ... RETURNING the reserved product's row."""
+        params = {"product_id": product_id, "quantity": quantity}
+        row = (await self._session.execute(_RESERVE, params)).mappings().first()
+        return _PRODUCT.entity(row) if row is not None else None
 
     async def is_ordered(self, product_id: UUID) -> bool:
         """True when any order line refers to the product."""

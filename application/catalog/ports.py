@@ -68,6 +68,16 @@ class ProductRepository(Protocol):
         """
         ...
 
+    async def try_reserve(self, product_id: UUID, quantity: int) -> Product | None:
+        """Take `quantity` from an active product's stock unless it would go below zero, and
+        return the product as reserved: its name and price are what an order line records.
+
+        One conditional UPDATE ... RETURNING, so the reservation and the read are one
+        statement: no price change can fall between them, and nothing can oversell. None
+        when refused, or when the product is missing or inactive.
+        """
+        ...
+
     async def is_ordered(self, product_id: UUID) -> bool:
         """True when any order has a line for this product."""
         ...

@@ -6,8 +6,8 @@ SqlProductRepository.list (the page, then the count), on one pooled connection i
 mode like the real read-only unit of work, and the same JSON (data + meta, camelCase, Z times).
 
 POST /api/v1/orders: verify the access token like bare_app, then in ONE transaction select the
-user (tier, revocation), select the products, reserve stock with the conditional UPDATE ...
-RETURNING, insert the order and its lines, commit; answer 201 with the same order JSON.
+user (tier, revocation), reserve each line's stock with the conditional UPDATE ... RETURNING
+the product, insert the order and its lines, commit; answer 201 with the same order JSON.
 
 Run by tests/bench/shop.py as `python -m tests.bench.bare_shop`, with the environment of
 bare_app (BENCH_DSN, JWT_SECRET, BENCH_JWT_TYP, BENCH_JWT_ISS, BENCH_POOL_MIN/MAX, HOST, PORT,
@@ -16,6 +16,8 @@ LOG_LEVEL) plus BENCH_CURRENCY (default USD) and BENCH_ORDER_TTL_MINUTES (defaul
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -53,16 +55,20 @@ _PAGE = (
     " products.updated_at \nFROM products \nWHERE products.active IS true"
     " ORDER BY products.created_at, products.id \n LIMIT $1::INTEGER OFFSET $2::INTEGER"
 )
-_COUNT = "SELECT count(*) AS count_1 \nFROM products \nWHERE products.active IS true"
-# The statements of PlaceOrder over the SQL repositories (users.get, products.get_many,
-# try_adjust_stock, orders.add), minus the savepoint the real repository wraps its inserts in.
+_COUNT = (
+    "SELECT count(*) AS count_1 \nFROM (SELECT products.id AS id \nFROM products"
+    " \nWHERE products.active IS true \n LIMIT $1::INTEGER) AS anon_1"
+)
+_COUNT_LIMIT = 1000  # application/shared/paging.py COUNT_LIMIT
+# The statements of PlaceOrder over the SQL repositories (try_reserve per line, orders.add),
+# plus the user read the real request's authentication does.
 # The tier for the discount; active and tokens_valid_after for revocation, as bare_app checks.
 _USER = "SELECT id, tier, active, tokens_valid_after FROM users WHERE id = $1"
-_PRODUCTS = (
-    "SELECT id, name, description, price_cents, stock, active, image_ids, created_at,"
-    " updated_at FROM products WHERE id = ANY($1::uuid[])"
+_RESERVE = (
+    "UPDATE products SET stock = stock - $2 WHERE id = $1 AND active IS true AND stock >= $2"
+    " RETURNING id, name, description, price_cents, stock, active, image_ids, created_at,"
+    " updated_at"
 )
-_RESERVE = "UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2 RETURNING stock"
 _INSERT_ORDER = (
     "INSERT INTO orders (id, user_id, status, subtotal_cents, discount_cents, total_cents,"
     " currency, created_at, updated_at, expires_at, idempotency_key, payment_intent_id)"
@@ -104,6 +110,13 @@ def _int_param(request: Request[Any, Any, Any], name: str, default: int, high: i
     return value if 1 <= value <= high else None
 
 
+def _cursor(row: Any) -> str:
+    """The opaque cursor after this row in the default order, as Cursor.encode makes it."""
+    value = row["created_at"].astimezone(UTC).isoformat()
+    raw = json.dumps(["createdAt", 0, "d", value, str(row["id"])])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
 @get("/api/v1/products")
 async def list_products(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
     """One page of active products, newest last, as the real GET /products returns it."""
@@ -113,8 +126,12 @@ async def list_products(request: Request[Any, Any, Any]) -> Response[dict[str, A
         return _error(400, "BadRequest", "Invalid page or limit")
     assert _pool is not None
     async with _pool.acquire() as conn:
-        rows = await conn.fetch(_PAGE, limit, (page - 1) * limit)
-        total = await conn.fetchval(_COUNT)
+        # One row more tells whether a next page exists, as the real repository does.
+        rows = await conn.fetch(_PAGE, limit + 1, (page - 1) * limit)
+        counted = await conn.fetchval(_COUNT, _COUNT_LIMIT + 1)
+    total = min(counted, _COUNT_LIMIT)
+    next_cursor = _cursor(rows[limit - 1]) if len(rows) > limit else None
+    rows = rows[:limit]
     data = [
         {
             "id": str(row["id"]),
@@ -131,7 +148,14 @@ async def list_products(request: Request[Any, Any, Any]) -> Response[dict[str, A
         for row in rows
     ]
     total_pages = -(-total // limit) if total else 0
-    meta = {"page": page, "limit": limit, "total": total, "totalPages": total_pages}
+    meta = {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "totalPages": total_pages,
+        "totalExact": counted <= _COUNT_LIMIT,
+        "nextCursor": next_cursor,
+    }
     return Response({"data": data, "meta": meta})
 
 
@@ -182,25 +206,24 @@ async def place_order(request: Request[Any, Any, Any]) -> Response[dict[str, Any
         valid_after = user["tokens_valid_after"]
         if valid_after is not None and claims["iat"] < valid_after.timestamp():
             return _unauthorized()
-        found = {
-            row["id"]: row
-            for row in await conn.fetch(_PRODUCTS, [item.product_id for item in order.items])
-        }
-        lines = []
-        for item in order.items:
-            product = found.get(item.product_id)
-            if product is None or not product["active"]:
-                return _error(400, "BadRequest", "Unknown or inactive product")
-            lines.append((product["id"], product["name"], product["price_cents"], item.quantity))
+        # Product id order, like the real use case, so concurrent orders can't deadlock; each
+        # reservation returns the product's row, as the real one does, so nothing reads first.
+        reserved = {}
+        for item in sorted(order.items, key=lambda item: item.product_id):
+            product = await conn.fetchrow(_RESERVE, item.product_id, item.quantity)
+            if product is None:
+                # Leaving the block with an exception rolls the reservations back.
+                raise _InsufficientStock(str(item.product_id))
+            reserved[product["id"]] = product
+        lines = [
+            (item.product_id, product["name"], product["price_cents"], item.quantity)
+            for item in order.items
+            for product in (reserved[item.product_id],)
+        ]
         subtotal = sum(price * quantity for _, _, price, quantity in lines)
         if subtotal < _MINIMUM_ORDER_CENTS:
-            return _error(422, "UnprocessableEntity", "Minimum order amount is $10")
+            raise _BelowMinimum()
         discount = (subtotal * _TIER_DISCOUNT_PERCENT[user["tier"]] + 50) // 100
-        # Product id order, like the real use case, so concurrent orders can't deadlock.
-        for product_id, name, _, quantity in sorted(lines):
-            if await conn.fetchval(_RESERVE, product_id, quantity) is None:
-                # Leaving the block with an exception rolls the reservations back.
-                raise _InsufficientStock(name)
         order_id, now = uuid4(), datetime.now(UTC)
         await conn.execute(
             _INSERT_ORDER,
@@ -249,6 +272,14 @@ def _conflict(_: Request[Any, Any, Any], exc: _InsufficientStock) -> Response[di
     return _error(409, "Conflict", f"Insufficient stock for {exc}")
 
 
+class _BelowMinimum(Exception):
+    """Raised inside the transaction so it rolls back; answered 422."""
+
+
+def _below_minimum(_: Request[Any, Any, Any], exc: _BelowMinimum) -> Response[dict[str, Any]]:
+    return _error(422, "UnprocessableEntity", "Minimum order amount is $10")
+
+
 @asynccontextmanager
 async def _lifespan(_: Litestar) -> AsyncIterator[None]:
     global _pool
@@ -262,7 +293,7 @@ async def _lifespan(_: Litestar) -> AsyncIterator[None]:
 app = Litestar(
     route_handlers=[list_products, place_order],
     lifespan=[_lifespan],
-    exception_handlers={_InsufficientStock: _conflict},
+    exception_handlers={_InsufficientStock: _conflict, _BelowMinimum: _below_minimum},
     openapi_config=None,
     logging_config=None,
 )

@@ -57,14 +57,15 @@ class Shop:
             return (await conn.execute(stmt)).scalar_one()
 
     async def customer(self, email: str | None = None) -> Actor:
-        """A verified standard-tier customer (no discount, so totals equal prices)."""
+        """A verified standard-tier customer (no discount, so totals equal prices), as an HTTP
+        request's authentication makes it: carrying the account it read."""
         user = await self.container.accounts.create_user()(
             Actor.system(),
             CreateUserCommand(
                 email=email or f"c-{uuid4().hex[:12]}@example.com", password=PASSWORD
             ),
         )
-        return Actor(user_id=user.id, role=Role.CUSTOMER)
+        return Actor(user_id=user.id, role=Role.CUSTOMER, profile=user)
 
     async def customers(self, count: int) -> list[Actor]:
         """`count` distinct verified customers, created one after another."""

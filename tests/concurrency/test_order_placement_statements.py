@@ -1,11 +1,14 @@
 """How many statements one order placement sends, pinned so a regression fails.
 
 The count is the write path's cost on the database: each statement is a round trip. Placing
-an order reads the customer and every line's product in one statement each, reserves each
-line's stock with one conditional update, and inserts the order and its lines, nothing more.
+an order reserves each line's stock with one conditional update that also returns the product
+(its name and price for the line), and inserts the order and its lines, nothing more: the
+customer's tier comes from the account the request's authentication read.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import event
 
@@ -14,13 +17,18 @@ from domain.ordering import RequestedItem
 from tests.concurrency.shop import Shop
 from tests.support.statements import watch_statements
 
-ONE_LINE = 5  # customer, products, one stock update, order, lines
-THREE_LINES = 7  # the same with three stock updates (the lines still in one INSERT)
+ONE_LINE = 3  # one stock update (returning the product), order, lines
+THREE_LINES = 5  # the same with three stock updates (the lines still in one INSERT)
 
 
-async def _statements_of_placement(shop: Shop, lines: int, key: str | None = None) -> list[str]:
-    """The data statements of one placement of `lines` one-unit lines (none a savepoint)."""
+async def _statements_of_placement(
+    shop: Shop, lines: int, key: str | None = None, signed_in: bool = True
+) -> list[str]:
+    """The data statements of one placement of `lines` one-unit lines (none a savepoint), by
+    a customer as authentication makes them (or, not `signed_in`, without their account)."""
     actor = await shop.customer()
+    if not signed_in:
+        actor = replace(actor, profile=None)
     product_ids = [await shop.product(stock=5) for _ in range(lines)]
     await shop.place(actor, product_ids[0])  # connects and warms the pool: not counted
     seen: list[str] = []
@@ -60,3 +68,19 @@ async def test_an_idempotency_key_adds_one_lookup_and_no_savepoint(shop: Shop) -
 
     assert len(seen) == ONE_LINE + 1, seen
     assert seen[0].startswith("SELECT orders."), seen
+
+
+async def test_without_the_account_authentication_read_the_customer_is_read_once(
+    shop: Shop,
+) -> None:
+    seen = await _statements_of_placement(shop, lines=1, signed_in=False)
+
+    assert len(seen) == ONE_LINE + 1, seen
+    assert seen[0].startswith("SELECT users."), seen
+
+
+async def test_no_statement_reads_a_product_before_reserving_it(shop: Shop) -> None:
+    seen = await _statements_of_placement(shop, lines=3)
+
+    assert not any(sql.startswith("SELECT products") for sql in seen), seen
+    assert all("RETURNING" in sql for sql in seen if sql.startswith("UPDATE products")), seen

@@ -222,6 +222,57 @@ async def test_concurrent_reservations_never_oversell(uow_factory: UnitOfWorkFac
     assert await _stock(uow_factory, product) == 0
 
 
+async def test_a_reservation_returns_the_product_as_reserved(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    product = make_product("Blue Mug", price_cents=1250, stock=5)
+    await _add(uow_factory, product)
+
+    async with uow_factory() as uow:
+        reserved = await uow.products.try_reserve(product.id, 2)
+        await uow.commit()
+
+    assert reserved == replace(product, stock=3)
+    assert await _stock(uow_factory, product) == 3
+
+
+async def test_a_reservation_is_refused_past_the_stock_or_for_an_inactive_or_unknown_product(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    few, retired = make_product(stock=2), make_product(stock=9, active=False)
+    await _add(uow_factory, few, retired)
+
+    async with uow_factory() as uow:
+        too_many = await uow.products.try_reserve(few.id, 3)
+        inactive = await uow.products.try_reserve(retired.id, 1)
+        unknown = await uow.products.try_reserve(uuid4(), 1)
+        exact = await uow.products.try_reserve(few.id, 2)
+        await uow.commit()
+
+    assert (too_many, inactive, unknown) == (None, None, None)
+    assert exact is not None and exact.stock == 0
+    assert (await _stock(uow_factory, few), await _stock(uow_factory, retired)) == (0, 9)
+
+
+async def test_concurrent_order_reservations_never_oversell(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    product = make_product(stock=10)
+    await _add(uow_factory, product)
+
+    async def reserve() -> int | None:
+        async with uow_factory() as uow:
+            reserved = await uow.products.try_reserve(product.id, 1)
+            await uow.commit()
+            return None if reserved is None else reserved.stock
+
+    results = await asyncio.gather(*(reserve() for _ in range(CONCURRENT_RESERVATIONS)))
+
+    granted = [r for r in results if r is not None]
+    assert sorted(granted) == list(range(10))
+    assert await _stock(uow_factory, product) == 0
+
+
 # --- listing ---------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """Customers place, see and cancel orders; stock is reserved exactly and released on expiry."""
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -8,6 +9,7 @@ import pytest
 from ordering_kit import ShopKit
 
 from adapters.memory.ordering import MemoryOrderRepository
+from application.accounts.views import UserView
 from application.catalog.commands import UpdateProductCommand
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
 from application.shared.actor import Actor
@@ -134,6 +136,40 @@ async def test_too_little_stock_names_the_product_and_reserves_nothing(shop: Sho
 
     assert (shop.product(mug.id).stock, shop.product(pot.id).stock) == (10, 1)
     assert shop.store.orders == {}
+
+
+async def test_the_minimum_amount_is_named_before_the_stock(shop: ShopKit):
+    cheap = await shop.add_product("Spoon", 400, stock=0)
+    ana = await shop.add_customer()
+
+    with pytest.raises(MinimumOrderAmount):
+        await shop.place(ana, (cheap, 1))
+
+
+async def test_unknown_products_are_named_before_the_stock(shop: ShopKit):
+    empty = await shop.add_product("Teapot", 2500, stock=0)
+    ana = await shop.add_customer()
+    cmd = PlaceOrderCommand((RequestedItem(empty.id, 1), RequestedItem(uuid4(), 1)))
+
+    with pytest.raises(ValidationFailed) as err:
+        await shop.place_order()(ana, cmd)
+
+    assert [e.field for e in err.value.errors] == ["items[1].productId"]
+
+
+async def test_a_signed_in_customers_order_takes_the_tier_authentication_read(shop: ShopKit):
+    mug = await shop.add_product("Blue Mug", 2000, 5)
+    ana = await shop.add_customer(tier=Tier.PREMIUM)
+    account = UserView.from_user(shop.store.users[ana.user_id])
+    signed_in = replace(ana, profile=account)
+    # Authentication read the account for this request; the order doesn't read it again.
+    del shop.store.users[ana.user_id]
+
+    order = await shop.place(signed_in, (mug, 1))
+
+    assert (order.subtotal_cents, order.discount_cents) == (2000, 400)
+    with pytest.raises(PermissionDenied):
+        await shop.place(ana, (mug, 1))
 
 
 async def test_the_cli_operator_is_no_customer_and_cannot_order(shop: ShopKit):
