@@ -154,7 +154,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     database_url: Annotated[str, Parse(_database_url), COMPUTED] = (
         "sqlite+aiosqlite:///var/hexashop.db"
     )
-    db_pool_size: Count = 20
+    db_pool_size: Count = 30
     # Read-only units of work on Postgres run their SELECTs on asyncpg itself (reader.py).
     db_direct_reads: bool = True
     password_hash_threads: Annotated[int, _AT_LEAST_1, COMPUTED] = DEFAULT_PASSWORD_HASH_THREADS

@@ -91,7 +91,7 @@ def install_sqlite_hooks(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
 
 
-def create_engine(url: str, pool_size: int = 20) -> AsyncEngine:
+def create_engine(url: str, pool_size: int = 30) -> AsyncEngine:
     """An async engine for SQLite or Postgres, tuned for this service.
 
     `pool_size` is the number of Postgres connections kept open: size it to the requests

@@ -831,8 +831,9 @@ def run(report: Report) -> None:
             "BENCH_DSN": dsn,
             "JWT_SECRET": env["JWT_SECRET"],
             "BENCH_JWT_TYP": jwt_typ(token),
-            # Same bounds as the real engine's pool (adapters/sqlalchemy/database.py).
-            "BENCH_POOL_MIN": "20",
+            # The real engine's pool keeps DB_POOL_SIZE (30) open and opens up to 10 more per
+            # use (adapters/sqlalchemy/database.py); the bare pool keeps its 30 open.
+            "BENCH_POOL_MIN": "30",
             "BENCH_POOL_MAX": "30",
             "HOST": "127.0.0.1",
             "PORT": str(bare_port),

@@ -15,6 +15,9 @@ The bare side is tests/bench/bare_shop.py, started here and stopped as soon as i
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -29,12 +32,14 @@ import httpx
 from tests.bench.media_transfers import rss_mib
 from tests.bench.run import (
     LUA,
+    REPORT,
     HarnessError,
     Load,
     Report,
     WrkResult,
     free_port,
     start,
+    summarize_profile,
     wait_until_up,
 )
 
@@ -279,6 +284,8 @@ def measure(
             )
             setattr(shop, attr, _measure(wrk, attr, load))
         shop.orders_ratio = _ratio(shop.orders_real, shop.orders_bare)
+        if os.environ.get("BENCH_PROFILE") and server_pid is not None:
+            _profile_orders(wrk, server_pid, base_real, auth, ids)
         if server_pid is not None:
             time.sleep(IDLE_AFTER_LOAD_S)
             shop.idle_rss_after_load_mib = rss_mib(server_pid)
@@ -287,6 +294,34 @@ def measure(
 
     print("counting the SQL statements of GET /products in process ...", flush=True)
     shop.list_statements, shop.list_sql = asyncio.run(_count_statements(server_env))
+
+
+def _profile_orders(wrk: str, server_pid: int, base_real: str, auth: str, ids: str) -> None:
+    """With BENCH_PROFILE=1: sample the real server under the order load with py-spy (an
+    extra run, after the measured one) and print where its time goes."""
+    py_spy = shutil.which("py-spy") or shutil.which(str(Path(sys.executable).with_name("py-spy")))
+    if not py_spy:
+        print("  BENCH_PROFILE set but py-spy is missing (.venv/bin/pip install py-spy)")
+        return
+    folded = REPORT.with_name("orders-real.folded")
+    folded.parent.mkdir(parents=True, exist_ok=True)
+    print(f"  profiling POST {ORDERS_PATH} for {SHOP_DURATION_S}s with py-spy -> {folded}")
+    load = ScriptedLoad(
+        base_real + ORDERS_PATH,
+        SHOP_THREADS,
+        SHOP_CONNECTIONS,
+        SHOP_DURATION_S,
+        auth=auth,
+        script=ORDERS_LUA,
+        script_env={"BENCH_PRODUCT_IDS": ids},
+    )
+    background = load.spawn(wrk)
+    spy = [py_spy, "record", "--pid", str(server_pid), "--duration", str(SHOP_DURATION_S - 1)]
+    spy += ["--rate", "200", "--format", "raw", "--output", str(folded), "--nonblocking"]
+    subprocess.run(spy, capture_output=True, check=False)
+    load.collect(background)
+    if folded.exists():
+        print(summarize_profile(folded.read_text(), top=60))
 
 
 def scenario_rows(shop: ShopReport | None) -> list[tuple[str, WrkResult | None]]:

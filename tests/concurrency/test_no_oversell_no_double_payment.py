@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 STOCK = 10
 # 100 customers race for 10 units on both backends, through the production pool sizes.
-# Postgres: the pool (DB_POOL_SIZE 20 + 10 overflow, 10 s timeout) queues the other 70 calls;
+# Postgres: the pool (DB_POOL_SIZE 30 + 10 overflow, 10 s timeout) queues the other 60 calls;
 # measured on 2 busy cores, the slowest call waited under 2 s. SQLite: writers run one at a
 # time (BEGIN IMMEDIATE); up to 25 pooled connections wait on the file lock within the 5 s
 # busy_timeout, the rest in the pool; the slowest call waited about 2 s, so 100 has room.
