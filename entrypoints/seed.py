@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from application.accounts.commands import CreateUserCommand
 from application.blog.commands import AddCommentCommand, ListPostsQuery, WritePostCommand
+from application.blog.views import PostView
 from application.catalog.commands import CreateProductCommand, ListProductsQuery
+from application.catalog.views import ProductView
 from application.shared.actor import Actor
-from application.shared.paging import MAX_LIMIT, PageRequest
+from application.shared.paging import Page, PageRequest, every_item
 from domain.accounts import Role, Tier
 from domain.errors import EmailAlreadyRegistered, UserNotFound
 from entrypoints.containers import Container
@@ -147,30 +149,25 @@ async def _seed_user(container: Container, actor: Actor, user: DemoUser) -> bool
 
 async def _product_names(container: Container, actor: Actor) -> set[str]:
     """Every product name in the catalog (inactive ones too), lower-cased."""
-    names: set[str] = set()
-    page_number = 1
-    while True:
-        query = ListProductsQuery(page=PageRequest(page_number, MAX_LIMIT))
-        page = await container.catalog.list_products()(actor, query)
-        names.update(product.name.lower() for product in page.items)
-        if page_number >= page.total_pages:
-            return names
-        page_number += 1
+    list_products = container.catalog.list_products()
+
+    async def fetch(page: PageRequest) -> Page[ProductView]:
+        return await list_products(actor, ListProductsQuery(page=page))
+
+    return {product.name.lower() for product in await every_item(fetch)}
 
 
 async def _post_titles(container: Container, actor: Actor) -> set[str]:
     """Every post title (published or draft), lower-cased."""
-    titles: set[str] = set()
-    for published in (True, False):
-        page_number = 1
-        while True:
-            query = ListPostsQuery(published=published, page=PageRequest(page_number, MAX_LIMIT))
-            page = await container.blog.list_posts()(actor, query)
-            titles.update(post.title.lower() for post in page.items)
-            if page_number >= page.total_pages:
-                break
-            page_number += 1
-    return titles
+    list_posts = container.blog.list_posts()
+
+    async def titles(published: bool) -> set[str]:
+        async def fetch(page: PageRequest) -> Page[PostView]:
+            return await list_posts(actor, ListPostsQuery(published=published, page=page))
+
+        return {post.title.lower() for post in await every_item(fetch)}
+
+    return await titles(True) | await titles(False)
 
 
 async def _as_user(container: Container, email: str, role: Role) -> Actor:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.paging import keyset_page
 from adapters.memory.registry import MemoryContextRepositories
 from application.accounts.ports import (
+    USER_SORT_VALUES,
     LoginAttemptLog,
     OneTimeTokenRepository,
     RefreshTokenRepository,
     UserQuery,
     UserRepository,
 )
-from application.shared.paging import Page
+from application.shared.paging import Page, SortValue
 from domain.accounts import OneTimeToken, RefreshToken, TokenPurpose, User
 from domain.errors import EmailAlreadyRegistered
 
@@ -31,10 +34,16 @@ class AccountsTables:
     next_attempt_id: list[int] = field(default_factory=lambda: [0])
 
 
-def _sort_value(user: User, name: str) -> object:
-    return {"createdAt": user.created_at, "email": user.email, "name": (user.name or "").lower()}[
-        name
-    ]
+def _user_key(field: str) -> Callable[[SortValue, UUID], tuple[SortValue, str]]:
+    """The sort key of a user's (or a cursor's) sort value: names case-insensitively, as
+    lower(coalesce(name, '')) in SQL; ids break ties."""
+
+    def key(value: SortValue, user_id: UUID) -> tuple[SortValue, str]:
+        if field == "name" and isinstance(value, str):
+            value = value.lower()
+        return (value, str(user_id))
+
+    return key
 
 
 class MemoryUserRepository:
@@ -78,7 +87,7 @@ class MemoryUserRepository:
                 del table[token_id]
 
     async def list(self, query: UserQuery) -> Page[User]:
-        """Filter, sort and slice."""
+        """Filter, sort, start after the cursor, slice."""
         users = list(self._store.users.values())
         if query.search:
             needle = query.search.lower()
@@ -87,14 +96,9 @@ class MemoryUserRepository:
             users = [u for u in users if u.role is query.role]
         if query.active is not None:
             users = [u for u in users if u.active is query.active]
-        users.sort(key=lambda u: u.created_at)  # stable tie-break, like the SQL adapter's id order
-        users.sort(
-            key=lambda u: (_sort_value(u, query.sort.field), str(u.id)),
-            reverse=query.sort.descending,
-        )
-        start = query.page.offset
-        items = [replace(u) for u in users[start : start + query.page.limit]]
-        return Page(items=items, page=query.page.page, limit=query.page.limit, total=len(users))
+        value, key = USER_SORT_VALUES[query.sort.field], _user_key(query.sort.field)
+        users.sort(key=lambda u: key(value(u), u.id), reverse=query.sort.descending)
+        return keyset_page([replace(u) for u in users], query.page, query.sort, value, key)
 
     async def count_active_admins(self) -> int:
         """Count active admins."""

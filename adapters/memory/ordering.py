@@ -9,16 +9,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
-from adapters.memory.paging import page
+from adapters.memory.paging import keyset_page
 from adapters.memory.registry import MemoryContextRepositories
 from application.ordering.ports import (
+    ORDER_SORT_VALUES,
     IdempotencyKeyTaken,
     OrderQuery,
     OrderRepository,
     PaymentRepository,
     ProcessedEvents,
 )
-from application.shared.paging import Page
+from application.shared.paging import Page, SortValue
 from domain.ordering import Order, OrderStatus
 from domain.payments import Payment
 
@@ -32,10 +33,9 @@ class OrderingTables:
     processed_events: dict[str, tuple[str, str, datetime]] = field(default_factory=dict)
 
 
-_ORDER_SORT = {
-    "createdAt": lambda o: (o.created_at, str(o.id)),
-    "totalCents": lambda o: (o.total_cents, str(o.id)),
-}
+def _order_key(value: SortValue, order_id: UUID) -> tuple[SortValue, str]:
+    # Ids break ties, compared as text like the SQL adapters' uuid order.
+    return (value, str(order_id))
 
 
 class MemoryOrderRepository:
@@ -72,14 +72,16 @@ class MemoryOrderRepository:
         current.payment_intent_id = order.payment_intent_id
 
     async def list(self, query: OrderQuery) -> Page[Order]:
-        """Filter, sort, slice."""
+        """Filter, sort, start after the cursor, slice."""
         items = list(self._store.orders.values())
         if query.user_id is not None:
             items = [o for o in items if o.user_id == query.user_id]
         if query.status is not None:
             items = [o for o in items if o.status is query.status]
-        items.sort(key=_ORDER_SORT[query.sort.field], reverse=query.sort.descending)
-        return page([copy.deepcopy(o) for o in items], query.page)
+        value = ORDER_SORT_VALUES[query.sort.field]
+        items.sort(key=lambda o: _order_key(value(o), o.id), reverse=query.sort.descending)
+        found = [copy.deepcopy(o) for o in items]
+        return keyset_page(found, query.page, query.sort, value, _order_key)
 
     async def list_expired(self, now: datetime, limit: int) -> Sequence[Order]:
         """Pending orders past their deadline, oldest first."""

@@ -19,9 +19,12 @@ class ListUsers:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListUsersQuery) -> Page[UserView]:
-        """One page, or PermissionDenied / ValidationFailed (unknown sort field)."""
+        """One page, or PermissionDenied / ValidationFailed (unknown sort field, a cursor
+        made for another sort)."""
         actor.require(Role.ADMIN)
         sort = Sort.parse(query.sort, USER_SORT_FIELDS, DEFAULT_USER_SORT)
+        if query.page.cursor is not None:
+            query.page.cursor.check_sort(sort)
         search = query.search.strip() if query.search else None
         repo_query = UserQuery(
             search=search or None,
@@ -32,9 +35,4 @@ class ListUsers:
         )
         async with self._uow as uow:
             page = await uow.users.list(repo_query)
-        return Page(
-            items=[UserView.from_user(u) for u in page.items],
-            page=page.page,
-            limit=page.limit,
-            total=page.total,
-        )
+        return page.map(UserView.from_user)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortValue
 from application.shared.ports import Transaction
 from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, TokenPurpose, User
 
@@ -25,6 +26,14 @@ class UserQuery:
 
 
 USER_SORT_FIELDS = ("createdAt", "email", "name")
+# The value a user sorts by, per sort field: what a page's next cursor carries. A missing name
+# sorts as empty; the adapters compare names case-insensitively (SQL's
+# lower(coalesce(name, ''))), applying the same folding to a cursor's value.
+USER_SORT_VALUES: Mapping[str, Callable[[User], SortValue]] = {
+    "createdAt": lambda user: user.created_at,
+    "email": lambda user: user.email,
+    "name": lambda user: user.name or "",
+}
 
 
 class UserRepository(Protocol):

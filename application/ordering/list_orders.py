@@ -20,16 +20,15 @@ class ListOrders:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListOrdersQuery) -> Page[OrderView]:
-        """One page, or ValidationFailed (unknown sort field)."""
+        """One page, or ValidationFailed (unknown sort field, a cursor made for another
+        sort)."""
         sort = Sort.parse(query.sort, ORDER_SORT_FIELDS, DEFAULT_ORDER_SORT)
-        # Anyone but an admin sees only their own orders, whatever userId they pass.
+        if query.page.cursor is not None:
+            query.page.cursor.check_sort(sort)
+        # Anyone but an admin sees only their own orders, whatever userId they pass. A
+        # cursor only says where to start, so it can't widen that either.
         user_id = query.user_id if actor.is_admin else require_user(actor)
         repo_query = OrderQuery(user_id=user_id, status=query.status, sort=sort, page=query.page)
         async with self._uow as uow:
             page = await uow.orders.list(repo_query)
-        return Page(
-            items=[OrderView.from_order(o) for o in page.items],
-            page=page.page,
-            limit=page.limit,
-            total=page.total,
-        )
+        return page.map(OrderView.from_order)

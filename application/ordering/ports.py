@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -10,12 +10,17 @@ from uuid import UUID
 
 from application.accounts.ports import UserRepository
 from application.catalog.ports import ProductRepository
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortValue
 from application.shared.ports import Transaction
 from domain.ordering import Order, OrderStatus
 from domain.payments import Payment, PaymentEvent
 
 ORDER_SORT_FIELDS = ("createdAt", "totalCents")
+# The value an order sorts by, per sort field: what a page's next cursor carries.
+ORDER_SORT_VALUES: Mapping[str, Callable[[Order], SortValue]] = {
+    "createdAt": lambda order: order.created_at,
+    "totalCents": lambda order: order.total_cents,
+}
 
 
 @dataclass(frozen=True)

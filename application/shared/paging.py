@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, Protocol, TypeVar
@@ -208,3 +208,30 @@ class Page(Generic[T]):
     def total_pages(self) -> int:
         """Pages needed to show every item (0 when there are none)."""
         return math.ceil(self.total / self.limit) if self.total else 0
+
+
+async def every_item(
+    fetch: Callable[[PageRequest], Awaitable[Page[T]]], limit: int = MAX_LIMIT
+) -> list[T]:
+    """Every item of a paged listing, fetched page by page (operators' listings, seeding).
+
+    Follows `next_cursor` wherever the list gives one, so it sees every row however many
+    there are: past the count limit `total_pages` is a lower bound, and a loop that stops
+    there would stop at the 1,000th row. A list that pages by number only (no cursors) goes
+    on by page number while its exact total says more pages follow, or while an inexact
+    one's pages come back full.
+    """
+    found: list[T] = []
+    request = PageRequest(1, limit)
+    while True:
+        page = await fetch(request)
+        found.extend(page.items)
+        if page.next_cursor is not None:
+            request = PageRequest(limit=limit, cursor=Cursor.decode(page.next_cursor))
+            continue
+        if page.page is None:
+            return found  # a cursor page without a next cursor is the last one
+        more = page.page < page.total_pages if page.total_exact else len(page.items) == limit
+        if not more:
+            return found
+        request = PageRequest(page.page + 1, limit)

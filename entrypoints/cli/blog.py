@@ -7,8 +7,8 @@ import click
 from application.blog.commands import ListPostsQuery, UpdatePostCommand
 from application.blog.views import PostView
 from application.shared.actor import Actor
-from application.shared.paging import Page, PageRequest
-from entrypoints.cli.common import every_page, run, table, yes_no
+from application.shared.paging import Page, PageRequest, every_item
+from entrypoints.cli.common import run, table, yes_no
 from entrypoints.containers import Container
 
 
@@ -43,9 +43,9 @@ def list_posts(drafts: bool) -> None:
             query = ListPostsQuery(published=published, sort="-createdAt", page=page)
             return await list_posts(Actor.system(), query)
 
-        found = await every_page(lambda page: fetch(page, True))
+        found = await every_item(lambda page: fetch(page, True))
         if drafts:
-            found += await every_page(lambda page: fetch(page, False))
+            found += await every_item(lambda page: fetch(page, False))
         return found
 
     click.echo(table(_POST_COLUMNS, [_post_row(p) for p in run(work)]))

@@ -8,7 +8,6 @@ from typing import NoReturn, TypeVar
 
 import click
 
-from application.shared.paging import MAX_LIMIT, Page, PageRequest
 from domain.errors import DomainError, ValidationFailed
 from entrypoints.containers import Container, close_container, create_container
 from entrypoints.settings import Settings, SettingsError, load_settings
@@ -39,18 +38,6 @@ def _describe(exc: DomainError) -> str:
     if isinstance(exc, ValidationFailed) and exc.errors:
         return "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
     return exc.message
-
-
-async def every_page(fetch: Callable[[PageRequest], Awaitable[Page[T]]]) -> list[T]:
-    """Every item of a paged listing, fetched page by page at the largest page size."""
-    found: list[T] = []
-    page_number = 1
-    while True:
-        page = await fetch(PageRequest(page_number, MAX_LIMIT))
-        found.extend(page.items)
-        if page_number >= page.total_pages:
-            return found
-        page_number += 1
 
 
 def table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:

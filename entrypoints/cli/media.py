@@ -9,8 +9,8 @@ import click
 from application.media.commands import ListMediaQuery
 from application.media.views import MediaView
 from application.shared.actor import Actor
-from application.shared.paging import Page, PageRequest
-from entrypoints.cli.common import every_page, run, table
+from application.shared.paging import Page, PageRequest, every_item
+from entrypoints.cli.common import run, table
 from entrypoints.containers import Container
 from entrypoints.worker import sweep_orphan_media
 
@@ -49,7 +49,7 @@ def list_media(owner_email: str | None) -> None:
         async def fetch(page: PageRequest) -> Page[MediaView]:
             return await list_media(Actor.system(), ListMediaQuery(owner_id=owner_id, page=page))
 
-        return await every_page(fetch)
+        return await every_item(fetch)
 
     click.echo(table(_MEDIA_COLUMNS, [_media_row(m) for m in run(work)]))
 

@@ -9,10 +9,10 @@ import click
 from application.ordering.commands import ListOrdersQuery
 from application.ordering.views import OrderView
 from application.shared.actor import Actor
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, every_item
 from domain.ordering import OrderStatus
 from domain.payments import format_money
-from entrypoints.cli.common import EXIT_REFUSED, every_page, fail, run, table
+from entrypoints.cli.common import EXIT_REFUSED, fail, run, table
 from entrypoints.containers import Container
 from entrypoints.worker import expire_overdue_orders
 
@@ -53,7 +53,7 @@ def list_orders(status: str | None) -> None:
             query = ListOrdersQuery(status=wanted, page=page)
             return await list_orders(Actor.system(), query)
 
-        return await every_page(fetch)
+        return await every_item(fetch)
 
     click.echo(table(_ORDER_COLUMNS, [_order_row(o) for o in run(work)]))
 

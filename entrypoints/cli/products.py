@@ -7,9 +7,9 @@ import click
 from application.catalog.commands import ListProductsQuery
 from application.catalog.views import ProductView
 from application.shared.actor import Actor
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, every_item
 from domain.payments import format_money
-from entrypoints.cli.common import every_page, run, table, yes_no
+from entrypoints.cli.common import run, table, yes_no
 from entrypoints.containers import Container
 
 
@@ -41,6 +41,6 @@ def list_products() -> None:
         async def fetch(page: PageRequest) -> Page[ProductView]:
             return await list_products(Actor.system(), ListProductsQuery(sort="name", page=page))
 
-        return await every_page(fetch)
+        return await every_item(fetch)
 
     click.echo(table(_PRODUCT_COLUMNS, [_product_row(p) for p in run(work)]))

@@ -10,9 +10,9 @@ import click
 from application.accounts.commands import CreateUserCommand, ListUsersQuery, UpdateUserCommand
 from application.accounts.views import UserView
 from application.shared.actor import Actor
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, every_item
 from domain.accounts import Role
-from entrypoints.cli.common import every_page, run, table, yes_no
+from entrypoints.cli.common import run, table, yes_no
 from entrypoints.containers import Container
 
 
@@ -67,7 +67,7 @@ def list_users() -> None:
         async def fetch(page: PageRequest) -> Page[UserView]:
             return await list_users(Actor.system(), ListUsersQuery(sort="createdAt", page=page))
 
-        return await every_page(fetch)
+        return await every_item(fetch)
 
     click.echo(table(_USER_COLUMNS, [_user_row(user) for user in run(work)]))
 

@@ -31,6 +31,7 @@ from application.catalog.views import ProductView
 from application.ordering.commands import PlaceOrderCommand
 from application.ordering.views import OrderView
 from application.shared.actor import Actor
+from application.shared.paging import COUNT_LIMIT
 from domain.accounts import Role
 from domain.ordering import RequestedItem
 from entrypoints.cli.main import cli
@@ -246,6 +247,26 @@ def test_seed_demo_skips_a_product_whose_name_is_taken(hexashop, shop):
     assert f"created 4 users, {len(DEMO_PRODUCTS) - 1} products and" in output
     assert "1 products and 0 posts were already there" in output
     assert len(_rows(_ok(hexashop("products", "list")))) == len(DEMO_PRODUCTS)
+
+
+# --- users list --------------------------------------------------------------------------------
+
+
+def test_users_list_shows_every_user_past_the_count_limit(hexashop, shop):
+    # Past COUNT_LIMIT matches a page's total is a lower bound: the listing must follow the
+    # next cursor rather than stop at `total_pages`.
+    emails = [f"user{n:04}@example.com" for n in range(COUNT_LIMIT + 5)]
+
+    async def many_users(container: Container) -> None:
+        create_user = container.accounts.create_user()
+        for email in emails:
+            await create_user(Actor.system(), CreateUserCommand(email=email, password=PASSWORD))
+
+    shop(many_users)
+
+    rows = _rows(_ok(hexashop("users", "list")))
+
+    assert sorted(row[0] for row in rows) == emails
 
 
 # --- orders list -------------------------------------------------------------------------------

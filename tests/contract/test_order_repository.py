@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
-from application.shared.paging import PageRequest, Sort
+from application.shared.paging import Cursor, PageRequest, Sort
 from domain.ordering import Order, OrderStatus
 from tests.support.builders import T0, is_utc, make_order, make_product
 from tests.support.databases import UnitOfWorkFactory
@@ -262,6 +262,169 @@ async def test_list_runs_the_same_number_of_statements_whatever_the_page_size(
     small, large = await statements(5), await statements(50)
 
     assert small == large == 3
+
+
+# --- keyset paging and bounded counts ----------------------------------------------------------
+
+
+async def _walk(
+    uow_factory: UnitOfWorkFactory, sort: Sort, limit: int, user_id: UUID | None = None
+) -> list[list[UUID]]:
+    """Every page by cursor, from the first page to the one without a next cursor."""
+    pages: list[list[UUID]] = []
+    request = PageRequest(limit=limit)
+    async with uow_factory() as uow:
+        while True:
+            found = await uow.orders.list(OrderQuery(user_id=user_id, sort=sort, page=request))
+            pages.append([o.id for o in found.items])
+            if found.next_cursor is None:
+                return pages
+            assert len(pages) < 20, "the cursor walk does not end"
+            request = PageRequest(limit=limit, cursor=Cursor.decode(found.next_cursor))
+
+
+def _tied_orders(count: int) -> list[Order]:
+    # Shared totals (900, 1800, 2700 after the discount), shared timestamps, two customers.
+    return [
+        make_order(
+            ANA if n % 3 else BOB,
+            [(make_product(price_cents=1000 * (n % 3 + 1)), 1)],
+            created_at=T0 + timedelta(seconds=n // 2),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        Sort(field, descending)
+        for field in ("createdAt", "totalCents")
+        for descending in (False, True)
+    ],
+    ids=lambda sort: ("-" if sort.descending else "") + sort.field,
+)
+@pytest.mark.parametrize("user_id", [None, ANA], ids=["everyone", "one-customer"])
+async def test_a_cursor_walk_sees_what_page_numbers_see(
+    uow_factory: UnitOfWorkFactory, sort: Sort, user_id: UUID | None
+) -> None:
+    await _add(uow_factory, *_tied_orders(14))
+
+    async with uow_factory() as uow:
+        by_number = [
+            [
+                o.id
+                for o in (
+                    await uow.orders.list(
+                        OrderQuery(user_id=user_id, sort=sort, page=PageRequest(page=n, limit=3))
+                    )
+                ).items
+            ]
+            for n in range(1, 6)
+        ]
+    by_number = [ids for ids in by_number if ids]
+
+    assert await _walk(uow_factory, sort, 3, user_id) == by_number
+
+
+async def _first_cursor(uow_factory: UnitOfWorkFactory) -> Cursor:
+    """The next cursor of the first page of everyone's orders, two a page."""
+    async with uow_factory() as uow:
+        first = await uow.orders.list(OrderQuery(page=PageRequest(limit=2)))
+    assert first.next_cursor is not None
+    return Cursor.decode(first.next_cursor)
+
+
+async def test_a_cursor_walk_keeps_to_the_customers_own_orders(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    orders = _tied_orders(12)
+    await _add(uow_factory, *orders)
+    newest_first = sorted(orders, key=lambda o: (o.created_at, str(o.id)), reverse=True)
+    anas = [o.id for o in newest_first if o.user_id == ANA]
+    everyones_first = await _first_cursor(uow_factory)
+
+    async with uow_factory() as uow:
+        # A cursor made on the list of everyone's orders: it says where to start, the
+        # filter still says whose orders.
+        after = await uow.orders.list(
+            OrderQuery(user_id=ANA, page=PageRequest(limit=50, cursor=everyones_first))
+        )
+    walked = await _walk(uow_factory, Sort("createdAt", True), 2, ANA)
+
+    assert [o.id for o in after.items] == [o.id for o in newest_first[2:] if o.user_id == ANA]
+    assert [order_id for ids in walked for order_id in ids] == anas
+
+
+async def test_a_cursor_page_names_no_page_number_and_the_last_page_no_next_cursor(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    orders = [make_order(ANA, created_at=T0 + timedelta(seconds=n)) for n in range(4)]
+    await _add(uow_factory, *orders)
+
+    async with uow_factory() as uow:
+        first = await uow.orders.list(OrderQuery(page=PageRequest(limit=2)))
+        assert first.next_cursor is not None
+        cursor = Cursor.decode(first.next_cursor)
+        last = await uow.orders.list(OrderQuery(page=PageRequest(limit=2, cursor=cursor)))
+
+    assert (first.page, first.items, first.total) == (1, [orders[3], orders[2]], 4)
+    assert (last.page, last.items, last.total) == (None, [orders[1], orders[0]], 4)
+    assert last.next_cursor is None and last.total_exact
+
+
+async def test_a_cursor_needs_no_row_of_its_own(uow_factory: UnitOfWorkFactory) -> None:
+    # Orders are never deleted, but a cursor only names a place in the order: one whose
+    # order is gone (or never was) starts right after where it would sort.
+    orders = [make_order(ANA, created_at=T0 + timedelta(seconds=n)) for n in range(4)]
+    await _add(uow_factory, *orders)
+    between = Cursor("createdAt", True, T0 + timedelta(seconds=2.5), uuid4())
+
+    async with uow_factory() as uow:
+        after = await uow.orders.list(OrderQuery(page=PageRequest(limit=10, cursor=between)))
+
+    assert after.items == [orders[2], orders[1], orders[0]]
+
+
+async def test_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(uow_factory, *(make_order(ANA) for _ in range(5)), make_order(BOB))
+
+    async with uow_factory() as uow:
+        bounded = await uow.orders.list(
+            OrderQuery(user_id=ANA, page=PageRequest(limit=2, count_limit=3))
+        )
+        exact = await uow.orders.list(
+            OrderQuery(user_id=ANA, page=PageRequest(limit=2, count_limit=5))
+        )
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+
+
+async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    orders = [_three_line_order(created_at=T0 + timedelta(seconds=n)) for n in range(30)]
+    await _add(sql_uow_factory, *orders)
+    async with sql_uow_factory() as uow:
+        first = await uow.orders.list(OrderQuery(user_id=ANA, page=PageRequest(limit=10)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory() as uow:
+        deeper = await uow.orders.list(
+            OrderQuery(
+                user_id=ANA,
+                status=OrderStatus.PENDING,
+                page=PageRequest(limit=10, cursor=cursor),
+            )
+        )
+
+    assert deeper.items == orders[19:9:-1]
+    assert all(len(order.lines) == 3 for order in deeper.items)
+    assert counter.count == 3
 
 
 # --- expiry ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from application.accounts.ports import UserQuery
-from application.shared.paging import PageRequest, Sort
+from application.shared.paging import Cursor, PageRequest, Sort
 from domain.accounts import Role, Tier, User, ensure_admin_remains
 from domain.errors import EmailAlreadyRegistered, LastAdminProtected
 from tests.support.builders import (
@@ -21,6 +21,7 @@ from tests.support.builders import (
     make_user,
 )
 from tests.support.databases import UnitOfWorkFactory
+from tests.support.statements import count_statements
 
 
 async def _add(uow_factory: UnitOfWorkFactory, *users: User) -> None:
@@ -241,6 +242,146 @@ async def test_list_pages_and_counts_the_total(uow_factory: UnitOfWorkFactory) -
     assert [u.email for u in page.items] == [f"user{n:02}@example.com" for n in (3, 4, 5)]
     assert (page.page, page.limit, page.total, page.total_pages) == (2, 3, 7, 3)
     assert past_the_end.items == [] and past_the_end.total == 7
+
+
+# --- keyset paging and bounded counts ----------------------------------------------------------
+
+
+async def _walk(uow_factory: UnitOfWorkFactory, query: UserQuery, limit: int) -> list[list[str]]:
+    """Every page by cursor, from the first page to the one without a next cursor."""
+    pages: list[list[str]] = []
+    request = PageRequest(limit=limit)
+    async with uow_factory() as uow:
+        while True:
+            found = await uow.users.list(replace(query, page=request))
+            pages.append([u.email for u in found.items])
+            if found.next_cursor is None:
+                return pages
+            assert len(pages) < 20, "the cursor walk does not end"
+            request = PageRequest(limit=limit, cursor=Cursor.decode(found.next_cursor))
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        Sort(field, descending)
+        for field in ("createdAt", "email", "name")
+        for descending in (False, True)
+    ],
+    ids=lambda sort: ("-" if sort.descending else "") + sort.field,
+)
+async def test_a_cursor_walk_sees_what_page_numbers_see(
+    uow_factory: UnitOfWorkFactory, sort: Sort
+) -> None:
+    # Names differing only in case, missing names (sorting as empty) and shared timestamps:
+    # the id breaks ties.
+    names = ["ana", "Ana", None, "bob", "", "BOB", None]
+    await _add(
+        uow_factory,
+        *(
+            make_user(
+                f"user{n:02}@example.com",
+                name=names[n % len(names)],
+                created_at=T0 + timedelta(seconds=n // 3),
+            )
+            for n in range(11)
+        ),
+        make_user("other@shop.test", name="Ana"),
+    )
+    query = UserQuery(search="example", sort=sort)
+
+    async with uow_factory() as uow:
+        by_number = [
+            [
+                u.email
+                for u in (
+                    await uow.users.list(replace(query, page=PageRequest(page=n, limit=3)))
+                ).items
+            ]
+            for n in range(1, 5)
+        ]
+
+    assert await _walk(uow_factory, query, 3) == by_number
+
+
+async def test_a_cursor_page_names_no_page_number_and_the_last_page_no_next_cursor(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        uow_factory,
+        *(make_user(f"u{n}@example.com", created_at=T0 + timedelta(seconds=n)) for n in range(4)),
+    )
+
+    async with uow_factory() as uow:
+        first = await uow.users.list(UserQuery(page=PageRequest(limit=2)))
+        assert first.next_cursor is not None
+        cursor = Cursor.decode(first.next_cursor)
+        last = await uow.users.list(UserQuery(page=PageRequest(limit=2, cursor=cursor)))
+
+    assert (first.page, [u.email for u in first.items], first.total) == (
+        1,
+        ["u0@example.com", "u1@example.com"],
+        4,
+    )
+    assert (last.page, [u.email for u in last.items], last.total) == (
+        None,
+        ["u2@example.com", "u3@example.com"],
+        4,
+    )
+    assert last.next_cursor is None and last.total_exact
+
+
+async def test_a_cursor_still_works_when_its_user_is_gone(uow_factory: UnitOfWorkFactory) -> None:
+    made = [make_user(f"u{n}@example.com", name=f"User {n}") for n in range(4)]
+    await _add(uow_factory, *made)
+    async with uow_factory() as uow:
+        first = await uow.users.list(UserQuery(sort=Sort("name"), page=PageRequest(limit=2)))
+        await uow.users.delete(made[1].id)
+        await uow.commit()
+    assert first.next_cursor is not None
+
+    async with uow_factory() as uow:
+        after = await uow.users.list(
+            UserQuery(
+                sort=Sort("name"),
+                page=PageRequest(limit=2, cursor=Cursor.decode(first.next_cursor)),
+            )
+        )
+
+    assert [u.email for u in after.items] == ["u2@example.com", "u3@example.com"]
+
+
+async def test_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(uow_factory, *(make_user(f"u{n}@example.com") for n in range(5)))
+
+    async with uow_factory() as uow:
+        bounded = await uow.users.list(UserQuery(page=PageRequest(limit=2, count_limit=3)))
+        exact = await uow.users.list(UserQuery(page=PageRequest(limit=2, count_limit=5)))
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+
+
+async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        sql_uow_factory,
+        *(make_user(f"u{n:02}@example.com", name=f"User {n:02}") for n in range(30)),
+    )
+    query = UserQuery(search="user", role=Role.CUSTOMER, active=True, sort=Sort("name", True))
+    async with sql_uow_factory() as uow:
+        first = await uow.users.list(replace(query, page=PageRequest(limit=10)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory() as uow:
+        deeper = await uow.users.list(replace(query, page=PageRequest(limit=10, cursor=cursor)))
+
+    assert [u.email for u in deeper.items] == [f"u{n:02}@example.com" for n in range(19, 9, -1)]
+    assert counter.count == 2
 
 
 async def test_count_active_admins_ignores_inactive_admins_and_others(

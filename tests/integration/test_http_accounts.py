@@ -198,17 +198,88 @@ async def test_admin_lists_users_with_paging_search_and_sort(
     assert page.status_code == 200, page.text
     body = page.json()
     assert [u["email"] for u in body["data"]] == ["ana@example.com", "bob@example.com"]
-    assert {k: v for k, v in body["meta"].items() if k != "nextCursor"} == {
+    assert body["meta"] == {
         "page": 1,
         "limit": 2,
         "total": 3,
         "totalPages": 2,
         "totalExact": True,
+        "nextCursor": body["meta"]["nextCursor"],
     }
+    assert isinstance(body["meta"]["nextCursor"], str)
     for user in body["data"]:
         assert_user_json(user)
     found = await client.get(f"{API}/users?search=CAROL&active=true", headers=bearer(admin_token))
     assert [u["email"] for u in found.json()["data"]] == ["carol@example.com"]
+    assert found.json()["meta"] == {
+        "page": 1,
+        "limit": 20,
+        "total": 1,
+        "totalPages": 1,
+        "totalExact": True,
+        "nextCursor": None,
+    }
+
+
+async def _emails(client: Client, token: str, url: str) -> tuple[list[str], Any]:
+    response = await client.get(url, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    return [u["email"] for u in response.json()["data"]], response.json()["meta"]
+
+
+async def test_deep_user_pages_follow_the_next_cursor(
+    client: Client, admin_token: str, make_user: UserMaker
+) -> None:
+    # Names differing only in case and missing ones: the id breaks ties.
+    for n, name in enumerate(["ana", "Ana", None, "bob", "BOB", None, "Cy"]):
+        await make_user(f"user{n}@example.com", name=name)
+    query = f"{API}/users?limit=3&sort=-name&role=customer"
+    seen: list[list[str]] = []
+    metas = []
+    url = query
+    while url:
+        emails, meta = await _emails(client, admin_token, url)
+        seen.append(emails)
+        metas.append(meta)
+        url = f"{query}&cursor={meta['nextCursor']}" if meta["nextCursor"] else ""
+        assert len(seen) < 10, "the cursor walk does not end"
+
+    by_page = [(await _emails(client, admin_token, f"{query}&page={n}"))[0] for n in (1, 2, 3)]
+    assert seen == by_page
+    assert [m["page"] for m in metas] == [1, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (7, True, 3) for m in metas)
+    assert metas[-1]["nextCursor"] is None
+
+
+async def test_a_forged_or_misused_user_cursor_is_400_on_cursor(
+    client: Client, admin_token: str, customer_token: str, make_user: UserMaker
+) -> None:
+    for n in range(3):
+        await make_user(f"user{n}@example.com")
+    _, meta = await _emails(client, admin_token, f"{API}/users?limit=1&sort=email")
+    cursor = meta["nextCursor"]
+    forged = "WyJlbWFpbCIsMCwidiIsNywiMSJd"  # ["email",0,"v",7,"1"]: no uuid
+    cases = [
+        f"cursor={forged}",
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={cursor}&sort=-email",
+        f"cursor={cursor}&sort=name",
+    ]
+    for query in cases:
+        response = await client.get(f"{API}/users?limit=1&{query}", headers=bearer(admin_token))
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    assert (await _emails(client, admin_token, f"{API}/users?limit=1&sort=email&cursor={cursor}"))[
+        0
+    ] == ["ana@example.com"]
+    # A good cursor opens nothing to a customer.
+    refused = await client.get(
+        f"{API}/users?limit=1&sort=email&cursor={cursor}", headers=bearer(customer_token)
+    )
+    assert_error_body(refused, 403, "Forbidden")
 
 
 async def test_admin_creates_reads_replaces_patches_and_deletes_a_user(

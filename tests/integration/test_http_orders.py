@@ -364,6 +364,113 @@ async def test_invalid_order_list_parameters_are_400_naming_the_parameter(
         assert [e["field"] for e in body["errors"]] == [field], query
 
 
+async def _walk(client: Client, token: str, query: str) -> tuple[list[list[str]], list[Any]]:
+    """The order ids of every page by next cursor, and each page's meta."""
+    seen: list[list[str]] = []
+    metas: list[Any] = []
+    url = f"{API}/orders?{query}"
+    while url:
+        response = await client.get(url, headers=bearer(token))
+        assert response.status_code == 200, response.text
+        seen.append([o["id"] for o in response.json()["data"]])
+        metas.append(response.json()["meta"])
+        cursor = metas[-1]["nextCursor"]
+        url = f"{API}/orders?{query}&cursor={cursor}" if cursor else ""
+        assert len(seen) < 20, "the cursor walk does not end"
+    return seen, metas
+
+
+async def test_deep_order_pages_follow_the_next_cursor(
+    client: Client,
+    customer_token: str,
+    other_token: str,
+    make_product: ProductMaker,
+) -> None:
+    mug = await make_product("Big Mug", price_cents=600, stock=100)
+    # Shared totals, so the id breaks ties; another customer's orders in between.
+    for quantity in (2, 3, 4, 2, 3, 4, 2):
+        await placed(client, customer_token, items((mug, quantity)))
+        await placed(client, other_token, items((mug, 2)))
+    query = "limit=3&sort=-totalCents"
+
+    seen, metas = await _walk(client, customer_token, query)
+
+    by_page = [
+        [
+            o["id"]
+            for o in (
+                await client.get(f"{API}/orders?{query}&page={n}", headers=bearer(customer_token))
+            ).json()["data"]
+        ]
+        for n in (1, 2, 3)
+    ]
+    assert seen == by_page
+    assert [m["page"] for m in metas] == [1, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (7, True, 3) for m in metas)
+    assert metas[-1]["nextCursor"] is None
+
+
+async def test_a_cursor_cannot_reveal_another_customers_orders(
+    client: Client,
+    customer_token: str,
+    other_token: str,
+    admin_token: str,
+    make_product: ProductMaker,
+) -> None:
+    mug = await make_product("Big Mug", price_cents=600, stock=100)
+    anas = [(await placed(client, customer_token, items((mug, 2))))["id"] for _ in range(3)]
+    for _ in range(3):
+        await placed(client, other_token, items((mug, 2)))
+    # The admin's first page of everyone's orders is Bob's newest; its cursor points into
+    # Bob's orders.
+    everyone = await client.get(f"{API}/orders?limit=1", headers=bearer(admin_token))
+    cursor = everyone.json()["meta"]["nextCursor"]
+
+    bobs_place = await client.get(
+        f"{API}/orders?limit=10&cursor={cursor}", headers=bearer(customer_token)
+    )
+    with_bobs_id = await client.get(
+        f"{API}/orders?limit=10&cursor={cursor}&userId={everyone.json()['data'][0]['userId']}",
+        headers=bearer(customer_token),
+    )
+
+    assert bobs_place.status_code == 200, bobs_place.text
+    assert [o["id"] for o in bobs_place.json()["data"]] == list(reversed(anas))
+    assert [o["id"] for o in with_bobs_id.json()["data"]] == list(reversed(anas))
+    assert (bobs_place.json()["meta"]["page"], bobs_place.json()["meta"]["total"]) == (None, 3)
+
+
+async def test_a_forged_or_misused_order_cursor_is_400_on_cursor(
+    client: Client, customer_token: str, make_product: ProductMaker
+) -> None:
+    mug = await make_product("Big Mug", price_cents=600, stock=100)
+    for _ in range(3):
+        await placed(client, customer_token, items((mug, 2)))
+    first = await client.get(f"{API}/orders?limit=1", headers=bearer(customer_token))
+    cursor = first.json()["meta"]["nextCursor"]
+    forged = (
+        "WyJjcmVhdGVkQXQiLDEsImQiLCJ5ZXN0ZXJkYXkiLCIxIl0"  # ["createdAt",1,"d","yesterday","1"]
+    )
+    cases = [
+        f"cursor={forged}",
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={cursor}&sort=createdAt",
+        f"cursor={cursor}&sort=-totalCents",
+    ]
+    for query in cases:
+        response = await client.get(f"{API}/orders?limit=1&{query}", headers=bearer(customer_token))
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    second = await client.get(
+        f"{API}/orders?limit=1&cursor={cursor}", headers=bearer(customer_token)
+    )
+    assert second.status_code == 200, second.text
+    assert second.json()["data"][0]["id"] != first.json()["data"][0]["id"]
+
+
 # --- cancelling and the status machine ---------------------------------------------------------
 
 

@@ -16,8 +16,9 @@ below, whose schema-valid input names something JSON Schema can't know exists. T
 right to refuse it with a 400 (docs/api.md), and only a 400 naming that field passes:
 - GET /products?minPrice=999&maxPrice=0: each bound is valid, the range is not (JSON Schema
   can't compare two parameters); a 400 naming minPrice (test_min_price_above_max_price_is_400).
-  Likewise `?cursor=` with base64url text that is no cursor this API made, or `cursor` with
-  `page` 2: a 400 naming cursor (test_a_forged_or_misused_cursor_is_400_on_cursor).
+  Likewise, on every list that pages by cursor (GET /products, /orders, /users),
+  `?cursor=` with base64url text that is no cursor this API made, or `cursor` with `page` 2:
+  a 400 naming cursor (test_a_forged_or_misused_cursor_is_400_on_cursor and its kin per list).
 - POST /orders `{"items": [{"productId": "<random uuid>", "quantity": 2}]}`: unknown product
   (or one product twice, which JSON Schema can't see either), a 400 naming the item.
 - POST /products, PATCH /products/{id} `{"imageIds": ["<random uuid>"]}`: unknown image.
@@ -85,7 +86,9 @@ ERROR_NAMES = {
 # 400 may name instead of accepting it, or None for a 400 without field errors.
 REFERS_TO_UNKNOWN: dict[str, tuple[str, ...] | None] = {
     "GET /api/v1/products": ("minPrice", "cursor"),
+    "GET /api/v1/orders": ("cursor",),
     "POST /api/v1/orders": ("items",),
+    "GET /api/v1/users": ("cursor",),
     "POST /api/v1/products": ("imageIds",),
     "PATCH /api/v1/products/{id}": ("imageIds",),
     "POST /api/v1/auth/verify-email": ("token",),

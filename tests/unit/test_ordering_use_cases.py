@@ -13,7 +13,7 @@ from application.accounts.views import UserView
 from application.catalog.commands import UpdateProductCommand
 from application.ordering.commands import ListOrdersQuery, PlaceOrderCommand
 from application.shared.actor import Actor
-from application.shared.paging import PageRequest
+from application.shared.paging import Cursor, PageRequest
 from domain.accounts import Role, Tier
 from domain.catalog import InsufficientStock
 from domain.errors import PermissionDenied, ValidationFailed
@@ -304,6 +304,33 @@ async def test_an_unknown_order_sort_field_is_refused(shop: ShopKit):
         await shop.list_orders()(ana, ListOrdersQuery(sort="status"))
 
     assert err.value.errors[0].field == "sort"
+
+
+async def test_a_customer_follows_the_next_cursor_through_their_own_orders_only(shop: ShopKit):
+    ana, _ = await orders_of_two_customers(shop)
+    everyones_first = await shop.list_orders()(ADMIN, ListOrdersQuery(page=PageRequest(limit=1)))
+    assert everyones_first.next_cursor is not None
+    cursor = Cursor.decode(everyones_first.next_cursor)
+
+    rest = await shop.list_orders()(ana, ListOrdersQuery(page=PageRequest(limit=1, cursor=cursor)))
+
+    # After everyone's newest (Ana's $20.00) come Bob's $30.00 and Ana's $10.00: Ana sees hers.
+    assert [o.total_cents for o in rest.items] == [1000]
+    assert (rest.page, rest.total, rest.next_cursor) == (None, 2, None)
+
+
+async def test_an_order_cursor_made_for_another_sort_is_refused(shop: ShopKit):
+    ana, _ = await orders_of_two_customers(shop)
+    first = await shop.list_orders()(ana, ListOrdersQuery(page=PageRequest(limit=1)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    with pytest.raises(ValidationFailed) as err:
+        await shop.list_orders()(
+            ana, ListOrdersQuery(sort="totalCents", page=PageRequest(limit=1, cursor=cursor))
+        )
+
+    assert err.value.errors[0].field == "cursor"
 
 
 async def test_owner_and_admin_read_an_order_others_get_not_found(shop: ShopKit):

@@ -13,7 +13,7 @@ from application.accounts.commands import (
     UpdateUserCommand,
 )
 from application.shared.actor import Actor
-from application.shared.paging import PageRequest
+from application.shared.paging import Cursor, PageRequest
 from domain.accounts import Role, Tier, User
 from domain.errors import (
     EmailAlreadyRegistered,
@@ -65,6 +65,35 @@ async def test_users_are_sorted_filtered_searched_and_paged(kit: Kit):
     assert search.total == 2
     assert [u.email for u in second.items] == ["bob@shop.test"]
     assert (second.total, second.total_pages) == (3, 2)
+
+
+async def test_the_next_cursor_continues_where_the_page_ended(kit: Kit):
+    await some_users(kit)
+    first = await kit.list_users()(ADMIN, ListUsersQuery(sort="name", page=PageRequest(limit=2)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    rest = await kit.list_users()(
+        ADMIN, ListUsersQuery(sort="name", page=PageRequest(limit=2, cursor=cursor))
+    )
+
+    assert [u.name for u in first.items] == ["Ana", "Bob"]
+    assert [u.name for u in rest.items] == ["Carla"]
+    assert (rest.page, rest.total, rest.next_cursor) == (None, 3, None)
+
+
+async def test_a_user_cursor_made_for_another_sort_is_a_cursor_error(kit: Kit):
+    await some_users(kit)
+    first = await kit.list_users()(ADMIN, ListUsersQuery(sort="name", page=PageRequest(limit=1)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    with pytest.raises(ValidationFailed) as err:
+        await kit.list_users()(
+            ADMIN, ListUsersQuery(sort="-name", page=PageRequest(limit=1, cursor=cursor))
+        )
+
+    assert err.value.errors[0].field == "cursor"
 
 
 async def test_an_unknown_sort_field_is_a_field_error(kit: Kit):

@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.accounts.tables import login_failures, users
 from adapters.sqlalchemy.mapping import Codec, EntityMapping, enum_codec
+from adapters.sqlalchemy.metadata import UTCDateTime
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_value,
+    bounded_count,
+    fetched_page,
+    ordered,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Reader, writable
 from adapters.sqlalchemy.statements import like_pattern
-from application.accounts.ports import UserQuery
+from application.accounts.ports import USER_SORT_VALUES, UserQuery
 from application.shared.paging import Page
 from domain.accounts import Role, Tier, User
 from domain.errors import EmailAlreadyRegistered
@@ -34,6 +57,64 @@ _USER = EntityMapping(
 # on every authenticated request and every login.
 _USER_BY_ID = select(users).where(users.c.id == bindparam("user_id"))
 _USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
+
+
+def _sort_key(dialect: str, field: str, value: ColumnElement[Any] | None = None) -> Any:
+    """The ORDER BY expression of a sort field; with `value`, the same expression of a
+    cursor's value, so a keyset comparison uses exactly the order the page was sorted in."""
+    if field == "createdAt":
+        return users.c.created_at if value is None else value
+    key: ColumnElement[Any]
+    if field == "email":
+        key = users.c.email if value is None else value
+    else:
+        key = func.lower(func.coalesce(users.c.name if value is None else value, ""))
+    # Byte order, like Python's str comparison, whatever the database's locale is.
+    return key.collate("C") if dialect == "postgresql" else key
+
+
+_CURSOR_TYPES: dict[str, Any] = {"createdAt": UTCDateTime(), "email": String(), "name": String()}
+
+
+@functools.lru_cache(maxsize=128)
+def _list_statements(
+    dialect: str,
+    search: bool,
+    by_role: bool,
+    active: bool | None,
+    sort_field: str,
+    descending: bool,
+    cursor: bool,
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of one shape of user list, built once; the search
+    pattern, role, cursor and paging values travel as bind parameters. The count stops at
+    the count limit; with a cursor the page starts after the cursor's row."""
+    conditions: builtins.list[ColumnElement[bool]] = []
+    if search:
+        pattern = bindparam("pattern", type_=String())
+        conditions.append(
+            or_(
+                func.lower(users.c.email).like(pattern, escape="\\"),
+                func.lower(users.c.name).like(pattern, escape="\\"),
+            )
+        )
+    if by_role:
+        conditions.append(users.c.role == bindparam("role", type_=String()))
+    if active is not None:
+        conditions.append(users.c.active.is_(active))
+    key = _sort_key(dialect, sort_field)
+    page_conditions = list(conditions)
+    if cursor:
+        value_key = _sort_key(dialect, sort_field, after_value(_CURSOR_TYPES[sort_field]))
+        page_conditions.append(after_cursor(key, value_key, users.c.id, descending))
+    page_stmt = (
+        select(users)
+        .where(*page_conditions)
+        .order_by(*ordered(key, users.c.id, descending))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+    return page_stmt, bounded_count(users.c.id, conditions)
 
 
 class SqlUserRepository:
@@ -78,47 +159,31 @@ class SqlUserRepository:
         """Delete the user; their tokens go with them (ON DELETE CASCADE)."""
         await self._session.execute(delete(users).where(users.c.id == user_id))
 
-    def _sort_key(self, field: str) -> ColumnElement[Any]:
-        if field == "createdAt":
-            return users.c.created_at
-        key: ColumnElement[Any] = (
-            users.c.email if field == "email" else func.lower(func.coalesce(users.c.name, ""))
-        )
-        # Byte order, like Python's str comparison, whatever the database's locale is.
-        return key.collate("C") if self._dialect == "postgresql" else key
-
     async def list(self, query: UserQuery) -> Page[User]:
-        """Filter, sort (id breaks ties), page; the total comes from a second statement."""
-        conditions: builtins.list[ColumnElement[bool]] = []
-        if query.search:
-            pattern = like_pattern(query.search.lower())
-            conditions.append(
-                or_(
-                    func.lower(users.c.email).like(pattern, escape="\\"),
-                    func.lower(users.c.name).like(pattern, escape="\\"),
-                )
-            )
-        if query.role is not None:
-            conditions.append(users.c.role == query.role.value)
-        if query.active is not None:
-            conditions.append(users.c.active.is_(query.active))
-        key = self._sort_key(query.sort.field)
-        order = (key.desc(), users.c.id.desc()) if query.sort.descending else (key, users.c.id)
-        page_stmt = (
-            select(users)
-            .where(*conditions)
-            .order_by(*order)
-            .offset(query.page.offset)
-            .limit(query.page.limit)
+        """Filter, sort (id breaks ties), start after the cursor, page; the total, counted up
+        to the count limit, comes from a second statement."""
+        page_stmt, count_stmt = _list_statements(
+            self._dialect,
+            bool(query.search),
+            query.role is not None,
+            query.active,
+            query.sort.field,
+            query.sort.descending,
+            query.page.cursor is not None,
         )
-        count_stmt = select(func.count()).select_from(users).where(*conditions)
-        rows = (await self._session.execute(page_stmt)).mappings().all()
-        total = (await self._session.execute(count_stmt)).scalar_one()
-        return Page(
-            items=[_USER.entity(r) for r in rows],
-            page=query.page.page,
-            limit=query.page.limit,
-            total=int(total),
+        params = page_params(query.page)
+        if query.search:
+            params["pattern"] = like_pattern(query.search.lower())
+        if query.role is not None:
+            params["role"] = query.role.value
+        rows = (await self._session.execute(page_stmt, params)).mappings().all()
+        total = (await self._session.execute(count_stmt, params)).scalar_one()
+        return fetched_page(
+            [_USER.entity(r) for r in rows],
+            query.page,
+            query.sort,
+            int(total),
+            USER_SORT_VALUES[query.sort.field],
         )
 
     async def count_active_admins(self) -> int:

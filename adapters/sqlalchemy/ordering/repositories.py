@@ -4,19 +4,39 @@ provider events already processed."""
 from __future__ import annotations
 
 import builtins
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.mapping import EntityMapping, enum_codec
+from adapters.sqlalchemy.metadata import Cents, UTCDateTime
 from adapters.sqlalchemy.ordering.tables import order_lines, orders, payments, processed_events
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_value,
+    bounded_count,
+    fetched_page,
+    ordered,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Row
-from application.ordering.ports import IdempotencyKeyTaken, OrderQuery
+from application.ordering.ports import ORDER_SORT_VALUES, IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page
 from domain.ordering import Order, OrderLine, OrderStatus
 from domain.payments import Payment, PaymentStatus
@@ -44,6 +64,39 @@ _INSERT_ORDER = {
 _INSERT_LINES = insert(order_lines)
 
 _ORDER_SORT_COLUMNS = {"createdAt": orders.c.created_at, "totalCents": orders.c.total_cents}
+# A cursor's sort value binds with its column's type (UTCDateTime checks the zone).
+_CURSOR_TYPES: dict[str, Any] = {"createdAt": UTCDateTime(), "totalCents": Cents()}
+
+
+@functools.lru_cache(maxsize=64)
+def _list_statements(
+    by_user: bool, by_status: bool, sort_field: str, descending: bool, cursor: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of one shape of order list, built once; the user,
+    status, cursor and paging values travel as bind parameters.
+
+    A customer's list newest first, the common shape, is a range scan of the
+    (user_id, created_at) index however deep its cursor (on Postgres: Index Cond on user_id
+    and `created_at <=` the cursor's, the id tie-break an incremental sort of the rows that
+    share a timestamp); the count stops at the count limit."""
+    conditions: builtins.list[ColumnElement[bool]] = []
+    if by_user:
+        conditions.append(orders.c.user_id == bindparam("user_id", type_=Uuid()))
+    if by_status:
+        conditions.append(orders.c.status == bindparam("status", type_=String()))
+    key = _ORDER_SORT_COLUMNS[sort_field]
+    page_conditions = list(conditions)
+    if cursor:
+        value_key = after_value(_CURSOR_TYPES[sort_field])
+        page_conditions.append(after_cursor(key, value_key, orders.c.id, descending))
+    page_stmt = (
+        select(orders)
+        .where(*page_conditions)
+        .order_by(*ordered(key, orders.c.id, descending))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+    return page_stmt, bounded_count(orders.c.id, conditions)
 
 
 class SqlOrderRepository:
@@ -119,26 +172,27 @@ class SqlOrderRepository:
         )
 
     async def list(self, query: OrderQuery) -> Page[Order]:
-        """One page with every line, in three statements: orders, their lines, the total."""
-        conditions: builtins.list[ColumnElement[bool]] = []
-        if query.user_id is not None:
-            conditions.append(orders.c.user_id == query.user_id)
-        if query.status is not None:
-            conditions.append(orders.c.status == query.status.value)
-        key = _ORDER_SORT_COLUMNS[query.sort.field]
-        order = (key.desc(), orders.c.id.desc()) if query.sort.descending else (key, orders.c.id)
-        page_stmt = (
-            select(orders)
-            .where(*conditions)
-            .order_by(*order)
-            .offset(query.page.offset)
-            .limit(query.page.limit)
+        """One page with every line, in three statements: orders (one more than the page,
+        to know whether another follows), their lines, the total (counted up to the count
+        limit)."""
+        page_stmt, count_stmt = _list_statements(
+            query.user_id is not None,
+            query.status is not None,
+            query.sort.field,
+            query.sort.descending,
+            query.page.cursor is not None,
         )
-        count_stmt = select(func.count()).select_from(orders).where(*conditions)
-        rows = (await self._session.execute(page_stmt)).mappings().all()
+        params = page_params(query.page)
+        if query.user_id is not None:
+            params["user_id"] = query.user_id
+        if query.status is not None:
+            params["status"] = query.status.value
+        rows = (await self._session.execute(page_stmt, params)).mappings().all()
         items = await self._with_lines(rows)
-        total = (await self._session.execute(count_stmt)).scalar_one()
-        return Page(items=items, page=query.page.page, limit=query.page.limit, total=int(total))
+        total = (await self._session.execute(count_stmt, params)).scalar_one()
+        return fetched_page(
+            items, query.page, query.sort, int(total), ORDER_SORT_VALUES[query.sort.field]
+        )
 
     async def list_expired(self, now: datetime, limit: int) -> Sequence[Order]:
         """Pending orders past their deadline, oldest deadline first; on Postgres locked with

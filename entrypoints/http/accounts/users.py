@@ -38,6 +38,7 @@ from entrypoints.http.openapi import (
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     sort_parameter,
@@ -77,7 +78,7 @@ class UsersController(Controller):
         description="`search` matches email or name (case-insensitive substring). "
         f"Sort by {', '.join(USER_SORT_FIELDS)}; prefix `-` for descending.",
         responses=error_responses(
-            *_ADMIN, 400, s400="Invalid page, limit, role, active or sort.", s403=_S403
+            *_ADMIN, 400, s400="Invalid page, limit, cursor, role, active or sort.", s403=_S403
         ),
     )
     async def list_users(
@@ -86,6 +87,7 @@ class UsersController(Controller):
         list_users: Injected[ListUsers],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         search: Annotated[str | None, QueryParameter(max_length=254)] = None,
         role: FromQuery[Role | None] = None,
         active: FromQuery[bool | None] = None,
@@ -97,7 +99,7 @@ class UsersController(Controller):
             role=role,
             active=active,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         return UserPage.from_page(await list_users(actor, query))
 

@@ -31,6 +31,7 @@ from entrypoints.http.ordering.schemas import (
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     ResourceId,
@@ -107,7 +108,7 @@ class OrdersController(Controller):
         description="The caller's own orders, newest first by default. Admins see everyone's "
         "and may filter by `userId`; anyone may filter by `status`.",
         responses=error_responses(
-            *_SIGNED_IN, 400, s400="Invalid page, limit, userId, status or sort."
+            *_SIGNED_IN, 400, s400="Invalid page, limit, cursor, userId, status or sort."
         ),
     )
     async def list_orders(
@@ -116,6 +117,7 @@ class OrdersController(Controller):
         list_orders: Injected[ListOrders],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         user_id: Annotated[
             str | None,
             QueryParameter(
@@ -133,7 +135,7 @@ class OrdersController(Controller):
             user_id=parse_uuid(user_id, "userId") if user_id is not None else None,
             status=status,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         return OrderPage.from_page(await list_orders(actor, query))
 
