@@ -10,17 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
-from adapters.memory.paging import page
+from adapters.memory.paging import keyset_page, page
 from adapters.memory.registry import MemoryContextRepositories
 from application.blog.ports import (
+    COMMENT_ORDER,
     AuthorNames,
     CommentRepository,
     MediaLookup,
     PostQuery,
     PostRepository,
     TagCount,
+    comment_sort_value,
 )
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, SortValue
 from domain.accounts import User
 from domain.blog import Comment, Post, PostChanged, SlugTaken
 from domain.media import MediaFile
@@ -191,6 +193,10 @@ class MemoryPostRepository:
         return published[:limit]
 
 
+def _comment_key(value: SortValue, comment_id: UUID) -> tuple[SortValue, str]:
+    return (value, str(comment_id))
+
+
 class MemoryCommentRepository:
     """Comments in a dict."""
 
@@ -210,10 +216,10 @@ class MemoryCommentRepository:
         self._store.comments.pop(comment_id, None)
 
     async def list(self, post_id: UUID, page_request: PageRequest) -> Page[Comment]:
-        """Oldest first."""
+        """Oldest first (id breaks ties), after the cursor's comment if any."""
         items = [c for c in self._store.comments.values() if c.post_id == post_id]
-        items.sort(key=lambda c: (c.created_at, str(c.id)))
-        return page(items, page_request)
+        items.sort(key=lambda c: _comment_key(comment_sort_value(c), c.id))
+        return keyset_page(items, page_request, COMMENT_ORDER, comment_sort_value, _comment_key)
 
     async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
         """Comments per post, for the posts that have some."""

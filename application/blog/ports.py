@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.blog import Comment, Post
 
 POST_SORT_FIELDS = ("publishedAt", "createdAt", "title")
+
+# A post's comments have one order, oldest first (the id breaks ties): their cursors name it.
+COMMENT_ORDER = Sort("createdAt")
+COMMENT_SORT_SHAPE: SortShape = datetime
+
+
+def comment_sort_value(comment: Comment) -> SortValue:
+    """What a comment sorts by, what a page's next cursor carries: when it was written."""
+    return comment.created_at
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,8 @@ class CommentRepository(Protocol):
         ...
 
     async def list(self, post_id: UUID, page: PageRequest) -> Page[Comment]:
-        """One page of a post's comments, oldest first (ties by id), with their total."""
+        """One page of a post's comments in COMMENT_ORDER (oldest first, ties by id), or the
+        page after the cursor's comment, with their total counted up to the count limit."""
         ...
 
     async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
+from application.shared.paging import Cursor
 from domain.accounts import Role
 from entrypoints.containers import Container
-from tests.integration.conftest import API, Client, bearer
+from tests.integration.conftest import API, Client, assert_error_body, bearer
 from tests.integration.media_helpers import sign_up
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -174,6 +177,91 @@ async def test_a_new_comment_changes_the_posts_etag(blog: Blog) -> None:
 
     assert after.status_code == 200
     assert after.json()["commentCount"] == 2
+
+
+# --- paging by cursor -------------------------------------------------------------------------
+
+
+async def _walk(blog: Blog, path: str, query: str, who: str = "anonymous") -> list[Any]:
+    """Every page from the first by following meta.nextCursor: (contents, meta) per page."""
+    pages = []
+    url = f"{path}?{query}"
+    while url:
+        response = await blog.send("GET", url, who)
+        assert response.status_code == 200, response.text
+        meta = response.json()["meta"]
+        pages.append((response.json()["data"], meta))
+        assert len(pages) < 20, "the cursor walk does not end"
+        url = f"{path}?{query}&cursor={meta['nextCursor']}" if meta["nextCursor"] else ""
+    return pages
+
+
+async def test_comments_page_by_cursor_as_by_page_number(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    for who in ("ana", "bob", "eve", "root"):
+        for n in range(2):
+            body = {"content": f"{who} {n}"}
+            assert (await blog.send("POST", path, who, json=body)).status_code == 201
+
+    walked = await _walk(blog, path, "limit=2")
+    by_page = [
+        [
+            c["content"]
+            for c in (await blog.send("GET", f"{path}?limit=2&page={n}", "bob")).json()["data"]
+        ]
+        for n in range(1, 6)
+    ]
+
+    assert [[c["content"] for c in data] for data, _ in walked] == by_page
+    assert [meta["page"] for _, meta in walked] == [1, None, None, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (9, True, 5) for _, m in walked)
+    assert walked[-1][1]["nextCursor"] is None
+
+
+async def test_a_comment_cursor_never_opens_another_posts_comments(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    await blog.send("POST", path, "eve", json={"content": "Second"})
+    first = await blog.send("GET", f"{path}?limit=1", "anonymous")
+    cursor = first.json()["meta"]["nextCursor"]
+    other = await blog.send(
+        "POST", "/posts", "bob", json={"title": "Other", "content": "c", "published": True}
+    )
+    body = {"content": "On other"}
+    await blog.send("POST", f"/posts/{other.json()['id']}/comments", "root", json=body)
+
+    # The draft's comments stay hidden, a cursor or not; another post's show only its own.
+    drafts = await blog.send("GET", f"/posts/{blog.draft['id']}/comments?cursor={cursor}", "bob")
+    others = await blog.send("GET", f"/posts/{other.json()['id']}/comments?cursor={cursor}", "bob")
+
+    assert_error_body(drafts, 404, "NotFound")
+    assert others.status_code == 200
+    assert [c["content"] for c in others.json()["data"]] == ["On other"]
+    assert others.json()["meta"]["total"] == 1
+
+
+async def test_a_forged_or_misused_comment_cursor_is_400_on_cursor(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    await blog.send("POST", path, "eve", json={"content": "Second"})
+    cursor = (await blog.send("GET", f"{path}?limit=1", "anonymous")).json()["meta"]["nextCursor"]
+    # Cursors of other orders (the posts list's, newest first) mean nothing among comments.
+    moment = datetime.now(UTC)
+    newest = Cursor("createdAt", True, moment, uuid4()).encode()
+    posts = Cursor("publishedAt", True, moment, uuid4()).encode()
+    cases = [
+        "cursor=WyJjcmVhdGVkQXQiLDAsInYiLDEsIjEiXQ",  # ["createdAt",0,"v",1,"1"]
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={newest}",
+        f"cursor={posts}",
+    ]
+    for query in cases:
+        response = await blog.send("GET", f"{path}?limit=1&{query}", "anonymous")
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    after = await blog.send("GET", f"{path}?limit=1&cursor={cursor}", "anonymous")
+    assert [c["content"] for c in after.json()["data"]] == ["Second"]
 
 
 # --- If-Match, slugs ---------------------------------------------------------------------------

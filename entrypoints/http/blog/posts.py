@@ -54,6 +54,7 @@ from entrypoints.http.openapi import (
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     ResourceId,
@@ -310,7 +311,11 @@ class PostsController(Controller):
         summary="List a post's comments",
         description="Comments of a published post, oldest first.",
         responses=error_responses(
-            *SERVER_ERRORS, 400, 404, s400="Invalid id, page or limit.", s404=_S404_PUBLISHED
+            *SERVER_ERRORS,
+            400,
+            404,
+            s400="Invalid id, page, limit or cursor.",
+            s404=_S404_PUBLISHED,
         ),
     )
     async def list_comments(
@@ -319,10 +324,11 @@ class PostsController(Controller):
         list_comments: Injected[ListComments],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
     ) -> CommentPage:
         """One page of comments."""
         post_id = parse_uuid(id)
-        found = await list_comments(post_id, PageRequest(page=page, limit=limit))
+        found = await list_comments(post_id, PageRequest.of(page, limit, cursor))
         return CommentPage.from_page(found)
 
     @post(
