@@ -108,8 +108,9 @@ class PostsController(Controller):
         description="Published posts, newest first. `search` is full-text over title and "
         "content (most relevant first without `sort`); `tag` and `author` narrow the list. "
         "`mine=true` lists the caller's own posts, drafts included; `published=false` lists "
-        "drafts, for editors and admins. Sends an ETag; `Cache-Control` is public for "
-        "anonymous readers, `private, no-store` for signed-in ones.",
+        "drafts, for editors and admins. Pages by `cursor` too, except a search (ranked by "
+        "relevance: `nextCursor` is null and `cursor` a 400). Sends an ETag; `Cache-Control` "
+        "is public for anonymous readers, `private, no-store` for signed-in ones.",
         security=OPTIONAL_BEARER,
         operation_class=CacheableRead,
         responses={
@@ -119,7 +120,7 @@ class PostsController(Controller):
                 400,
                 401,
                 403,
-                s400="Invalid page, limit, author or sort.",
+                s400="Invalid page, limit, cursor (or a cursor with search), author or sort.",
                 s401=_S401_OPTIONAL + " `mine=true` without a token is 401 too.",
                 s403="`published=false` asked by someone who is not an editor or admin.",
             ),
@@ -132,6 +133,7 @@ class PostsController(Controller):
         cached: CachedHeader = None,
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
         tag: Annotated[str | None, QueryParameter(max_length=MAX_TAG * 2)] = None,
         author: Annotated[
@@ -157,7 +159,7 @@ class PostsController(Controller):
             mine=mine,
             published=published,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         body = PostPage.from_page(await list_posts(optional_actor, query))
         return cacheable(body, msgspec.json.encode(body), optional_actor is not None, cached)
