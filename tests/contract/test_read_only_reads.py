@@ -247,7 +247,7 @@ _ASYNCPG = asyncpg_dialect()
         _USER_BY_EMAIL,
         _PRODUCT_BY_ID,
         _FAILURES_SINCE,
-        *_list_statements("postgresql", False, True, True, True, True, "name", True),
+        *_list_statements("postgresql", False, True, True, True, True, "name", True, False),
     ],
     ids=["user-by-id", "user-by-email", "product-by-id", "failures", "list-page", "list-count"],
 )
