@@ -10,17 +10,21 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
-from adapters.memory.paging import page
+from adapters.memory.paging import keyset_page
 from adapters.memory.registry import MemoryContextRepositories
 from application.blog.ports import (
+    COMMENT_ORDER,
+    NEWEST_PUBLISHED_FIRST,
+    POST_SORT_VALUES,
     AuthorNames,
     CommentRepository,
     MediaLookup,
     PostQuery,
     PostRepository,
     TagCount,
+    comment_sort_value,
 )
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, Sort, SortValue
 from domain.accounts import User
 from domain.blog import Comment, Post, PostChanged, SlugTaken
 from domain.media import MediaFile
@@ -87,13 +91,37 @@ class BlogStore(Protocol):
     users: dict[UUID, User]
 
 
-def _sort_key(field_name: str) -> Callable[[Post], Any]:
-    if field_name == "title":
-        return lambda p: (p.title.lower(), p.created_at, str(p.id))
-    if field_name == "createdAt":
-        return lambda p: (p.created_at, str(p.id))
-    # Drafts (no date) are moved last by the caller; their creation date stands in here.
-    return lambda p: (p.published_at or p.created_at, p.created_at, str(p.id))
+def _parts(value: SortValue) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _sort_key(sort: Sort) -> Callable[[SortValue, UUID], Any]:
+    """The order of a sort over POST_SORT_VALUES and the id, as SQL sorts: titles lower-cased;
+    by publication, posts without a date last in both directions (their flag, 1, is flipped
+    for a descending sort, which reverses the whole key)."""
+    if sort.field == "title":
+        return lambda value, post_id: (
+            (_parts(value)[0].lower(), *_parts(value)[1:]),
+            str(post_id),
+        )
+    if sort.field == "publishedAt" and sort.descending:
+        return lambda value, post_id: (
+            (1 - _parts(value)[0], *_parts(value)[1:]),
+            str(post_id),
+        )
+    return lambda value, post_id: (_parts(value), str(post_id))
+
+
+def _ranked_page(items: builtins.list[Post], request: PageRequest) -> Page[Post]:
+    # A search's page: by number only (a ranking has no keyset), the total bounded.
+    start = request.offset
+    return Page(
+        items=items[start : start + request.limit],
+        page=request.page,
+        limit=request.limit,
+        total=min(len(items), request.count_limit),
+        total_exact=len(items) <= request.count_limit,
+    )
 
 
 class MemoryPostRepository:
@@ -155,24 +183,18 @@ class MemoryPostRepository:
             items = [p for p in items if p.author_id == query.author_id]
         if query.tag is not None:
             items = [p for p in items if query.tag in p.tags]
-        if query.sort is not None:
-            sort = query.sort
-            items.sort(key=_sort_key(sort.field), reverse=sort.descending)
-            if sort.field == "publishedAt":
-                # Drafts have no publication date: last whichever the direction.
-                items.sort(key=lambda p: p.published_at is None)
-        else:
-            items.sort(key=_sort_key("publishedAt"), reverse=True)
-            items.sort(key=lambda p: p.published_at is None)
-        if query.search:
-            terms = stems(query.search)
-            scored = [(relevance(p, terms), p) for p in items]
-            matching = [(score, p) for score, p in scored if score > 0]
-            if query.sort is None:
-                # Stable: equal scores keep the newest-published-first order above.
-                matching.sort(key=lambda pair: pair[0], reverse=True)
-            items = [p for _, p in matching]
-        return page(items, query.page)
+        sort = query.sort or NEWEST_PUBLISHED_FIRST
+        value, key = POST_SORT_VALUES[sort.field], _sort_key(sort)
+        items.sort(key=lambda p: key(value(p), p.id), reverse=sort.descending)
+        if not query.search:
+            return keyset_page(items, query.page, sort, value, key)
+        terms = stems(query.search)
+        scored = [(relevance(p, terms), p) for p in items]
+        matching = [(score, p) for score, p in scored if score > 0]
+        if query.sort is None:
+            # Stable: equal scores keep the newest-published-first order above.
+            matching.sort(key=lambda pair: pair[0], reverse=True)
+        return _ranked_page([p for _, p in matching], query.page)
 
     async def tag_counts(self) -> builtins.list[TagCount]:
         """Tags of published posts, most used first, then by name."""
@@ -187,8 +209,13 @@ class MemoryPostRepository:
     async def latest_published(self, limit: int) -> builtins.list[Post]:
         """Newest published first."""
         published = [p for p in self._store.posts.values() if p.published]
-        published.sort(key=_sort_key("publishedAt"), reverse=True)
+        value, key = POST_SORT_VALUES["publishedAt"], _sort_key(NEWEST_PUBLISHED_FIRST)
+        published.sort(key=lambda p: key(value(p), p.id), reverse=True)
         return published[:limit]
+
+
+def _comment_key(value: SortValue, comment_id: UUID) -> tuple[SortValue, str]:
+    return (value, str(comment_id))
 
 
 class MemoryCommentRepository:
@@ -210,10 +237,10 @@ class MemoryCommentRepository:
         self._store.comments.pop(comment_id, None)
 
     async def list(self, post_id: UUID, page_request: PageRequest) -> Page[Comment]:
-        """Oldest first."""
+        """Oldest first (id breaks ties), after the cursor's comment if any."""
         items = [c for c in self._store.comments.values() if c.post_id == post_id]
-        items.sort(key=lambda c: (c.created_at, str(c.id)))
-        return page(items, page_request)
+        items.sort(key=lambda c: _comment_key(comment_sort_value(c), c.id))
+        return keyset_page(items, page_request, COMMENT_ORDER, comment_sort_value, _comment_key)
 
     async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
         """Comments per post, for the posts that have some."""

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
-from adapters.memory.paging import page
+from adapters.memory.paging import keyset_page
 from adapters.memory.registry import MemoryContextRepositories
 from application.catalog.ports import AttachableImages
-from application.media.ports import MediaQuery, MediaRepository, MediaUsage
-from application.shared.paging import Page
+from application.media.ports import MEDIA_SORT_VALUES, MediaQuery, MediaRepository, MediaUsage
+from application.shared.paging import Page, SortValue
 from domain.catalog import Product
 from domain.media import MediaFile
 
@@ -32,10 +32,9 @@ class MediaStore(Protocol):
     products: dict[UUID, Product]
 
 
-_MEDIA_SORT = {
-    "createdAt": lambda m: (m.created_at, str(m.id)),
-    "sizeBytes": lambda m: (m.size_bytes, str(m.id)),
-}
+def _media_key(value: SortValue, media_id: UUID) -> tuple[SortValue, str]:
+    # The id breaks ties, as in SQL.
+    return (value, str(media_id))
 
 
 class MemoryMediaRepository:
@@ -62,12 +61,14 @@ class MemoryMediaRepository:
         self._store.media_files.pop(media_id, None)
 
     async def list(self, query: MediaQuery) -> Page[MediaFile]:
-        """Filter by owner, sort (id breaks ties), slice."""
+        """Filter by owner, sort (id breaks ties), start after the cursor, slice."""
         items = list(self._store.media_files.values())
         if query.owner_id is not None:
             items = [m for m in items if m.owner_id == query.owner_id]
-        items.sort(key=_MEDIA_SORT[query.sort.field], reverse=query.sort.descending)
-        return page([copy.deepcopy(m) for m in items], query.page)
+        value = MEDIA_SORT_VALUES[query.sort.field]
+        items.sort(key=lambda m: _media_key(value(m), m.id), reverse=query.sort.descending)
+        found = [copy.deepcopy(m) for m in items]
+        return keyset_page(found, query.page, query.sort, value, _media_key)
 
     async def existing_keys(self, keys: Collection[str]) -> set[str]:
         """The keys with a row."""

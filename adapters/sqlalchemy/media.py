@@ -33,10 +33,18 @@ from sqlalchemy.dialects.postgresql import JSONB
 from adapters.sqlalchemy.catalog import products
 from adapters.sqlalchemy.mapping import EntityMapping
 from adapters.sqlalchemy.metadata import UTCDateTime, metadata
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_value,
+    bounded_count,
+    fetched_page,
+    ordered,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from application.catalog.ports import AttachableImages
-from application.media.ports import MediaQuery, MediaRepository, MediaUsage
+from application.media.ports import MEDIA_SORT_VALUES, MediaQuery, MediaRepository, MediaUsage
 from application.shared.paging import Page
 from domain.media import MAX_FILENAME, MediaFile
 
@@ -64,25 +72,32 @@ _MEDIA = EntityMapping(MediaFile, media_files)
 
 
 _SORT_COLUMNS = {"createdAt": media_files.c.created_at, "sizeBytes": media_files.c.size_bytes}
+_CURSOR_TYPES: dict[str, Any] = {"createdAt": UTCDateTime(), "sizeBytes": BigInteger()}
 
 
 @functools.lru_cache(maxsize=32)
-def _list_statements(by_owner: bool, sort_field: str, descending: bool) -> tuple[Any, Any]:
-    """The page and count statements of one shape of query, built once."""
+def _list_statements(
+    by_owner: bool, sort_field: str, descending: bool, cursor: bool
+) -> tuple[Any, Any]:
+    """The page and count statements of one shape of query, built once. The count stops at
+    the count limit; with a cursor the page starts after the cursor's row (keyset paging:
+    with the (owner_id, created_at) index, as fast deep in "my files" as at their start)."""
     conditions: builtins.list[ColumnElement[bool]] = []
     if by_owner:
         conditions.append(media_files.c.owner_id == bindparam("owner_id"))
     key = _SORT_COLUMNS[sort_field]
-    order = (key.desc(), media_files.c.id.desc()) if descending else (key, media_files.c.id)
+    page_conditions = list(conditions)
+    if cursor:
+        value_key = after_value(_CURSOR_TYPES[sort_field])
+        page_conditions.append(after_cursor(key, value_key, media_files.c.id, descending))
     page_stmt = (
         select(media_files)
-        .where(*conditions)
-        .order_by(*order)
+        .where(*page_conditions)
+        .order_by(*ordered(key, media_files.c.id, descending))
         .offset(bindparam("offset", type_=Integer))
         .limit(bindparam("limit", type_=Integer))
     )
-    count_stmt = select(func.count()).select_from(media_files).where(*conditions)
-    return page_stmt, count_stmt
+    return page_stmt, bounded_count(media_files.c.id, conditions)
 
 
 _BY_ID = select(media_files).where(media_files.c.id == bindparam("media_id"))
@@ -118,20 +133,22 @@ class SqlMediaRepository:
         await self._connection.execute(delete(media_files).where(media_files.c.id == media_id))
 
     async def list(self, query: MediaQuery) -> Page[MediaFile]:
-        """Filter by owner, sort (id breaks ties), page: one statement each for page and total."""
+        """Filter by owner, sort (id breaks ties), page by number or after a cursor: one
+        statement each for the page and its bounded total."""
         page_stmt, count_stmt = _list_statements(
-            query.owner_id is not None, query.sort.field, query.sort.descending
+            query.owner_id is not None,
+            query.sort.field,
+            query.sort.descending,
+            query.page.cursor is not None,
         )
-        params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
+        params = page_params(query.page)
         if query.owner_id is not None:
             params["owner_id"] = query.owner_id
         rows = await self._reader.all(page_stmt, params)
-        total = await self._reader.scalar(count_stmt, params)
-        return Page(
-            items=[_MEDIA.entity(r) for r in rows],
-            page=query.page.page,
-            limit=query.page.limit,
-            total=int(total),
+        total = int(await self._reader.scalar(count_stmt, params))
+        items = [_MEDIA.entity(r) for r in rows]
+        return fetched_page(
+            items, query.page, query.sort, total, MEDIA_SORT_VALUES[query.sort.field]
         )
 
     async def existing_keys(self, keys: Collection[str]) -> set[str]:

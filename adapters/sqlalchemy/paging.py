@@ -38,14 +38,30 @@ def after_cursor(
     `value_key` is the sort expression applied to the cursor's bound value (`after_value`),
     so the comparison uses exactly the collation and case folding the page is sorted by.
     """
-    row = tuple_(key, id_column)
-    after = tuple_(value_key, bindparam("after_id", type_=Uuid()))
+    return after_row((key,), (value_key,), id_column, descending)
+
+
+def after_row(
+    keys: Sequence[ColumnElement[Any]],
+    value_keys: Sequence[ColumnElement[Any]],
+    id_column: ColumnElement[Any],
+    descending: bool,
+) -> ColumnElement[bool]:
+    """`after_cursor` for an order by several keys (all in one direction): `(*keys, id)` past
+    `(*value_keys, :after_id)`, the value keys made of `after_values`."""
+    row = tuple_(*keys, id_column)
+    after = tuple_(*value_keys, bindparam("after_id", type_=Uuid()))
     return row < after if descending else row > after
 
 
 def after_value(value_type: TypeEngine[Any]) -> ColumnElement[Any]:
     """The cursor's sort value as a bind parameter of the sort column's type."""
     return bindparam("after_value", type_=value_type)
+
+
+def after_values(*value_types: TypeEngine[Any]) -> list[ColumnElement[Any]]:
+    """Each part of a cursor's composite value (a tuple) as a bind parameter of its type."""
+    return [bindparam(f"after_value_{n}", type_=kind) for n, kind in enumerate(value_types)]
 
 
 def ordered(key: ColumnElement[Any], id_column: ColumnElement[Any], descending: bool) -> Any:
@@ -74,9 +90,13 @@ def page_params(request: PageRequest) -> dict[str, Any]:
         "limit": request.limit + 1,
         "count_limit": request.count_limit + 1,
     }
-    if request.cursor is not None:
-        params["after_value"] = request.cursor.value
-        params["after_id"] = request.cursor.after_id
+    cursor = request.cursor
+    if cursor is not None:
+        if isinstance(cursor.value, tuple):
+            params.update({f"after_value_{n}": part for n, part in enumerate(cursor.value)})
+        else:
+            params["after_value"] = cursor.value
+        params["after_id"] = cursor.after_id
     return params
 
 

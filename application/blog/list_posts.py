@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from application.blog.access import reader_of, require_writer
 from application.blog.commands import ListPostsQuery
-from application.blog.ports import POST_SORT_FIELDS, BlogUnitOfWork, PostQuery
+from application.blog.ports import (
+    NEWEST_PUBLISHED_FIRST,
+    POST_SORT_FIELDS,
+    POST_SORT_SHAPES,
+    BlogUnitOfWork,
+    PostQuery,
+)
 from application.blog.views import PostView, post_views
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
 from domain.blog import normalize_tag
-from domain.errors import AuthenticationFailed, PermissionDenied
+from domain.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 
-# Newest published first: a blog's front page.
-DEFAULT_POST_SORT = Sort("publishedAt", descending=True)
+DEFAULT_POST_SORT = NEWEST_PUBLISHED_FIRST
 
 
 class ListPosts:
@@ -23,8 +28,9 @@ class ListPosts:
         self._uow = uow
 
     async def __call__(self, actor: Actor | None, query: ListPostsQuery) -> Page[PostView]:
-        """One page, or ValidationFailed (unknown sort) / PermissionDenied (drafts asked by
-        someone who isn't staff) / AuthenticationFailed (drafts or `mine` asked anonymously)."""
+        """One page, or ValidationFailed (unknown sort, a cursor made for another sort or
+        with a search) / PermissionDenied (drafts asked by someone who isn't staff) /
+        AuthenticationFailed (drafts or `mine` asked anonymously)."""
         reader = reader_of(actor)
         search = (query.search or "").strip() or None
         # With search and no sort, the most relevant come first (the repository's order).
@@ -34,6 +40,13 @@ class ListPosts:
             if query.sort is not None
             else default
         )
+        cursor = query.page.cursor
+        if cursor is not None:
+            if sort is None or search:
+                # Relevance is no keyset; and a sorted search pages among a bounded set of
+                # ranked candidates, where page numbers are cheap.
+                raise ValidationFailed.of("cursor", "Search results page by number, not cursor")
+            cursor.check_sort(sort, POST_SORT_SHAPES[sort.field])
         published: bool | None = True
         author_id = query.author_id
         if query.mine:
@@ -59,4 +72,6 @@ class ListPosts:
         async with self._uow as uow:
             page = await uow.posts.list(repo_query)
             views = await post_views(uow, page.items)
-        return Page(items=views, page=page.page, limit=page.limit, total=page.total)
+        # The visibility filters above are the repository's query whatever the cursor says:
+        # it only names where to start among the posts this reader may see.
+        return Page(views, page.page, page.limit, page.total, page.total_exact, page.next_cursor)

@@ -3,16 +3,52 @@ show and the names of their authors."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.blog import Comment, Post
 
 POST_SORT_FIELDS = ("publishedAt", "createdAt", "title")
+# Newest published first: a blog's front page, and the order of an unsearched list sent no sort.
+NEWEST_PUBLISHED_FIRST = Sort("publishedAt", descending=True)
+
+
+def _publication(post: Post) -> SortValue:
+    # Never published (no date) sorts after every published post, whichever the direction: a
+    # flag first (1: no date), then the date, a draft's creation date standing in for it.
+    # Non-null parts only, so keyset comparisons work alike in SQL (no NULL in a row value).
+    if post.published_at is None:
+        return (1, post.created_at, post.created_at)
+    return (0, post.published_at, post.created_at)
+
+
+# The value a post sorts by, per sort field, with every tie-breaker before the id (creation
+# time): what a page's next cursor carries.
+POST_SORT_VALUES: Mapping[str, Callable[[Post], SortValue]] = {
+    "publishedAt": _publication,
+    "createdAt": lambda post: post.created_at,
+    "title": lambda post: (post.title, post.created_at),
+}
+# What a cursor's value is, per sort field (anything else is a forged cursor).
+POST_SORT_SHAPES: Mapping[str, SortShape] = {
+    "publishedAt": (int, datetime, datetime),
+    "createdAt": datetime,
+    "title": (str, datetime),
+}
+
+# A post's comments have one order, oldest first (the id breaks ties): their cursors name it.
+COMMENT_ORDER = Sort("createdAt")
+COMMENT_SORT_SHAPE: SortShape = datetime
+
+
+def comment_sort_value(comment: Comment) -> SortValue:
+    """What a comment sorts by, what a page's next cursor carries: when it was written."""
+    return comment.created_at
 
 
 @dataclass(frozen=True)
@@ -22,9 +58,10 @@ class PostQuery:
     `published`: True only published posts, False only drafts, None both. `author_id`: one
     author's posts. `tag`: posts carrying this (normalized) tag. `search`: the user's raw
     words, full-text over title and content (stemmed: "running" finds "runs"). `sort` None:
-    most relevant first with `search`, else newest published first. Ties are broken by
-    `created_at` then `id`, in the sort's direction; posts without `published_at` sort last
-    when sorting by it.
+    most relevant first with `search`, else newest published first (NEWEST_PUBLISHED_FIRST).
+    Ties are broken by `created_at` then `id`, in the sort's direction; posts without
+    `published_at` sort last when sorting by it. `page.cursor` (never with `search`: a
+    ranking has no keyset) starts after the post whose POST_SORT_VALUES it carries.
     """
 
     published: bool | None = True
@@ -85,8 +122,9 @@ class PostRepository(Protocol):
         ...
 
     async def list(self, query: PostQuery) -> Page[Post]:
-        """One page of posts and the total matching; a fixed number of statements whatever
-        the page size (tags included)."""
+        """One page of posts and the total matching, counted up to the count limit; a fixed
+        number of statements whatever the page size (tags included). A search's page has no
+        next cursor."""
         ...
 
 
@@ -106,7 +144,8 @@ class CommentRepository(Protocol):
         ...
 
     async def list(self, post_id: UUID, page: PageRequest) -> Page[Comment]:
-        """One page of a post's comments, oldest first (ties by id), with their total."""
+        """One page of a post's comments in COMMENT_ORDER (oldest first, ties by id), or the
+        page after the cursor's comment, with their total counted up to the count limit."""
         ...
 
     async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:

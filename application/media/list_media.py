@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from application.media.access import require_user
 from application.media.commands import ListMediaQuery
-from application.media.ports import MEDIA_SORT_FIELDS, MediaQuery, MediaUnitOfWork
+from application.media.ports import (
+    MEDIA_SORT_FIELDS,
+    MEDIA_SORT_SHAPES,
+    MediaQuery,
+    MediaUnitOfWork,
+)
 from application.media.views import MediaView
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
@@ -20,16 +25,15 @@ class ListMedia:
         self._uow = uow
 
     async def __call__(self, actor: Actor, query: ListMediaQuery) -> Page[MediaView]:
-        """One page, or ValidationFailed (unknown sort field)."""
+        """One page, or ValidationFailed (unknown sort field, a cursor made for another
+        sort)."""
         sort = Sort.parse(query.sort, MEDIA_SORT_FIELDS, DEFAULT_MEDIA_SORT)
-        # Anyone but an admin sees only their own files, whatever ownerId they pass.
+        if query.page.cursor is not None:
+            query.page.cursor.check_sort(sort, MEDIA_SORT_SHAPES[sort.field])
+        # Anyone but an admin sees only their own files, whatever ownerId they pass (and
+        # whatever cursor: it only says where to start within what this filter allows).
         owner_id = query.owner_id if actor.is_admin else require_user(actor)
         repo_query = MediaQuery(owner_id=owner_id, sort=sort, page=query.page)
         async with self._uow as uow:
             page = await uow.media_files.list(repo_query)
-        return Page(
-            items=[MediaView.from_media(m) for m in page.items],
-            page=page.page,
-            limit=page.limit,
-            total=page.total,
-        )
+        return page.map(MediaView.from_media)

@@ -3,7 +3,7 @@ cleaned, and the scratch files cleaning needs."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,11 +11,18 @@ from pathlib import Path
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.media import MediaFile
 
 MEDIA_SORT_FIELDS = ("createdAt", "sizeBytes")
+# The value a file sorts by, per sort field: what a page's next cursor carries.
+MEDIA_SORT_VALUES: Mapping[str, Callable[[MediaFile], SortValue]] = {
+    "createdAt": lambda media: media.created_at,
+    "sizeBytes": lambda media: media.size_bytes,
+}
+# What a cursor's value is, per sort field (anything else is a forged cursor).
+MEDIA_SORT_SHAPES: Mapping[str, SortShape] = {"createdAt": datetime, "sizeBytes": int}
 
 
 class StorageUnavailable(Exception):

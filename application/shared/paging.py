@@ -27,7 +27,14 @@ MAX_PAGE = 100_000
 COUNT_LIMIT = 1_000
 # A cursor names one row's sort value and id; anything longer than this is not one of ours.
 MAX_CURSOR_LENGTH = 1_024
-SortValue = int | str | datetime
+SortScalar = int | str | datetime
+# One value per sort key before the id: a list ordered by several keys (a title, then the
+# creation time) names a tuple, so its cursor carries every key its order compares.
+SortValue = SortScalar | tuple[SortScalar, ...]
+# What a cursor's value must be for one sort field: a scalar type, or a tuple of them.
+SortShape = type | tuple[type, ...]
+# The most keys a composite value may carry.
+MAX_SORT_KEYS = 4
 
 
 class Identified(Protocol):
@@ -54,6 +61,7 @@ def _storable(text: str) -> bool:
 @dataclass(frozen=True)
 class Cursor:
     """Where the next page starts: after the row with this sort value and id, in this order.
+    A list ordered by several keys before the id names a tuple of their values.
 
     On the wire it is opaque (base64url of a small JSON array); decoding checks every part, so
     a forged or truncated cursor is a 400 on `cursor`, never a database error. A cursor only
@@ -67,10 +75,11 @@ class Cursor:
 
     def encode(self) -> str:
         """The opaque text clients send back as `?cursor=`."""
-        value: object = self.value
-        kind = "d" if isinstance(value, datetime) else "v"
-        if isinstance(value, datetime):
-            value = value.astimezone(UTC).isoformat()
+        value: object
+        if isinstance(self.value, tuple):
+            kind, value = "t", [list(_tagged(part)) for part in self.value]
+        else:
+            kind, value = _tagged(self.value)
         raw = json.dumps([self.field, int(self.descending), kind, value, str(self.after_id)])
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -95,13 +104,41 @@ class Cursor:
             raise _cursor_refused("not a cursor this API made") from None
         return cls(field, bool(descending), _sort_value(kind, value), uuid)
 
-    def check_sort(self, sort: Sort) -> None:
-        """Refuse a cursor made for another order (its value means nothing in this one)."""
+    def check_sort(self, sort: Sort, shape: SortShape | None = None) -> None:
+        """Refuse a cursor made for another order (its value means nothing in this one), or,
+        given the `shape` of the sort field's values, one whose value has another shape (a
+        forged one: the database would fail comparing a number with a timestamp)."""
         if (self.field, self.descending) != (sort.field, sort.descending):
             raise _cursor_refused("it was made for another sort order")
+        if shape is not None and not _has_shape(self.value, shape):
+            raise _cursor_refused("bad sort value")
+
+
+def _tagged(value: SortScalar) -> tuple[str, object]:
+    if isinstance(value, datetime):
+        return "d", value.astimezone(UTC).isoformat()
+    return "v", value
+
+
+def _has_shape(value: SortValue, shape: SortShape) -> bool:
+    if isinstance(shape, tuple):
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(shape)
+            and all(_has_shape(part, kind) for part, kind in zip(value, shape, strict=True))
+        )
+    return not isinstance(value, tuple) and isinstance(value, shape)
 
 
 def _sort_value(kind: object, value: object) -> SortValue:
+    if kind == "t" and isinstance(value, list) and 1 < len(value) <= MAX_SORT_KEYS:
+        if not all(isinstance(part, list) and len(part) == 2 for part in value):
+            raise _cursor_refused("bad sort value")
+        return tuple(_sort_scalar(part_kind, part) for part_kind, part in value)
+    return _sort_scalar(kind, value)
+
+
+def _sort_scalar(kind: object, value: object) -> SortScalar:
     if kind == "d" and isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value)

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application.shared.paging import PageRequest
+from application.shared.paging import Cursor, PageRequest
 from domain.blog import Comment, Post, excerpt_of
 from tests.support.builders import T0, make_media, make_user
 from tests.support.databases import UnitOfWorkFactory
@@ -81,6 +81,89 @@ async def test_comments_are_oldest_first_paged_with_their_total(
     assert [c.content for c in last.items] == ["c0"]
     assert first.total == last.total == 5
     assert none.items == [] and none.total == 0
+
+
+async def test_a_cursor_walk_sees_what_page_numbers_see(uow_factory: UnitOfWorkFactory) -> None:
+    post, other = _post("p"), _post("q")
+    # Two comments a minute, the id breaking ties; another post's comments in between.
+    mine = [_comment(post, f"c{n}", minutes=n // 2) for n in range(11)]
+    theirs = [_comment(other, f"o{n}", minutes=n) for n in range(5)]
+    await _add(uow_factory, post, other, comments=(*mine, *theirs))
+
+    async with uow_factory.read_only() as uow:
+        by_number = [
+            [c.content for c in (await uow.comments.list(post.id, PageRequest(n, 3))).items]
+            for n in range(1, 5)
+        ]
+        walked: list[list[str]] = []
+        pages: list[int | None] = []
+        request = PageRequest(limit=3)
+        while True:
+            found = await uow.comments.list(post.id, request)
+            walked.append([c.content for c in found.items])
+            pages.append(found.page)
+            assert found.total == 11 and found.total_exact
+            if found.next_cursor is None:
+                break
+            assert len(walked) < 10, "the cursor walk does not end"
+            request = PageRequest(limit=3, cursor=Cursor.decode(found.next_cursor))
+
+    assert walked == by_number
+    assert pages == [1, None, None, None]
+
+
+async def test_a_comment_cursor_still_works_when_its_comment_is_gone(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    post = _post("p")
+    made = [_comment(post, f"c{n}", minutes=n) for n in range(4)]
+    await _add(uow_factory, post, comments=tuple(made))
+    async with uow_factory() as uow:
+        first = await uow.comments.list(post.id, PageRequest(limit=2))
+        await uow.comments.delete(made[1].id)
+        await uow.commit()
+    assert first.next_cursor is not None
+
+    async with uow_factory.read_only() as uow:
+        after = await uow.comments.list(
+            post.id, PageRequest(limit=2, cursor=Cursor.decode(first.next_cursor))
+        )
+
+    assert [c.content for c in after.items] == ["c2", "c3"]
+    assert after.next_cursor is None
+
+
+async def test_comment_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    post = _post("p")
+    await _add(uow_factory, post, comments=tuple(_comment(post, f"c{n}", n) for n in range(5)))
+
+    async with uow_factory.read_only() as uow:
+        bounded = await uow.comments.list(post.id, PageRequest(limit=2, count_limit=3))
+        exact = await uow.comments.list(post.id, PageRequest(limit=2, count_limit=5))
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+
+
+async def test_a_comment_page_is_two_statements_by_number_or_by_cursor(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    post = _post("p")
+    await _add(sql_uow_factory, post, comments=tuple(_comment(post, f"c{n}", n) for n in range(30)))
+    async with sql_uow_factory.read_only() as uow:
+        first = await uow.comments.list(post.id, PageRequest(limit=10))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory.read_only() as uow:
+        deeper = await uow.comments.list(post.id, PageRequest(limit=10, cursor=cursor))
+    async with count_statements(sql_uow_factory) as by_number, sql_uow_factory.read_only() as uow:
+        await uow.comments.list(post.id, PageRequest(page=2, limit=10))
+
+    assert [c.content for c in deeper.items] == [f"c{n}" for n in range(10, 20)]
+    assert counter.count == by_number.count == 2
 
 
 async def test_a_deleted_comment_is_gone(uow_factory: UnitOfWorkFactory) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from application.media.ports import MediaQuery
-from application.shared.paging import PageRequest, Sort
+from application.shared.paging import Cursor, PageRequest, Sort
 from domain.media import MediaFile
 from tests.support.builders import T0, is_utc, make_media, make_product
 from tests.support.databases import UnitOfWorkFactory
@@ -144,6 +144,174 @@ async def test_a_page_is_two_statements_whatever_its_size(
         page = await uow.media_files.list(MediaQuery(page=PageRequest(1, 25)))
 
     assert len(page.items) == 25
+    assert counter.count == 2
+
+
+# --- keyset paging and bounded counts ----------------------------------------------------------
+
+
+async def _walk(
+    uow_factory: UnitOfWorkFactory, sort: Sort, limit: int, owner_id: UUID | None = None
+) -> list[list[str]]:
+    """Every page by cursor, from the first page to the one without a next cursor."""
+    pages: list[list[str]] = []
+    request = PageRequest(limit=limit)
+    async with uow_factory() as uow:
+        while True:
+            found = await uow.media_files.list(
+                MediaQuery(owner_id=owner_id, sort=sort, page=request)
+            )
+            pages.append([m.filename for m in found.items])
+            if found.next_cursor is None:
+                return pages
+            assert len(pages) < 20, "the cursor walk does not end"
+            request = PageRequest(limit=limit, cursor=Cursor.decode(found.next_cursor))
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        Sort(field, descending)
+        for field in ("createdAt", "sizeBytes")
+        for descending in (False, True)
+    ],
+    ids=lambda sort: ("-" if sort.descending else "") + sort.field,
+)
+@pytest.mark.parametrize("owned", [True, False], ids=["one-owner", "everyone"])
+async def test_a_cursor_walk_sees_what_page_numbers_see(
+    uow_factory: UnitOfWorkFactory, sort: Sort, owned: bool
+) -> None:
+    # Shared sizes and shared timestamps, two owners: the id breaks ties, the owner filters.
+    await _add(
+        uow_factory,
+        *(
+            make_media(
+                OWNER if n % 3 else OTHER,
+                f"{n}.png",
+                size_bytes=100 * (n % 3) + 1,
+                created_at=T0 + timedelta(seconds=n // 2),
+            )
+            for n in range(13)
+        ),
+    )
+    owner_id = OWNER if owned else None
+
+    by_number = [
+        await _names(uow_factory, MediaQuery(owner_id=owner_id, sort=sort, page=PageRequest(n, 3)))
+        for n in range(1, 6)
+    ]
+
+    walked = await _walk(uow_factory, sort, 3, owner_id)
+    assert walked == [names for names in by_number if names]
+
+
+async def test_a_cursor_page_names_no_page_number_and_the_last_page_no_next_cursor(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        uow_factory,
+        *(make_media(OWNER, f"{n}.png", created_at=T0 + timedelta(seconds=n)) for n in range(4)),
+    )
+
+    async with uow_factory() as uow:
+        first = await uow.media_files.list(MediaQuery(page=PageRequest(limit=2)))
+        assert first.next_cursor is not None
+        cursor = Cursor.decode(first.next_cursor)
+        last = await uow.media_files.list(MediaQuery(page=PageRequest(limit=2, cursor=cursor)))
+
+    assert (first.page, [m.filename for m in first.items], first.total) == (
+        1,
+        ["3.png", "2.png"],
+        4,
+    )
+    assert (last.page, [m.filename for m in last.items], last.total) == (
+        None,
+        ["1.png", "0.png"],
+        4,
+    )
+    assert last.next_cursor is None and last.total_exact
+
+
+async def test_a_cursor_still_works_when_its_row_is_gone(uow_factory: UnitOfWorkFactory) -> None:
+    made = [make_media(OWNER, f"{n}.png", created_at=T0 + timedelta(seconds=n)) for n in range(4)]
+    await _add(uow_factory, *made)
+    async with uow_factory() as uow:
+        first = await uow.media_files.list(MediaQuery(page=PageRequest(limit=2)))
+        await uow.media_files.delete(made[2].id)
+        await uow.commit()
+    assert first.next_cursor is not None
+
+    after = await _names(
+        uow_factory, MediaQuery(page=PageRequest(limit=2, cursor=Cursor.decode(first.next_cursor)))
+    )
+
+    assert after == ["1.png", "0.png"]
+
+
+async def test_a_cursor_from_another_owners_list_shows_only_the_filtered_owners_files(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    # Their files half a second after each of mine: a cursor only says where to start.
+    await _add(
+        uow_factory,
+        *(
+            make_media(OTHER, f"theirs-{n}.png", created_at=T0 + timedelta(seconds=n + 0.5))
+            for n in range(4)
+        ),
+        *(
+            make_media(OWNER, f"mine-{n}.png", created_at=T0 + timedelta(seconds=n))
+            for n in range(4)
+        ),
+    )
+    async with uow_factory() as uow:
+        theirs = await uow.media_files.list(MediaQuery(owner_id=OTHER, page=PageRequest(limit=2)))
+    assert theirs.next_cursor is not None
+
+    listed = await _names(
+        uow_factory,
+        MediaQuery(
+            owner_id=OWNER, page=PageRequest(limit=10, cursor=Cursor.decode(theirs.next_cursor))
+        ),
+    )
+
+    assert listed == ["mine-2.png", "mine-1.png", "mine-0.png"]
+
+
+async def test_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(uow_factory, *(make_media(OWNER, f"{n}.png") for n in range(5)))
+
+    async with uow_factory() as uow:
+        bounded = await uow.media_files.list(MediaQuery(page=PageRequest(limit=2, count_limit=3)))
+        exact = await uow.media_files.list(MediaQuery(page=PageRequest(limit=2, count_limit=5)))
+        theirs = await uow.media_files.list(
+            MediaQuery(owner_id=OTHER, page=PageRequest(limit=2, count_limit=3))
+        )
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+    assert (theirs.total, theirs.total_exact) == (0, True)
+
+
+async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
+    sql_uow_factory: UnitOfWorkFactory,
+) -> None:
+    await _add(
+        sql_uow_factory,
+        *(make_media(OWNER, f"{n}.png", created_at=T0 + timedelta(seconds=n)) for n in range(30)),
+    )
+    async with sql_uow_factory() as uow:
+        first = await uow.media_files.list(MediaQuery(owner_id=OWNER, page=PageRequest(1, 10)))
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_uow_factory) as counter, sql_uow_factory.read_only() as uow:
+        deeper = await uow.media_files.list(
+            MediaQuery(owner_id=OWNER, page=PageRequest(limit=10, cursor=cursor))
+        )
+
+    assert [m.filename for m in deeper.items] == [f"{n}.png" for n in range(19, 9, -1)]
     assert counter.count == 2
 
 

@@ -7,6 +7,7 @@ Drafts never reach a published-only list, search or tag count on any of them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from adapters.sqlalchemy.blog.search import SearchMode, search_mode
 from adapters.sqlalchemy.database import create_engine
 from application.blog.ports import PostQuery, TagCount
-from application.shared.paging import PageRequest, Sort
+from application.shared.paging import Cursor, PageRequest, Sort
 from domain.blog import Comment, Post, PostChanged, SlugTaken, excerpt_of
 from tests.support.builders import T0, is_utc
 from tests.support.databases import (
@@ -550,3 +551,179 @@ async def test_the_latest_published_are_newest_first(blog: UnitOfWorkFactory) ->
         latest = await uow.posts.latest_published(2)
 
     assert [(p.title, p.tags) for p in latest] == [("New", ("t",)), ("Middle", ())]
+
+
+# --- keyset paging and bounded counts ----------------------------------------------------------
+
+
+def _mixed_posts() -> list[Post]:
+    """Published posts, drafts never published (no date) and drafts unpublished again (still
+    dated), by two authors, with shared titles (differing in case), shared creation times and
+    shared publication times: every tie-breaker (creation time, then id) has work to do."""
+    made = []
+    for n in range(16):
+        created = T0 + timedelta(minutes=n // 3)
+        post = make_post(
+            ("Alpha", "alpha", "Beta", "gamma")[n % 4],
+            published=n % 4 != 1,
+            author_id=AUTHOR if n % 5 else OTHER,
+        )
+        published_at = T0 + timedelta(hours=1, minutes=n // 4) if n % 4 != 1 else None
+        if n % 8 == 3:  # published once, a draft again: it keeps its date
+            post = replace(post, published=False)
+        made.append(replace(post, created_at=created, published_at=published_at))
+    return made
+
+
+async def _walk_posts(blog: UnitOfWorkFactory, query: PostQuery) -> list[list[UUID]]:
+    """Every page by cursor, from the first to the one without a next cursor."""
+    pages: list[list[UUID]] = []
+    request = replace(query.page, page=1)
+    async with blog.read_only() as uow:
+        while True:
+            found = await uow.posts.list(replace(query, page=request))
+            pages.append([p.id for p in found.items])
+            assert found.page == (1 if len(pages) == 1 else None)
+            if found.next_cursor is None:
+                return pages
+            assert len(pages) < 20, "the cursor walk does not end"
+            cursor = Cursor.decode(found.next_cursor)
+            request = PageRequest(limit=request.limit, cursor=cursor)
+
+
+async def _by_number(blog: UnitOfWorkFactory, query: PostQuery) -> list[list[UUID]]:
+    pages: list[list[UUID]] = []
+    async with blog.read_only() as uow:
+        for n in range(1, 20):
+            found = await uow.posts.list(replace(query, page=PageRequest(n, query.page.limit)))
+            if not found.items:
+                return pages
+            pages.append([p.id for p in found.items])
+    return pages
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        Sort(field, descending)
+        for field in ("publishedAt", "createdAt", "title")
+        for descending in (False, True)
+    ]
+    + [None],
+    ids=lambda sort: "unsorted" if sort is None else ("-" if sort.descending else "") + sort.field,
+)
+@pytest.mark.parametrize(
+    "shown",
+    [
+        {"published": None},  # published and drafts mixed
+        {"published": None, "author_id": AUTHOR},  # "mine": an author's own, drafts included
+        {"published": True},
+        {"published": False},
+    ],
+    ids=["all", "mine", "published", "drafts"],
+)
+async def test_a_cursor_walk_sees_what_page_numbers_see(
+    blog: UnitOfWorkFactory, sort: Sort | None, shown: dict[str, object]
+) -> None:
+    posts = {post.id: post for post in _mixed_posts()}
+    await _add(blog, *posts.values())
+    query = PostQuery(sort=sort, page=PageRequest(limit=3), **shown)  # type: ignore[arg-type]
+
+    by_number = await _by_number(blog, query)
+
+    assert await _walk_posts(blog, query) == by_number
+    listed = [posts[i] for page in by_number for i in page]
+    assert len({p.id for p in listed}) == len(listed)
+    if sort is None or sort.field == "publishedAt":
+        undated = [p.published_at is None for p in listed]
+        assert undated == sorted(undated), "posts without a date come last"
+
+
+async def test_a_cursor_after_a_draft_shows_no_published_list_any_draft(
+    blog: UnitOfWorkFactory,
+) -> None:
+    posts = _mixed_posts()
+    await _add(blog, *posts)
+    newest = Sort("publishedAt", True)
+    async with blog.read_only() as uow:
+        mine = await uow.posts.list(PostQuery(published=None, sort=newest, page=PageRequest(1, 13)))
+    assert mine.next_cursor is not None
+    after_a_draft = Cursor.decode(mine.next_cursor)
+    assert after_a_draft.value[0] == 1  # type: ignore[index]  # the 13th post has no date
+
+    async with blog.read_only() as uow:
+        public = await uow.posts.list(
+            PostQuery(published=True, sort=newest, page=PageRequest(limit=20, cursor=after_a_draft))
+        )
+        drafts = await uow.posts.list(
+            PostQuery(published=None, sort=newest, page=PageRequest(limit=20, cursor=after_a_draft))
+        )
+
+    published = sum(p.published for p in posts)
+    assert public.items == [] and public.total == published
+    assert [p.published_at for p in drafts.items] == [None] * len(drafts.items)
+    assert len(drafts.items) == len(posts) - 13
+
+
+async def test_a_post_cursor_still_works_when_its_post_is_gone(blog: UnitOfWorkFactory) -> None:
+    made = [make_post(f"P{n}", minutes=n) for n in range(4)]
+    await _add(blog, *made)
+    async with blog() as uow:
+        first = await uow.posts.list(PostQuery(page=PageRequest(limit=2)))
+        await uow.posts.delete(made[2].id)
+        await uow.commit()
+    assert first.next_cursor is not None
+
+    cursor = Cursor.decode(first.next_cursor)
+    after = await _titles(blog, PostQuery(page=PageRequest(limit=2, cursor=cursor)))
+
+    assert [p.title for p in first.items] == ["P3", "P2"]
+    assert after == ["P1", "P0"]
+
+
+async def test_a_search_page_has_no_next_cursor_and_a_bounded_total(
+    blog: UnitOfWorkFactory,
+) -> None:
+    await _add(blog, *(make_post(f"Post {n}", "common word") for n in range(5)))
+
+    async with blog.read_only() as uow:
+        ranked = await uow.posts.list(_search("common", page=PageRequest(limit=2)))
+        sorted_ = await uow.posts.list(
+            _search("common", sort=Sort("title"), page=PageRequest(limit=2, count_limit=3))
+        )
+
+    assert (ranked.next_cursor, ranked.total, ranked.total_exact, ranked.page) == (None, 5, True, 1)
+    assert (sorted_.next_cursor, sorted_.total, sorted_.total_exact) == (None, 3, False)
+    assert len(sorted_.items) == 2
+
+
+async def test_post_totals_beyond_the_count_limit_are_a_flagged_lower_bound(
+    blog: UnitOfWorkFactory,
+) -> None:
+    await _add(blog, *(make_post(f"P{n}") for n in range(5)), make_post("D", published=False))
+
+    async with blog.read_only() as uow:
+        bounded = await uow.posts.list(PostQuery(page=PageRequest(limit=2, count_limit=3)))
+        exact = await uow.posts.list(PostQuery(page=PageRequest(limit=2, count_limit=5)))
+
+    assert (bounded.total, bounded.total_exact, len(bounded.items)) == (3, False, 2)
+    assert (exact.total, exact.total_exact) == (5, True)
+
+
+@pytest.mark.parametrize("published", [True, None], ids=["published", "with-drafts"])
+async def test_a_cursor_page_runs_the_same_statements_as_a_first_page(
+    sql_blog: UnitOfWorkFactory, published: bool | None
+) -> None:
+    await _add(sql_blog, *(make_post(f"P{n}", tags=("t",), minutes=n) for n in range(30)))
+    query = PostQuery(published=published, page=PageRequest(limit=10))
+    async with sql_blog.read_only() as uow:
+        first = await uow.posts.list(query)
+    assert first.next_cursor is not None
+    cursor = Cursor.decode(first.next_cursor)
+
+    async with count_statements(sql_blog) as counter, sql_blog.read_only() as uow:
+        deeper = await uow.posts.list(replace(query, page=PageRequest(limit=10, cursor=cursor)))
+
+    assert [p.title for p in deeper.items] == [f"P{n}" for n in range(19, 9, -1)]
+    assert all(p.tags == ("t",) for p in deeper.items)
+    assert counter.count == 3

@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
+from application.shared.paging import Cursor
 from domain.accounts import Role
 from entrypoints.containers import Container
-from tests.integration.conftest import API, Client, bearer
+from tests.integration.conftest import API, Client, assert_error_body, bearer
 from tests.integration.media_helpers import sign_up
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -174,6 +177,247 @@ async def test_a_new_comment_changes_the_posts_etag(blog: Blog) -> None:
 
     assert after.status_code == 200
     assert after.json()["commentCount"] == 2
+
+
+# --- paging by cursor -------------------------------------------------------------------------
+
+
+async def _walk(blog: Blog, path: str, query: str, who: str = "anonymous") -> list[Any]:
+    """Every page from the first by following meta.nextCursor: (contents, meta) per page."""
+    pages = []
+    url = f"{path}?{query}"
+    while url:
+        response = await blog.send("GET", url, who)
+        assert response.status_code == 200, response.text
+        meta = response.json()["meta"]
+        pages.append((response.json()["data"], meta))
+        assert len(pages) < 20, "the cursor walk does not end"
+        url = f"{path}?{query}&cursor={meta['nextCursor']}" if meta["nextCursor"] else ""
+    return pages
+
+
+async def _write(blog: Blog, who: str, title: str, published: bool = True) -> dict[str, Any]:
+    body = {"title": title, "content": "c", "published": published}
+    response = await blog.send("POST", "/posts", who, json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def _titles_of(pages: list[Any]) -> list[list[str]]:
+    return [[p["title"] for p in data] for data, _ in pages]
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=title", "&sort=-createdAt", "&sort=publishedAt"])
+async def test_posts_page_by_cursor_as_by_page_number(blog: Blog, sort: str) -> None:
+    for n in range(5):
+        await _write(blog, "bob", f"Post {n % 3}")  # shared titles: creation time, id break ties
+
+    walked = await _walk(blog, "/posts", f"limit=2{sort}")
+    by_page = [
+        [
+            p["title"]
+            for p in (await blog.send("GET", f"/posts?limit=2&page={n}{sort}", "bob")).json()[
+                "data"
+            ]
+        ]
+        for n in (1, 2, 3)
+    ]
+
+    assert _titles_of(walked) == by_page
+    assert [meta["page"] for _, meta in walked] == [1, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (6, True, 3) for _, m in walked)
+    assert walked[-1][1]["nextCursor"] is None
+
+
+async def test_mine_pages_by_cursor_through_published_posts_then_drafts(blog: Blog) -> None:
+    await _write(blog, "ana", "Second draft", published=False)
+    await _write(blog, "ana", "Later news")
+    once = await _write(blog, "ana", "Withdrawn")
+    await blog.send("PATCH", f"/posts/{once['id']}", "ana", json={"published": False})
+
+    for sort in ("", "&sort=publishedAt", "&sort=-publishedAt"):
+        walked = await _walk(blog, "/posts", f"mine=true&limit=2{sort}", "ana")
+        by_page = [
+            [
+                p["title"]
+                for p in (
+                    await blog.send("GET", f"/posts?mine=true&limit=2&page={n}{sort}", "ana")
+                ).json()["data"]
+            ]
+            for n in (1, 2, 3)
+        ]
+
+        assert _titles_of(walked) == [page for page in by_page if page], sort
+        titles = [t for page in by_page for t in page]
+        # Never published: last whichever the direction, oldest created first only when
+        # ascending. Withdrawn keeps its date, so it sorts among the published.
+        never = ["Secret plans", "Second draft"]
+        assert titles[-2:] == (never if sort == "&sort=publishedAt" else never[::-1]), sort
+        assert len(titles) == 5
+
+
+async def test_a_cursor_never_shows_a_reader_the_drafts_the_list_hides(blog: Blog) -> None:
+    for n in range(3):
+        await _write(blog, "ana", f"Draft {n}", published=False)
+    await _write(blog, "bob", "Bob's news")
+    # Ana's own list, newest published first: her last page ends among her drafts.
+    mine = (await blog.send("GET", "/posts?mine=true&limit=2", "ana")).json()["meta"]
+    second = await blog.send("GET", f"/posts?mine=true&limit=2&cursor={mine['nextCursor']}", "ana")
+    among_drafts = second.json()["meta"]["nextCursor"]
+    assert among_drafts is not None
+    # Forged after her draft's very values: the cursor names where to start, nothing more.
+    draft = blog.draft
+    forged = Cursor(
+        "publishedAt",
+        True,
+        (1, datetime.fromisoformat(draft["createdAt"]), datetime.fromisoformat(draft["createdAt"])),
+        UUID(draft["id"]),
+    ).encode()
+    early = Cursor("publishedAt", True, (0, datetime.now(UTC), datetime.now(UTC)), uuid4())
+
+    for who in ("anonymous", "bob"):
+        for cursor in (mine["nextCursor"], among_drafts, forged, early.encode()):
+            for extra in ("", f"&author={draft['author']['id']}"):
+                response = await blog.send("GET", f"/posts?limit=50&cursor={cursor}{extra}", who)
+
+                assert response.status_code == 200, response.text
+                titles = [p["title"] for p in response.json()["data"]]
+                assert not any(t.startswith(("Draft", "Secret")) for t in titles), (who, titles)
+                assert response.json()["meta"]["total"] == (2 if not extra else 1)
+    # Bob's own list with Ana's cursor: his posts, never hers.
+    bobs = await blog.send("GET", f"/posts?mine=true&cursor={early.encode()}", "bob")
+    assert [p["title"] for p in bobs.json()["data"]] == ["Bob's news"]
+
+
+async def test_a_forged_or_misused_post_cursor_is_400_on_cursor(blog: Blog) -> None:
+    await _write(blog, "bob", "Second post")
+    cursor = (await blog.send("GET", "/posts?limit=1", "anonymous")).json()["meta"]["nextCursor"]
+    by_title = (await blog.send("GET", "/posts?limit=1&sort=title", "anonymous")).json()["meta"]
+    # The right sort, a flat timestamp where (flag, date, creation date) belong.
+    flat = Cursor("publishedAt", True, datetime.now(UTC), uuid4()).encode()
+    cases = [
+        "cursor=WyJ0aXRsZSIsMCwidiIsIlx1MDAwMCIsIjEiXQ",  # ["title",0,"v","\u0000","1"]
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={cursor}&sort=publishedAt",
+        f"cursor={cursor}&sort=title",
+        f"cursor={by_title['nextCursor']}",
+        f"cursor={flat}",
+        f"cursor={cursor}&search=post",
+        f"cursor={by_title['nextCursor']}&sort=title&search=post",
+    ]
+    for query in cases:
+        response = await blog.send("GET", f"/posts?limit=1&{query}", "anonymous")
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    after = await blog.send("GET", f"/posts?limit=1&cursor={cursor}", "anonymous")
+    assert [p["title"] for p in after.json()["data"]] == ["Out now"]
+
+
+async def test_a_search_page_has_no_next_cursor(blog: Blog) -> None:
+    for n in range(3):
+        await _write(blog, "bob", f"Common {n}")
+
+    first = await blog.send("GET", "/posts?limit=1&search=common", "anonymous")
+    sorted_ = await blog.send("GET", "/posts?limit=1&search=common&sort=title", "anonymous")
+
+    assert first.json()["meta"] == {
+        "page": 1,
+        "limit": 1,
+        "total": 3,
+        "totalPages": 3,
+        "totalExact": True,
+        "nextCursor": None,
+    }
+    assert sorted_.json()["meta"]["nextCursor"] is None
+
+
+async def test_a_cursor_page_sends_an_etag_of_its_body_and_answers_304(blog: Blog) -> None:
+    await _write(blog, "bob", "Second post")
+    cursor = (await blog.send("GET", "/posts?limit=1", "anonymous")).json()["meta"]["nextCursor"]
+    path = f"/posts?limit=1&cursor={cursor}"
+
+    first = await blog.send("GET", path, "anonymous")
+    again = await blog.send(
+        "GET", path, "anonymous", headers={"If-None-Match": first.headers["etag"]}
+    )
+    signed_in = await blog.send("GET", path, "bob")
+
+    assert first.headers["etag"] == f'"{hashlib.sha256(first.content).hexdigest()}"'
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert again.status_code == 304 and again.content == b""
+    assert signed_in.headers["cache-control"] == "private, no-store"
+
+
+async def test_comments_page_by_cursor_as_by_page_number(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    for who in ("ana", "bob", "eve", "root"):
+        for n in range(2):
+            body = {"content": f"{who} {n}"}
+            assert (await blog.send("POST", path, who, json=body)).status_code == 201
+
+    walked = await _walk(blog, path, "limit=2")
+    by_page = [
+        [
+            c["content"]
+            for c in (await blog.send("GET", f"{path}?limit=2&page={n}", "bob")).json()["data"]
+        ]
+        for n in range(1, 6)
+    ]
+
+    assert [[c["content"] for c in data] for data, _ in walked] == by_page
+    assert [meta["page"] for _, meta in walked] == [1, None, None, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (9, True, 5) for _, m in walked)
+    assert walked[-1][1]["nextCursor"] is None
+
+
+async def test_a_comment_cursor_never_opens_another_posts_comments(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    await blog.send("POST", path, "eve", json={"content": "Second"})
+    first = await blog.send("GET", f"{path}?limit=1", "anonymous")
+    cursor = first.json()["meta"]["nextCursor"]
+    other = await blog.send(
+        "POST", "/posts", "bob", json={"title": "Other", "content": "c", "published": True}
+    )
+    body = {"content": "On other"}
+    await blog.send("POST", f"/posts/{other.json()['id']}/comments", "root", json=body)
+
+    # The draft's comments stay hidden, a cursor or not; another post's show only its own.
+    drafts = await blog.send("GET", f"/posts/{blog.draft['id']}/comments?cursor={cursor}", "bob")
+    others = await blog.send("GET", f"/posts/{other.json()['id']}/comments?cursor={cursor}", "bob")
+
+    assert_error_body(drafts, 404, "NotFound")
+    assert others.status_code == 200
+    assert [c["content"] for c in others.json()["data"]] == ["On other"]
+    assert others.json()["meta"]["total"] == 1
+
+
+async def test_a_forged_or_misused_comment_cursor_is_400_on_cursor(blog: Blog) -> None:
+    path = f"/posts/{blog.published['id']}/comments"
+    await blog.send("POST", path, "eve", json={"content": "Second"})
+    cursor = (await blog.send("GET", f"{path}?limit=1", "anonymous")).json()["meta"]["nextCursor"]
+    # Cursors of other orders (the posts list's, newest first) mean nothing among comments.
+    moment = datetime.now(UTC)
+    newest = Cursor("createdAt", True, moment, uuid4()).encode()
+    posts = Cursor("publishedAt", True, moment, uuid4()).encode()
+    cases = [
+        "cursor=WyJjcmVhdGVkQXQiLDAsInYiLDEsIjEiXQ",  # ["createdAt",0,"v",1,"1"]
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={newest}",
+        f"cursor={posts}",
+    ]
+    for query in cases:
+        response = await blog.send("GET", f"{path}?limit=1&{query}", "anonymous")
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    after = await blog.send("GET", f"{path}?limit=1&cursor={cursor}", "anonymous")
+    assert [c["content"] for c in after.json()["data"]] == ["Second"]
 
 
 # --- If-Match, slugs ---------------------------------------------------------------------------

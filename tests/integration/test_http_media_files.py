@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from litestar import Litestar
@@ -16,6 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from application.catalog.commands import CreateProductCommand
 from application.shared.actor import Actor
+from application.shared.paging import Cursor
 from domain.accounts import Role
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
@@ -278,6 +280,82 @@ async def test_a_bad_list_parameter_is_a_400_naming_it(shop: Shop, query: str, f
 
     body = assert_error_body(response, 400, "BadRequest")
     assert [e["field"] for e in body["errors"]] == [field]
+
+
+def _ids(response: Any) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [m["id"] for m in response.json()["data"]]
+
+
+@pytest.mark.parametrize("sort", ["-sizeBytes", "createdAt"])
+async def test_deep_pages_follow_the_next_cursor(shop: Shop, sort: str) -> None:
+    for n in range(6):
+        # Three sizes, two files each: the id breaks the ties.
+        await upload(shop.client, shop.tokens["ana"], PDF + b"x" * (n % 3), f"{n}.pdf")
+    seen: list[list[str]] = []
+    metas = []
+    url = f"{API}/media?limit=3&sort={sort}"
+    while url:
+        response = await shop.get("ana", url)
+        seen.append(_ids(response))
+        meta = response.json()["meta"]
+        metas.append(meta)
+        cursor = meta["nextCursor"]
+        url = f"{API}/media?limit=3&sort={sort}&cursor={cursor}" if cursor else ""
+
+    by_page = [
+        _ids(await shop.get("ana", f"{API}/media?limit=3&sort={sort}&page={n}")) for n in (1, 2, 3)
+    ]
+    assert seen == by_page
+    assert [m["page"] for m in metas] == [1, None, None]
+    assert all((m["total"], m["totalExact"], m["totalPages"]) == (7, True, 3) for m in metas)
+    assert metas[-1]["nextCursor"] is None
+
+
+async def test_a_cursor_never_shows_another_users_files(shop: Shop) -> None:
+    # Bob's file is older than Ana's latest three, newer than her first.
+    bobs = (await upload(shop.client, shop.tokens["bob"], PDF, "bob.pdf")).json()
+    for n in range(3):
+        await upload(shop.client, shop.tokens["ana"], PDF, f"ana-{n}.pdf")
+    anas_first = await shop.get("ana", f"{API}/media?limit=1")
+    anas_cursor = anas_first.json()["meta"]["nextCursor"]
+    ana_id = shop.file["ownerId"]
+    # Forged after Ana's first file, oldest first: "start after it" still means "among Bob's".
+    forged = Cursor(
+        "createdAt", False, datetime.fromisoformat(shop.file["createdAt"]), UUID(shop.file["id"])
+    ).encode()
+    cases = [f"cursor={anas_cursor}", f"cursor={forged}&sort=createdAt"]
+
+    for query in cases:
+        for owner in ("", f"&ownerId={ana_id}"):
+            response = await shop.get("bob", f"{API}/media?limit=10&{query}{owner}")
+
+            assert _ids(response) == [bobs["id"]], (query, owner)
+            assert response.json()["meta"]["total"] == 1
+
+
+async def test_a_forged_or_misused_cursor_is_400_on_cursor(shop: Shop) -> None:
+    await upload(shop.client, shop.tokens["ana"], PDF, "second.pdf")
+    first = await shop.get("ana", f"{API}/media?limit=1&sort=sizeBytes")
+    cursor = first.json()["meta"]["nextCursor"]
+    # The right sort, a timestamp where a size belongs: well formed, but no cursor we made.
+    wrong_kind = Cursor("sizeBytes", False, datetime.now(UTC), uuid4()).encode()
+    cases = [
+        "cursor=WyJzaXplQnl0ZXMiLDAsInYiLCJcdTAwMDAiLCIxIl0",  # a NUL where the size belongs
+        "cursor=%00",
+        "cursor=" + "A" * 2000,
+        f"cursor={cursor}&page=2",
+        f"cursor={cursor}&sort=-sizeBytes",
+        f"cursor={cursor}&sort=createdAt",
+        f"cursor={wrong_kind}&sort=sizeBytes",
+    ]
+    for query in cases:
+        response = await shop.get("ana", f"{API}/media?limit=1&{query}")
+
+        body = assert_error_body(response, 400, "BadRequest")
+        assert [e["field"] for e in body["errors"]] == ["cursor"], query
+    after = await shop.get("ana", f"{API}/media?limit=1&sort=sizeBytes&cursor={cursor}")
+    assert len(_ids(after)) == 1 and _ids(after) != _ids(first)
 
 
 async def test_listing_needs_a_signed_in_caller(shop: Shop) -> None:

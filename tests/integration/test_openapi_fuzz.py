@@ -16,9 +16,11 @@ below, whose schema-valid input names something JSON Schema can't know exists. T
 right to refuse it with a 400 (docs/api.md), and only a 400 naming that field passes:
 - GET /products?minPrice=999&maxPrice=0: each bound is valid, the range is not (JSON Schema
   can't compare two parameters); a 400 naming minPrice (test_min_price_above_max_price_is_400).
-  Likewise, on every list that pages by cursor (GET /products, /orders, /users),
-  `?cursor=` with base64url text that is no cursor this API made, or `cursor` with `page` 2:
-  a 400 naming cursor (test_a_forged_or_misused_cursor_is_400_on_cursor and its kin per list).
+  Likewise, on every list that pages by cursor (GET /products, /orders, /users, /media,
+  /posts and a post's comments), `?cursor=` with base64url text that is no cursor this API
+  made, or `cursor` with `page` 2 (on GET /posts also a cursor with `search`, whose ranking
+  pages by number only): a 400 naming cursor (test_a_forged_or_misused_cursor_is_400_on_cursor
+  and its kin per list).
 - POST /orders `{"items": [{"productId": "<random uuid>", "quantity": 2}]}`: unknown product
   (or one product twice, which JSON Schema can't see either), a 400 naming the item.
 - POST /products, PATCH /products/{id} `{"imageIds": ["<random uuid>"]}`: unknown image.
@@ -95,6 +97,9 @@ REFERS_TO_UNKNOWN: dict[str, tuple[str, ...] | None] = {
     "POST /api/v1/auth/reset-password": ("token",),
     "POST /api/v1/webhooks/stripe": None,
     "POST /api/v1/media": ("file",),
+    "GET /api/v1/media": ("cursor",),
+    "GET /api/v1/posts": ("cursor",),
+    "GET /api/v1/posts/{id}/comments": ("cursor",),
     "POST /api/v1/posts": ("coverImageId",),
     "PATCH /api/v1/posts/{id}": ("coverImageId",),
 }

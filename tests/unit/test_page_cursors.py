@@ -36,6 +36,15 @@ def test_a_cursor_survives_the_round_trip(value: object) -> None:
     assert text.isascii() and "=" not in text and "/" not in text and "+" not in text
 
 
+def test_a_cursor_of_several_sort_keys_survives_the_round_trip() -> None:
+    moment = datetime(2026, 1, 2, 3, 4, 5, 6, UTC)
+    cursor = Cursor("publishedAt", True, (1, moment, "Mug"), uuid4())
+
+    decoded = Cursor.decode(cursor.encode())
+
+    assert decoded == cursor and isinstance(decoded.value, tuple)
+
+
 def test_a_timestamp_in_another_zone_comes_back_as_the_same_instant_in_utc() -> None:
     moment = datetime(2026, 1, 2, 3, 0, tzinfo=timezone(timedelta(hours=2)))
 
@@ -69,6 +78,12 @@ ID = str(uuid4())
         _forge(["createdAt", 0, "d", "yesterday", ID]),
         _forge(["createdAt", 0, "d", "2026-01-02T03:04:05", ID]),
         _forge(["createdAt", 0, "x", "2026-01-02T03:04:05+00:00", ID]),
+        _forge(["title", 0, "t", [["v", "Mug"]], ID]),
+        _forge(["title", 0, "t", [["v", n] for n in range(5)], ID]),
+        _forge(["title", 0, "t", [["v", "Mug"], ["t", [["v", 1], ["v", 2]]]], ID]),
+        _forge(["title", 0, "t", [["v", "Mug"], ["d", "yesterday"]], ID]),
+        _forge(["title", 0, "t", [["v", "Mug"], "2026-01-02T03:04:05+00:00"], ID]),
+        _forge(["title", 0, "t", "Mug", ID]),
     ],
     ids=lambda text: text[:24] or "empty",
 )
@@ -84,6 +99,34 @@ def test_a_cursor_made_for_another_sort_is_refused() -> None:
         with pytest.raises(ValidationFailed) as refused:
             cursor.check_sort(other)
         assert refused.value.errors[0].field == "cursor"
+
+
+@pytest.mark.parametrize(
+    ("value", "shape"),
+    [
+        ("Mug", int),
+        (3, datetime),
+        (("Mug", 3), str),
+        ("Mug", (str, datetime)),
+        (("Mug", 3), (str, datetime)),
+        (("Mug", datetime(2026, 1, 2, tzinfo=UTC), 3), (str, datetime)),
+    ],
+)
+def test_a_cursor_whose_value_has_another_shape_than_the_sort_field_is_refused(
+    value: object, shape: type | tuple[type, ...]
+) -> None:
+    cursor = Cursor("title", False, value, uuid4())  # type: ignore[arg-type]
+
+    with pytest.raises(ValidationFailed) as refused:
+        cursor.check_sort(Sort("title"), shape)
+    assert refused.value.errors[0].field == "cursor"
+
+
+def test_a_cursor_of_the_sort_fields_shape_is_taken() -> None:
+    moment = datetime(2026, 1, 2, tzinfo=UTC)
+
+    Cursor("title", False, ("Mug", moment), uuid4()).check_sort(Sort("title"), (str, datetime))
+    Cursor("sizeBytes", False, 3, uuid4()).check_sort(Sort("sizeBytes"), int)
 
 
 def test_a_cursor_replaces_the_page_number_and_never_joins_it() -> None:

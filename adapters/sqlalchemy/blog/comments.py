@@ -11,23 +11,44 @@ from sqlalchemy import Integer, Select, bindparam, delete, func, insert, select
 
 from adapters.sqlalchemy.blog.tables import comments
 from adapters.sqlalchemy.mapping import EntityMapping
+from adapters.sqlalchemy.metadata import UTCDateTime
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_value,
+    bounded_count,
+    fetched_page,
+    ordered,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.statements import in_ids
+from application.blog.ports import COMMENT_ORDER, comment_sort_value
 from application.shared.paging import Page, PageRequest
 from domain.blog import Comment
 
 _COMMENT = EntityMapping(Comment, comments)
 _COMMENT_BY_ID = select(comments).where(comments.c.id == bindparam("comment_id"))
-_COMMENTS_PAGE = (
-    select(comments)
-    .where(comments.c.post_id == bindparam("post_id"))
-    .order_by(comments.c.created_at, comments.c.id)
-    .offset(bindparam("offset", type_=Integer))
-    .limit(bindparam("limit", type_=Integer))
-)
-_COMMENTS_TOTAL = (
-    select(func.count()).select_from(comments).where(comments.c.post_id == bindparam("post_id"))
-)
+_OF_POST = comments.c.post_id == bindparam("post_id")
+
+
+def _comments_page(cursor: bool) -> Select[Any]:
+    # Oldest first, the id breaking ties; with a cursor, after its comment (keyset paging on
+    # the (post_id, created_at) index).
+    conditions = [_OF_POST]
+    if cursor:
+        value = after_value(UTCDateTime())
+        conditions.append(after_cursor(comments.c.created_at, value, comments.c.id, False))
+    return (
+        select(comments)
+        .where(*conditions)
+        .order_by(*ordered(comments.c.created_at, comments.c.id, False))
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+_COMMENTS_PAGE = {cursor: _comments_page(cursor) for cursor in (False, True)}
+_COMMENTS_TOTAL = bounded_count(comments.c.id, [_OF_POST])
 
 
 @functools.lru_cache(maxsize=4)
@@ -61,16 +82,13 @@ class SqlCommentRepository:
         await self._connection.execute(delete(comments).where(comments.c.id == comment_id))
 
     async def list(self, post_id: UUID, page: PageRequest) -> Page[Comment]:
-        """One page of the post's comments, oldest first (ties by id), and their total."""
-        params = {"post_id": post_id, "offset": page.offset, "limit": page.limit}
-        rows = await self._reader.all(_COMMENTS_PAGE, params)
-        total = await self._reader.scalar(_COMMENTS_TOTAL, params)
-        return Page(
-            items=[_COMMENT.entity(row) for row in rows],
-            page=page.page,
-            limit=page.limit,
-            total=int(total),
-        )
+        """One page of the post's comments, oldest first (ties by id), by number or after a
+        cursor, and their total counted up to the count limit: two statements."""
+        params = {**page_params(page), "post_id": post_id}
+        rows = await self._reader.all(_COMMENTS_PAGE[page.cursor is not None], params)
+        total = int(await self._reader.scalar(_COMMENTS_TOTAL, params))
+        items = [_COMMENT.entity(row) for row in rows]
+        return fetched_page(items, page, COMMENT_ORDER, total, comment_sort_value)
 
     async def counts(self, post_ids: Sequence[UUID]) -> dict[UUID, int]:
         """How many comments each post has, in one statement (posts without any are left out)."""

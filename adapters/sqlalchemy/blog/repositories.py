@@ -17,12 +17,16 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    String,
+    and_,
     bindparam,
+    case,
     delete,
     exists,
     false,
     func,
     insert,
+    or_,
     select,
     true,
     update,
@@ -30,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.blog.search import (
+    SEARCH_CANDIDATES,
     SearchMode,
     SearchPlan,
     search_candidates,
@@ -38,9 +43,19 @@ from adapters.sqlalchemy.blog.search import (
 )
 from adapters.sqlalchemy.blog.tables import post_slugs, post_tags, posts
 from adapters.sqlalchemy.mapping import EntityMapping
+from adapters.sqlalchemy.metadata import UTCDateTime
+from adapters.sqlalchemy.paging import (
+    after_cursor,
+    after_row,
+    after_value,
+    after_values,
+    bounded_count,
+    fetched_page,
+    page_params,
+)
 from adapters.sqlalchemy.reader import ReadConnection, Reader, Row, writable
 from adapters.sqlalchemy.statements import in_ids
-from application.blog.ports import PostQuery, TagCount
+from application.blog.ports import NEWEST_PUBLISHED_FIRST, POST_SORT_VALUES, PostQuery, TagCount
 from application.shared.paging import Page, Sort
 from domain.blog import Post, PostChanged, SlugTaken
 
@@ -86,12 +101,41 @@ def _order(
         return [*lead, *newest, source.id.desc()]
     key = source[_SORT_COLUMNS[sort.field]]
     if sort.field == "title":
-        key = func.lower(key).collate(_BINARY_COLLATION[dialect])
+        key = _title_key(dialect, key)
     first = key.desc() if sort.descending else key.asc()
     if sort.field == "publishedAt":
         first = by_publication(first)
     rest = [source.created_at, source.id]
     return [first, *(c.desc() if sort.descending else c.asc() for c in rest)]
+
+
+def _title_key(dialect: str, title: ColumnElement[Any]) -> ColumnElement[Any]:
+    return func.lower(title).collate(_BINARY_COLLATION[dialect])
+
+
+def _after_cursor(dialect: str, sort: Sort, drafts: bool) -> ColumnElement[bool]:
+    """Posts after the cursor's in the page's order (`_order`): the whole key compared, the
+    cursor's parts (POST_SORT_VALUES) bound as `after_value_<n>`, or `after_value`."""
+    c, descending = posts.c, sort.descending
+    if sort.field == "createdAt":
+        return after_cursor(c.created_at, after_value(UTCDateTime()), c.id, descending)
+    if sort.field == "title":
+        title, created = after_values(String(), UTCDateTime())
+        keys = (_title_key(dialect, c.title), c.created_at)
+        return after_row(keys, (_title_key(dialect, title), created), c.id, descending)
+    # By publication, undated posts last in either direction: a flag (1: no date), then the
+    # date (their creation date standing in), so that no part of the key is NULL.
+    flag, published_at, created = after_values(Integer(), UTCDateTime(), UTCDateTime())
+    if not drafts:
+        # Only published posts (dated): the plain columns the (published, published_at)
+        # index reads; after an undated post's cursor there is none.
+        keys = (c.published_at, c.created_at)
+        after = after_row(keys, (published_at, created), c.id, descending)
+        return and_(flag == 0, after)
+    undated = case((c.published_at.is_(None), 1), else_=0)
+    keys = (func.coalesce(c.published_at, c.created_at), c.created_at)
+    later = after_row(keys, (published_at, created), c.id, descending)
+    return or_(undated > flag, and_(undated == flag, later))
 
 
 @functools.lru_cache(maxsize=256)
@@ -102,8 +146,10 @@ def _list_statements(
     by_tag: bool,
     search: tuple[SearchMode, int] | None,
     sort: Sort | None,
+    cursor: bool = False,
 ) -> tuple[Select[Any], Select[Any]]:
-    """The page and count statements of one shape of query, built once."""
+    """The page and count statements of one shape of query, built once. The count stops at
+    the count limit; with a cursor (never with a search) the page starts after its post."""
     conditions: builtins.list[ColumnElement[bool]] = []
     if published is not None:
         conditions.append(_published_is(published))
@@ -116,14 +162,18 @@ def _list_statements(
     offset = bindparam("offset", type_=Integer)
     limit = bindparam("limit", type_=Integer)
     if search is None:
+        drafts = published is not True
+        page_conditions = list(conditions)
+        if cursor:
+            page_conditions.append(_after_cursor(dialect, sort or NEWEST_PUBLISHED_FIRST, drafts))
         page_stmt = (
             select(*_POST_COLUMNS)
-            .where(*conditions)
-            .order_by(*_order(posts.c, sort, False, published is not True, dialect))
+            .where(*page_conditions)
+            .order_by(*_order(posts.c, sort, False, drafts, dialect))
             .offset(offset)
             .limit(limit)
         )
-        return page_stmt, select(func.count()).select_from(posts).where(*conditions)
+        return page_stmt, bounded_count(posts.c.id, conditions)
     mode, terms = search
     candidates = search_candidates(_shape(mode, terms), _POST_COLUMNS, conditions)
     # The total rides along on every row (a window over the candidates), so the search's
@@ -292,15 +342,18 @@ class SqlPostRepository:
         return await self._with_tags(await self._reader.all(_LATEST, {"limit": limit}))
 
     async def list(self, query: PostQuery) -> Page[Post]:
-        """One page and its total in three statements (page, total, the page's tags); a
-        search's page carries its total, so two then."""
-        params: dict[str, Any] = {"offset": query.page.offset, "limit": query.page.limit}
+        """One page and its bounded total in three statements (page, total, the page's
+        tags); a search's page carries its total, so two then. By number or after a cursor;
+        a search by number only (its cursor, which the use case refuses, is ignored)."""
+        request = query.page
+        params = page_params(request)
         search = None
         if query.search is not None:
             plan = search_plan(await search_mode(self._connection), query.search)
             if plan is None:  # nothing searchable in the words: nothing matches
-                return Page(items=[], page=query.page.page, limit=query.page.limit, total=0)
+                return Page(items=[], page=request.page, limit=request.limit, total=0)
             params.update(plan.params)
+            params["limit"] = request.limit  # no next cursor to look ahead for
             search = (plan.mode, plan.terms)
         if query.author_id is not None:
             params["author_id"] = query.author_id
@@ -313,15 +366,23 @@ class SqlPostRepository:
             query.tag is not None,
             search,
             query.sort,
+            search is None and request.cursor is not None,
         )
         rows = await self._reader.all(page_stmt, params)
-        if search is not None and rows:
-            total = rows[0]["total"]
+        if search is None:
+            total = int(await self._reader.scalar(count_stmt, params))
+            sort = query.sort or NEWEST_PUBLISHED_FIRST
+            items = await self._with_tags(rows)
+            return fetched_page(items, request, sort, total, POST_SORT_VALUES[sort.field])
+        if rows:
+            total = int(rows[0]["total"])
         else:
-            total = await self._reader.scalar(count_stmt, params)
+            total = int(await self._reader.scalar(count_stmt, params))
+        # Counted among at most SEARCH_CANDIDATES matches: that many may mean more.
         return Page(
             items=await self._with_tags(rows),
-            page=query.page.page,
-            limit=query.page.limit,
-            total=int(total),
+            page=request.page,
+            limit=request.limit,
+            total=min(total, request.count_limit),
+            total_exact=total < SEARCH_CANDIDATES and total <= request.count_limit,
         )

@@ -54,6 +54,7 @@ from entrypoints.http.openapi import (
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     ResourceId,
@@ -107,8 +108,9 @@ class PostsController(Controller):
         description="Published posts, newest first. `search` is full-text over title and "
         "content (most relevant first without `sort`); `tag` and `author` narrow the list. "
         "`mine=true` lists the caller's own posts, drafts included; `published=false` lists "
-        "drafts, for editors and admins. Sends an ETag; `Cache-Control` is public for "
-        "anonymous readers, `private, no-store` for signed-in ones.",
+        "drafts, for editors and admins. Pages by `cursor` too, except a search (ranked by "
+        "relevance: `nextCursor` is null and `cursor` a 400). Sends an ETag; `Cache-Control` "
+        "is public for anonymous readers, `private, no-store` for signed-in ones.",
         security=OPTIONAL_BEARER,
         operation_class=CacheableRead,
         responses={
@@ -118,7 +120,7 @@ class PostsController(Controller):
                 400,
                 401,
                 403,
-                s400="Invalid page, limit, author or sort.",
+                s400="Invalid page, limit, cursor (or a cursor with search), author or sort.",
                 s401=_S401_OPTIONAL + " `mine=true` without a token is 401 too.",
                 s403="`published=false` asked by someone who is not an editor or admin.",
             ),
@@ -131,6 +133,7 @@ class PostsController(Controller):
         cached: CachedHeader = None,
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
         tag: Annotated[str | None, QueryParameter(max_length=MAX_TAG * 2)] = None,
         author: Annotated[
@@ -156,7 +159,7 @@ class PostsController(Controller):
             mine=mine,
             published=published,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         body = PostPage.from_page(await list_posts(optional_actor, query))
         return cacheable(body, msgspec.json.encode(body), optional_actor is not None, cached)
@@ -310,7 +313,11 @@ class PostsController(Controller):
         summary="List a post's comments",
         description="Comments of a published post, oldest first.",
         responses=error_responses(
-            *SERVER_ERRORS, 400, 404, s400="Invalid id, page or limit.", s404=_S404_PUBLISHED
+            *SERVER_ERRORS,
+            400,
+            404,
+            s400="Invalid id, page, limit or cursor.",
+            s404=_S404_PUBLISHED,
         ),
     )
     async def list_comments(
@@ -319,10 +326,11 @@ class PostsController(Controller):
         list_comments: Injected[ListComments],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
     ) -> CommentPage:
         """One page of comments."""
         post_id = parse_uuid(id)
-        found = await list_comments(post_id, PageRequest(page=page, limit=limit))
+        found = await list_comments(post_id, PageRequest.of(page, limit, cursor))
         return CommentPage.from_page(found)
 
     @post(

@@ -24,6 +24,7 @@ from entrypoints.http.openapi import BEARER, OPTIONAL_BEARER, SERVER_ERRORS, err
 from entrypoints.http.params import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_LIMIT,
+    PageCursor,
     PageLimit,
     PageNumber,
     ResourceId,
@@ -89,7 +90,9 @@ class MediaFilesController(Controller):
         description="The caller's own files, newest first; admins see everyone's and may "
         "filter by `ownerId`.",
         security=BEARER,
-        responses=error_responses(*_SIGNED_IN, 400, s400="Invalid page, limit, ownerId or sort."),
+        responses=error_responses(
+            *_SIGNED_IN, 400, s400="Invalid page, limit, cursor, ownerId or sort."
+        ),
     )
     async def list_media(
         self,
@@ -98,6 +101,7 @@ class MediaFilesController(Controller):
         list_media: Injected[ListMedia],
         page: PageNumber = DEFAULT_PAGE,
         limit: PageLimit = DEFAULT_PAGE_LIMIT,
+        cursor: PageCursor = None,
         owner_id: Annotated[
             str | None,
             QueryParameter(
@@ -113,7 +117,7 @@ class MediaFilesController(Controller):
         query = ListMediaQuery(
             owner_id=parse_uuid(owner_id, "ownerId") if owner_id is not None else None,
             sort=sort,
-            page=PageRequest(page=page, limit=limit),
+            page=PageRequest.of(page, limit, cursor),
         )
         return MediaPage.of(await list_media(actor, query), download_path(request))
 
