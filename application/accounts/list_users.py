@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from application.accounts.commands import ListUsersQuery
-from application.accounts.ports import USER_SORT_FIELDS, AccountsUnitOfWork, UserQuery
+from application.accounts.ports import (
+    USER_SORT_FIELDS,
+    USER_SORT_SHAPES,
+    AccountsUnitOfWork,
+    UserQuery,
+)
 from application.accounts.views import UserView
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
@@ -24,7 +29,7 @@ class ListUsers:
         actor.require(Role.ADMIN)
         sort = Sort.parse(query.sort, USER_SORT_FIELDS, DEFAULT_USER_SORT)
         if query.page.cursor is not None:
-            query.page.cursor.check_sort(sort)
+            query.page.cursor.check_sort(sort, USER_SORT_SHAPES[sort.field])
         search = query.search.strip() if query.search else None
         repo_query = UserQuery(
             search=search or None,

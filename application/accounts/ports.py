@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort, SortValue
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.accounts import AccessClaims, OneTimeToken, RefreshToken, Role, TokenPurpose, User
 
@@ -34,6 +34,7 @@ USER_SORT_VALUES: Mapping[str, Callable[[User], SortValue]] = {
     "email": lambda user: user.email,
     "name": lambda user: user.name or "",
 }
+USER_SORT_SHAPES: Mapping[str, SortShape] = {"createdAt": datetime, "email": str, "name": str}
 
 
 class UserRepository(Protocol):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from application.catalog.commands import ListProductsQuery
-from application.catalog.ports import PRODUCT_SORT_FIELDS, CatalogUnitOfWork, ProductQuery
+from application.catalog.ports import (
+    PRODUCT_SORT_FIELDS,
+    PRODUCT_SORT_SHAPES,
+    CatalogUnitOfWork,
+    ProductQuery,
+)
 from application.catalog.views import ProductView
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
@@ -36,7 +41,7 @@ class ListProducts:
         made for another sort)."""
         sort = Sort.parse(query.sort, PRODUCT_SORT_FIELDS, DEFAULT_PRODUCT_SORT)
         if query.page.cursor is not None:
-            query.page.cursor.check_sort(sort)
+            query.page.cursor.check_sort(sort, PRODUCT_SORT_SHAPES[sort.field])
         _check_price_range(query.min_price, query.max_price)
         search = query.search.strip() if query.search else None
         repo_query = ProductQuery(

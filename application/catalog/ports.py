@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from application.shared.paging import Page, PageRequest, Sort, SortValue
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.catalog import Product
 
@@ -17,6 +18,11 @@ PRODUCT_SORT_VALUES: Mapping[str, Callable[[Product], SortValue]] = {
     "name": lambda product: product.name,
     "priceCents": lambda product: product.price_cents,
     "createdAt": lambda product: product.created_at,
+}
+PRODUCT_SORT_SHAPES: Mapping[str, SortShape] = {
+    "name": str,
+    "priceCents": int,
+    "createdAt": datetime,
 }
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from application.ordering.access import require_user
 from application.ordering.commands import ListOrdersQuery
-from application.ordering.ports import ORDER_SORT_FIELDS, OrderingUnitOfWork, OrderQuery
+from application.ordering.ports import (
+    ORDER_SORT_FIELDS,
+    ORDER_SORT_SHAPES,
+    OrderingUnitOfWork,
+    OrderQuery,
+)
 from application.ordering.views import OrderView
 from application.shared.actor import Actor
 from application.shared.paging import Page, Sort
@@ -24,7 +29,7 @@ class ListOrders:
         sort)."""
         sort = Sort.parse(query.sort, ORDER_SORT_FIELDS, DEFAULT_ORDER_SORT)
         if query.page.cursor is not None:
-            query.page.cursor.check_sort(sort)
+            query.page.cursor.check_sort(sort, ORDER_SORT_SHAPES[sort.field])
         # Anyone but an admin sees only their own orders, whatever userId they pass. A
         # cursor only says where to start, so it can't widen that either.
         user_id = query.user_id if actor.is_admin else require_user(actor)

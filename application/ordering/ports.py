@@ -10,7 +10,7 @@ from uuid import UUID
 
 from application.accounts.ports import UserRepository
 from application.catalog.ports import ProductRepository
-from application.shared.paging import Page, PageRequest, Sort, SortValue
+from application.shared.paging import Page, PageRequest, Sort, SortShape, SortValue
 from application.shared.ports import Transaction
 from domain.ordering import Order, OrderStatus
 from domain.payments import Payment, PaymentEvent
@@ -21,6 +21,7 @@ ORDER_SORT_VALUES: Mapping[str, Callable[[Order], SortValue]] = {
     "createdAt": lambda order: order.created_at,
     "totalCents": lambda order: order.total_cents,
 }
+ORDER_SORT_SHAPES: Mapping[str, SortShape] = {"createdAt": datetime, "totalCents": int}
 
 
 @dataclass(frozen=True)

@@ -104,13 +104,13 @@ class Cursor:
             raise _cursor_refused("not a cursor this API made") from None
         return cls(field, bool(descending), _sort_value(kind, value), uuid)
 
-    def check_sort(self, sort: Sort, shape: SortShape | None = None) -> None:
-        """Refuse a cursor made for another order (its value means nothing in this one), or,
-        given the `shape` of the sort field's values, one whose value has another shape (a
-        forged one: the database would fail comparing a number with a timestamp)."""
+    def check_sort(self, sort: Sort, shape: SortShape) -> None:
+        """Refuse a cursor made for another order (its value means nothing in this one), or
+        one whose value has another `shape` than the sort field's values (a forged one: the
+        database would fail comparing a number with a timestamp)."""
         if (self.field, self.descending) != (sort.field, sort.descending):
             raise _cursor_refused("it was made for another sort order")
-        if shape is not None and not _has_shape(self.value, shape):
+        if not _has_shape(self.value, shape):
             raise _cursor_refused("bad sort value")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -177,3 +179,9 @@ def assert_error_body(response: Any, status: int, error: str) -> dict[str, Any]:
     assert body["requestId"] == response.headers["X-Request-ID"]
     assert set(body) <= {"error", "message", "statusCode", "errors", "requestId"}
     return body
+
+
+def forged_cursor(*parts: object) -> str:
+    """A cursor as Cursor.encode writes one, from any parts: a forgery's raw material."""
+    raw = json.dumps(list(parts)).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")

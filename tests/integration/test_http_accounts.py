@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from domain.accounts import Role
@@ -15,6 +16,7 @@ from tests.integration.conftest import (
     UserMaker,
     assert_error_body,
     bearer,
+    forged_cursor,
 )
 from tests.support.fakes import RecordingMailer
 
@@ -266,6 +268,8 @@ async def test_a_forged_or_misused_user_cursor_is_400_on_cursor(
         f"cursor={cursor}&page=2",
         f"cursor={cursor}&sort=-email",
         f"cursor={cursor}&sort=name",
+        # Well formed, but a number where the email sort has a text.
+        "sort=email&cursor=" + forged_cursor("email", 0, "v", 7, str(uuid.uuid4())),
     ]
     for query in cases:
         response = await client.get(f"{API}/users?limit=1&{query}", headers=bearer(admin_token))

@@ -12,6 +12,7 @@ from tests.integration.conftest import (
     ProductMaker,
     assert_error_body,
     bearer,
+    forged_cursor,
 )
 
 PRODUCT_FIELDS = {
@@ -259,6 +260,9 @@ async def test_a_forged_or_misused_cursor_is_400_on_cursor(
         f"cursor={cursor}&page=2",
         f"cursor={cursor}&sort=-name",
         f"cursor={cursor}&sort=priceCents",
+        # Well formed, but a text where the price sort has a number: Postgres would fail.
+        "sort=priceCents&cursor=" + forged_cursor("priceCents", 0, "v", "1", str(uuid.uuid4())),
+        "cursor=" + forged_cursor("createdAt", 0, "v", 7, str(uuid.uuid4())),
     ]
     for query in cases:
         response = await client.get(f"{API}/products?limit=1&{query}")

@@ -21,6 +21,7 @@ from tests.integration.conftest import (
     UserMaker,
     assert_error_body,
     bearer,
+    forged_cursor,
 )
 from tests.support.fakes import RecordingMailer
 
@@ -458,6 +459,8 @@ async def test_a_forged_or_misused_order_cursor_is_400_on_cursor(
         f"cursor={cursor}&page=2",
         f"cursor={cursor}&sort=createdAt",
         f"cursor={cursor}&sort=-totalCents",
+        # Well formed, but a text where the total sort has a number: Postgres would fail.
+        "sort=-totalCents&cursor=" + forged_cursor("totalCents", 1, "v", "9", str(uuid.uuid4())),
     ]
     for query in cases:
         response = await client.get(f"{API}/orders?limit=1&{query}", headers=bearer(customer_token))

@@ -94,10 +94,10 @@ def test_anything_but_a_cursor_this_api_made_is_refused_on_cursor(text: str) -> 
 def test_a_cursor_made_for_another_sort_is_refused() -> None:
     cursor = Cursor("name", False, "Mug", uuid4())
 
-    cursor.check_sort(Sort("name"))
+    cursor.check_sort(Sort("name"), str)
     for other in (Sort("name", True), Sort("priceCents")):
         with pytest.raises(ValidationFailed) as refused:
-            cursor.check_sort(other)
+            cursor.check_sort(other, str)
         assert refused.value.errors[0].field == "cursor"
 
 
