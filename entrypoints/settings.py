@@ -145,6 +145,11 @@ Count = Annotated[int, _AT_LEAST_1]
 Seconds = Annotated[float, _POSITIVE]
 
 
+# The counters' DynamoDB table unless COUNTERS_TABLE names another (`counters create-table`
+# defaults to it too).
+DEFAULT_COUNTERS_TABLE = "hexashop-counters"
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Every setting the service reads. See the README's configuration table."""
 
@@ -190,7 +195,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     media_orphan_age_seconds: Count = 3600
     # Where hit counters live: the SQL database, or the COUNTERS_TABLE DynamoDB table.
     counter_store: Annotated[str, OneOf(("sql", "dynamodb"))] = "sql"
-    counters_table: Annotated[str, Parse(_table_name)] = "hexashop-counters"
+    counters_table: Annotated[str, Parse(_table_name)] = DEFAULT_COUNTERS_TABLE
     cors_origins: tuple[str, ...] = ()
     log_level: Annotated[str, OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))] = "INFO"
     outbox_poll_seconds: Seconds = 1.0

@@ -39,7 +39,6 @@ T = TypeVar("T")
 
 KEY = "pk"
 HITS = "hits"
-DEFAULT_TABLE = "hexashop-counters"
 # What a client sees: never a table name, endpoint or AWS error text.
 COUNTERS_DOWN = "Hit counters are unavailable"
 # One worker thread per pooled connection: more threads would only wait for a connection.

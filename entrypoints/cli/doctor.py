@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import click
-import redis.asyncio as aioredis
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -112,6 +111,10 @@ async def _redis(container: Container) -> str:
     settings = container.settings()
     if not settings.redis_url:
         return "not set: rate limits are counted per process (set it for several replicas)"
+    # Imported here: every process loads this module (the CLI's commands), only `doctor`
+    # with REDIS_URL set needs redis-py (17 MiB resident).
+    import redis.asyncio as aioredis
+
     client = aioredis.Redis.from_url(
         settings.redis_url,
         socket_timeout=settings.redis_timeout_seconds,

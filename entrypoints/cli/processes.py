@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import threading
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -16,7 +17,7 @@ from litestar import Litestar
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.cli.common import read_settings
-from entrypoints.containers import close_container, create_container
+from entrypoints.containers import build_selected_adapters, close_container, create_container
 from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
 from entrypoints.http.logging import configure_logging
@@ -56,6 +57,7 @@ def server_app(settings: Settings) -> Litestar:
         start_worker, stop_worker = start_in_process_worker(container)
         on_startup.append(start_worker)
         on_shutdown.append(stop_worker)
+    on_startup.append(partial(build_selected_adapters, container))
     # Last: by then every object that lives as long as the process exists.
     on_startup.append(freeze_startup_heap)
     # The app runs shutdown hooks in order, then closes the container: the worker stops first.

@@ -65,6 +65,15 @@ def create_container(settings: Settings) -> Container:
     return Container(settings=settings)
 
 
+async def build_selected_adapters(container: Container) -> None:
+    """Startup hook: build the mailer, payment gateway and storage the settings chose, so
+    their libraries are imported now, not on the event loop of the first request using them
+    (core.deferred), and live in the heap that startup then freezes."""
+    container.core.mailer()
+    container.core.payment_gateway()
+    container.core.storage()
+
+
 async def close_container(container: Container) -> None:
     """Release pooled connections. Safe when nothing was opened: building an engine connects
     to nothing, and disposing an unused pool is a no-op."""
