@@ -9,7 +9,9 @@ PORT, BENCH_POOL_MIN / BENCH_POOL_MAX.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -26,7 +28,7 @@ from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from adapters.sqlalchemy.blog.comments import _comment_counts_statement
 from adapters.sqlalchemy.blog.lookups import _names_statement
 from adapters.sqlalchemy.blog.repositories import _list_statements, _tags_statement
-from application.shared.paging import Sort
+from application.shared.paging import COUNT_LIMIT, Sort
 from tests.bench.bare_app import create_pool
 
 _DIALECT = pg_asyncpg.dialect()  # type: ignore[no-untyped-call]
@@ -55,9 +57,12 @@ async def list_posts(page: int = 1, limit: int = 20) -> Response[bytes]:
     """Published posts, newest first, as the real GET /posts returns them."""
     assert _pool is not None
     async with _pool.acquire() as conn:
-        # The page's statement takes (limit, offset) in the order SQLAlchemy compiled them.
-        rows = await conn.fetch(_PAGE, limit, (page - 1) * limit)
-        total = await conn.fetchval(_COUNT)
+        # The page's statement takes (limit, offset) in the order SQLAlchemy compiled them;
+        # like the repository, one row more (is there a next page?) and a count that stops
+        # one past the count limit.
+        fetched = await conn.fetch(_PAGE, limit + 1, (page - 1) * limit)
+        counted = await conn.fetchval(_COUNT, COUNT_LIMIT + 1)
+        rows = fetched[:limit]
         ids = [row["id"] for row in rows]
         tags: defaultdict[Any, list[str]] = defaultdict(list)
         for tag in await conn.fetch(_TAGS, ids):
@@ -83,11 +88,28 @@ async def list_posts(page: int = 1, limit: int = 20) -> Response[bytes]:
         }
         for row in rows
     ]
+    total = min(counted, COUNT_LIMIT)
     pages = -(-total // limit)
+    # Opaque to clients; its bytes only need to cost what the real one does to make.
+    last = rows[-1] if len(fetched) > limit else None
+    next_cursor = (
+        None
+        if last is None
+        else base64.urlsafe_b64encode(
+            json.dumps(["publishedAt", 1, _rfc3339(last["published_at"]), str(last["id"])]).encode()
+        ).decode()
+    )
     body = msgspec.json.encode(
         {
             "data": items,
-            "meta": {"page": page, "limit": limit, "total": total, "totalPages": pages},
+            "meta": {
+                "page": page,
+                "limit": limit,
+                "total": total,
+                "totalPages": pages,
+                "totalExact": counted <= COUNT_LIMIT,
+                "nextCursor": next_cursor,
+            },
         }
     )
     etag = '"' + hashlib.sha256(body).hexdigest() + '"'
