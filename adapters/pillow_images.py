@@ -3,13 +3,16 @@ chunks or comments (GPS included), in the same format, in a worker thread."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_thread
-from PIL import Image, ImageOps, ImageSequence
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageOps, ImageSequence
 
 from application.media.ports import CleanedImage, ImageRejected
 
@@ -29,6 +32,18 @@ _LOSSY_QUALITY = 90
 _TOO_MANY_PIXELS = "The image has more pixels than the limit"
 # Re-encoding a 40-megapixel image holds about 160 MiB and a core: a few at once at most.
 DEFAULT_CONCURRENCY = 2
+
+
+_pillow_lock = threading.Lock()
+
+
+def _load_pillow() -> None:
+    """Import Pillow on the first image to clean, in the worker thread cleaning it: a server
+    that never receives an image keeps its 5 MiB out of memory, and the import never runs
+    on the event loop."""
+    global Image, ImageOps, ImageSequence
+    with _pillow_lock:
+        from PIL import Image, ImageOps, ImageSequence
 
 
 @dataclass
@@ -70,6 +85,7 @@ class PillowImageCleaner:
         )
 
     def _clean(self, source: Path, content_type: str, target: Path) -> CleanedImage:
+        _load_pillow()
         try:
             formats, written_as = _FORMATS[content_type]
         except KeyError:
