@@ -45,16 +45,19 @@ _UPDATE_ITEM_LOCK = threading.Lock()
 
 
 def _make_update_item_atomic() -> None:
-    """Make moto apply each DynamoDB UpdateItem atomically, as DynamoDB itself does.
+    """Make moto apply and answer each DynamoDB UpdateItem atomically, as DynamoDB does.
 
-    moto's server answers requests on several threads and its update_item reads, changes and
-    writes the item without a lock: two concurrent first hits both create the item at 1. The
-    counters' exactness tests are about the adapter (one UpdateItem per hit, never retried
-    after a lost answer), so the emulator is given the atomicity the real service guarantees.
+    moto's server answers requests on several threads. Its backend's update_item reads,
+    changes and writes the item without a lock (two concurrent first hits both create the
+    item at 1), and its handler then reads the updated item back for the answer, by which
+    time another request may have changed it (two hits both answered 37, none 36). So the
+    lock is around the whole handler. The counters' exactness tests are about the adapter
+    (one UpdateItem per hit, never retried after a lost answer), so the emulator is given
+    the atomicity the real service guarantees.
     """
-    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
-    original = DynamoDBBackend.update_item
+    original = DynamoHandler.update_item
     if getattr(original, "hexashop_atomic", False):
         return
 
@@ -64,7 +67,7 @@ def _make_update_item_atomic() -> None:
             return original(self, *args, **kwargs)
 
     update_item.hexashop_atomic = True  # type: ignore[attr-defined]
-    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    DynamoHandler.update_item = update_item  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")
