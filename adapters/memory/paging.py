@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from application.shared.paging import Cursor, Item, Page, PageRequest, Sort, SortValue
+from application.shared.paging import Item, Page, PageRequest, Sort, SortValue, fetched_page
 
 T = TypeVar("T")
 
@@ -43,19 +43,6 @@ def keyset_page(
         else:
             items = [item for item in items if sort_key(sort_value(item), item.id) > after]
     start = page_request.offset
-    window = items[start : start + page_request.limit]
-    more = len(items) > start + page_request.limit
-    last = window[-1] if window else None
-    next_cursor = (
-        Cursor(sort.field, sort.descending, sort_value(last), last.id).encode()
-        if more and last is not None
-        else None
-    )
-    return Page(
-        items=window,
-        page=None if cursor is not None else page_request.page,
-        limit=page_request.limit,
-        total=min(matches, page_request.count_limit),
-        total_exact=matches <= page_request.count_limit,
-        next_cursor=next_cursor,
-    )
+    # One item more than the page, as the SQL repositories fetch: it says a next page exists.
+    fetched = items[start : start + page_request.limit + 1]
+    return fetched_page(fetched, page_request, sort, matches, sort_value)

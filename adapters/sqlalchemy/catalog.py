@@ -39,7 +39,6 @@ from adapters.sqlalchemy.paging import (
     after_cursor,
     after_value,
     bounded_count,
-    fetched_page,
     ordered,
     page_params,
 )
@@ -47,7 +46,7 @@ from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from adapters.sqlalchemy.statements import like_pattern
 from application.catalog.ports import PRODUCT_SORT_VALUES, ProductQuery, ProductRepository
-from application.shared.paging import Page
+from application.shared.paging import Page, fetched_page
 from domain.catalog import Product
 
 products = Table(

@@ -37,7 +37,6 @@ from adapters.sqlalchemy.paging import (
     after_cursor,
     after_value,
     bounded_count,
-    fetched_page,
     ordered,
     page_params,
 )
@@ -45,7 +44,7 @@ from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlContextRepositories
 from application.catalog.ports import AttachableImages
 from application.media.ports import MEDIA_SORT_VALUES, MediaQuery, MediaRepository, MediaUsage
-from application.shared.paging import Page
+from application.shared.paging import Page, fetched_page
 from domain.media import MAX_FILENAME, MediaFile
 
 # owner_id deliberately has no foreign key, like orders.user_id: files outlive accounts.

@@ -9,7 +9,7 @@ statements can be built once per query shape and cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from application.shared.paging import Cursor, Item, Page, PageRequest, Sort, SortValue
+from application.shared.paging import PageRequest
 
 
 def after_cursor(
@@ -98,26 +98,3 @@ def page_params(request: PageRequest) -> dict[str, Any]:
             params["after_value"] = cursor.value
         params["after_id"] = cursor.after_id
     return params
-
-
-def fetched_page(
-    items: list[Item],
-    request: PageRequest,
-    sort: Sort,
-    total: int,
-    sort_value: Callable[[Item], SortValue],
-) -> Page[Item]:
-    """The page from `limit + 1` fetched items and a bounded count, with the next cursor."""
-    window = items[: request.limit]
-    next_cursor = None
-    if len(items) > request.limit:
-        last = window[-1]
-        next_cursor = Cursor(sort.field, sort.descending, sort_value(last), last.id).encode()
-    return Page(
-        items=window,
-        page=None if request.cursor is not None else request.page,
-        limit=request.limit,
-        total=min(total, request.count_limit),
-        total_exact=total <= request.count_limit,
-        next_cursor=next_cursor,
-    )

@@ -272,3 +272,27 @@ async def every_item(
         if not more:
             return found
         request = PageRequest(page.page + 1, limit)
+
+
+def fetched_page(
+    items: list[Item],
+    request: PageRequest,
+    sort: Sort,
+    total: int,
+    sort_value: Callable[[Item], SortValue],
+) -> Page[Item]:
+    """The page from `limit + 1` items fetched after the cursor and the bounded count of all
+    matches: the next cursor when there was one item more, the total flagged when inexact."""
+    window = items[: request.limit]
+    next_cursor = None
+    if len(items) > request.limit:
+        last = window[-1]
+        next_cursor = Cursor(sort.field, sort.descending, sort_value(last), last.id).encode()
+    return Page(
+        items=window,
+        page=None if request.cursor is not None else request.page,
+        limit=request.limit,
+        total=min(total, request.count_limit),
+        total_exact=total <= request.count_limit,
+        next_cursor=next_cursor,
+    )

@@ -31,14 +31,13 @@ from adapters.sqlalchemy.paging import (
     after_cursor,
     after_value,
     bounded_count,
-    fetched_page,
     ordered,
     page_params,
 )
 from adapters.sqlalchemy.reader import ReadConnection, Reader, writable
 from adapters.sqlalchemy.statements import like_pattern
 from application.accounts.ports import USER_SORT_VALUES, UserQuery
-from application.shared.paging import Page
+from application.shared.paging import Page, fetched_page
 from domain.accounts import Role, Tier, User
 from domain.errors import EmailAlreadyRegistered
 

@@ -16,14 +16,13 @@ from adapters.sqlalchemy.paging import (
     after_cursor,
     after_value,
     bounded_count,
-    fetched_page,
     ordered,
     page_params,
 )
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.statements import in_ids
 from application.blog.ports import COMMENT_ORDER, comment_sort_value
-from application.shared.paging import Page, PageRequest
+from application.shared.paging import Page, PageRequest, fetched_page
 from domain.blog import Comment
 
 _COMMENT = EntityMapping(Comment, comments)

@@ -50,13 +50,12 @@ from adapters.sqlalchemy.paging import (
     after_value,
     after_values,
     bounded_count,
-    fetched_page,
     page_params,
 )
 from adapters.sqlalchemy.reader import ReadConnection, Reader, Row, writable
 from adapters.sqlalchemy.statements import in_ids
 from application.blog.ports import NEWEST_PUBLISHED_FIRST, POST_SORT_VALUES, PostQuery, TagCount
-from application.shared.paging import Page, Sort
+from application.shared.paging import Page, Sort, fetched_page
 from domain.blog import Post, PostChanged, SlugTaken
 
 # `seq` is SQLite's FTS5 rowid and `search_vector` Postgres's index: neither is the post's.

@@ -31,13 +31,12 @@ from adapters.sqlalchemy.paging import (
     after_cursor,
     after_value,
     bounded_count,
-    fetched_page,
     ordered,
     page_params,
 )
 from adapters.sqlalchemy.reader import ReadConnection, Row
 from application.ordering.ports import ORDER_SORT_VALUES, IdempotencyKeyTaken, OrderQuery
-from application.shared.paging import Page
+from application.shared.paging import Page, fetched_page
 from domain.ordering import Order, OrderLine, OrderStatus
 from domain.payments import Payment, PaymentStatus
 
