@@ -66,12 +66,13 @@ def create_container(settings: Settings) -> Container:
 
 
 async def build_selected_adapters(container: Container) -> None:
-    """Startup hook: build the mailer, payment gateway and storage the settings chose, so
-    their libraries are imported now, not on the event loop of the first request using them
-    (core.deferred), and live in the heap that startup then freezes."""
+    """Startup hook: build the mailer, payment gateway, storage and counter store the settings
+    chose, so their libraries are imported now, not on the event loop of the first request
+    using them (core.deferred), and live in the heap that startup then freezes."""
     container.core.mailer()
     container.core.payment_gateway()
     container.core.storage()
+    container.core.counter_store()
 
 
 async def close_container(container: Container) -> None:

@@ -26,7 +26,8 @@ from entrypoints.settings import DYNAMO_COUNTERS_MODULE, Settings
 def deferred(target: str) -> Callable[..., Any]:
     """A provider's factory for `module:Name` that imports the module when the provider is
     first built, so a process whose settings pick the folder mailer, the local folder and the
-    sandbox never loads boto3 or stripe (about 11 MiB of resident memory between them).
+    sandbox never loads boto3 or stripe (about 11 MiB of resident memory between them), and
+    one on the SQL counter store never loads the DynamoDB one.
     `build_selected_adapters` builds the chosen ones at startup, so no request pays for it."""
     module_name, _, name = target.partition(":")
 
@@ -35,13 +36,6 @@ def deferred(target: str) -> Callable[..., Any]:
 
     build.__name__ = build.__qualname__ = name
     return build
-
-
-def dynamo_counter_store(table_name: str, region: str, endpoint_url: str | None) -> Any:
-    """The DynamoDB CounterStore, imported only when COUNTER_STORE=dynamodb picks it (boto3's
-    DynamoDB client is not loaded otherwise). load_settings has checked that it exists."""
-    module = importlib.import_module(DYNAMO_COUNTERS_MODULE)
-    return module.DynamoCounterStore(table_name, region, endpoint_url)
 
 
 class CoreContainer(containers.DeclarativeContainer):
@@ -142,7 +136,8 @@ class CoreContainer(containers.DeclarativeContainer):
         settings.provided.counter_store,
         sql=providers.Singleton(SqlCounterStore, engine=engine, clock=clock),
         dynamodb=providers.Singleton(
-            dynamo_counter_store,
+            # load_settings has checked that the module exists.
+            deferred(f"{DYNAMO_COUNTERS_MODULE}:DynamoCounterStore"),
             table_name=settings.provided.counters_table,
             region=settings.provided.aws_region,
             endpoint_url=settings.provided.aws_endpoint_url,
