@@ -20,7 +20,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -30,14 +29,12 @@ from uuid import UUID
 
 import asyncpg
 
-from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.blog.ports import PostQuery
 from application.shared.paging import PageRequest, Sort
+from tests.bench.side_by_side import p50s_in_turn, postgres_factory, statements_of
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.postgres import throwaway_database
-from tests.support.statements import count_statements
 
 SMALL = 1_000
 LIST_ROW = "list page of 20"
@@ -128,34 +125,12 @@ async def _fill(url: str, count: int) -> None:
         await conn.close()
 
 
-def _factory(url: str) -> UnitOfWorkFactory:
-    engine = create_engine(url)
-    return UnitOfWorkFactory(
-        "postgres",
-        lambda: SqlUnitOfWork(engine),
-        engine,
-        make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
-    )
-
-
 def _list_call(factory: UnitOfWorkFactory, query: PostQuery) -> Callable[[], Awaitable[object]]:
     async def call() -> object:
         async with factory.read_only() as uow:
             return await uow.posts.list(query)
 
     return call
-
-
-async def _timed(call: Callable[[], Awaitable[object]]) -> float:
-    start = time.perf_counter()
-    await call()
-    return (time.perf_counter() - start) * 1000
-
-
-async def _statements(factory: UnitOfWorkFactory, query: PostQuery) -> int:
-    async with count_statements(factory) as counter:
-        await _list_call(factory, query)()
-    return counter.count
 
 
 async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory) -> dict[str, Any]:
@@ -166,14 +141,7 @@ async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory) -> dict[str
     rows = {}
     for name, query in queries.items():
         calls = (_list_call(small, query), _list_call(big, query))
-        for _ in range(WARMUP):
-            for call in calls:
-                await call()
-        samples: tuple[list[float], list[float]] = ([], [])
-        for _ in range(SAMPLES):
-            for call, times in zip(calls, samples, strict=True):
-                times.append(await _timed(call))
-        p50 = [statistics.median(times) for times in samples]
+        p50 = await p50s_in_turn(calls, WARMUP, SAMPLES)
         totals = []
         for factory in (small, big):
             async with factory.read_only() as uow:
@@ -183,7 +151,9 @@ async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory) -> dict[str
             "p50_ms": [round(v, 2) for v in p50],
             "ratio": round(p50[1] / p50[0], 2),
             "totals": totals,
-            "statements_limit_5_50": [await _statements(big, page) for page in pages],
+            "statements_limit_5_50": [
+                await statements_of(big, _list_call(big, page)) for page in pages
+            ],
         }
     return rows
 
@@ -199,7 +169,7 @@ async def main(large: int) -> dict[str, Any]:
             started = time.perf_counter()
             await _fill(url, size)
             fill_s.append(round(time.perf_counter() - started, 1))
-        small, big = _factory(small_url), _factory(big_url)
+        small, big = postgres_factory(small_url), postgres_factory(big_url)
         try:
             rows = await _compare(small, big)
         finally:

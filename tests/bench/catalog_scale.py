@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -29,14 +28,12 @@ from uuid import UUID
 
 import asyncpg
 
-from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
-from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from application.catalog.ports import PRODUCT_SORT_VALUES, ProductQuery
 from application.shared.paging import Cursor, PageRequest, Sort
+from tests.bench.side_by_side import p50s_in_turn, postgres_factory, statements_of
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.postgres import throwaway_database
-from tests.support.statements import count_statements
 
 SMALL = 1_000
 DEFAULT_SCALE = 1_000_000
@@ -126,16 +123,6 @@ async def _fill(url: str, count: int) -> None:
         await conn.close()
 
 
-def _factory(url: str) -> UnitOfWorkFactory:
-    engine = create_engine(url)
-    return UnitOfWorkFactory(
-        "postgres",
-        lambda: SqlUnitOfWork(engine),
-        engine,
-        make_read_only=lambda: SqlUnitOfWork(engine, read_only=True),
-    )
-
-
 def _call(factory: UnitOfWorkFactory, query: ProductQuery) -> Callable[[], Awaitable[Any]]:
     async def call() -> Any:
         async with factory.read_only() as uow:
@@ -155,18 +142,6 @@ async def _deep_query(factory: UnitOfWorkFactory, size: int, sort: Sort) -> Prod
     return ProductQuery(sort=sort, page=PageRequest(cursor=cursor))
 
 
-async def _timed(call: Callable[[], Awaitable[Any]]) -> float:
-    start = time.perf_counter()
-    await call()
-    return (time.perf_counter() - start) * 1000
-
-
-async def _statements(factory: UnitOfWorkFactory, query: ProductQuery) -> int:
-    async with count_statements(factory) as counter:
-        await _call(factory, query)()
-    return counter.count
-
-
 async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory, large: int) -> dict[str, Any]:
     """Each query's p50 on both databases, their samples taken in turn (the machine's load
     then weighs on both alike), its totals and its statements per call at pages of 5 and 50."""
@@ -179,21 +154,14 @@ async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory, large: int)
     rows = {}
     for name, (small_query, big_query) in pairs.items():
         calls = (_call(small, small_query), _call(big, big_query))
-        for _ in range(WARMUP):
-            for call in calls:
-                await call()
-        samples: tuple[list[float], list[float]] = ([], [])
-        for _ in range(SAMPLES):
-            for call, times in zip(calls, samples, strict=True):
-                times.append(await _timed(call))
-        p50 = [statistics.median(times) for times in samples]
+        p50 = await p50s_in_turn(calls, WARMUP, SAMPLES)
         pages = [await call() for call in calls]
         sized = [replace(big_query, page=replace(big_query.page, limit=n)) for n in (5, 50)]
         rows[name] = {
             "p50_ms": [round(v, 2) for v in p50],
             "ratio": round(p50[1] / p50[0], 2),
             "totals": [(page.total, page.total_exact) for page in pages],
-            "statements_limit_5_50": [await _statements(big, query) for query in sized],
+            "statements_limit_5_50": [await statements_of(big, _call(big, q)) for q in sized],
         }
     return rows
 
@@ -209,7 +177,7 @@ async def main(large: int = DEFAULT_SCALE) -> dict[str, Any]:
             started = time.perf_counter()
             await _fill(url, size)
             fill_s.append(round(time.perf_counter() - started, 1))
-        small, big = _factory(small_url), _factory(big_url)
+        small, big = postgres_factory(small_url), postgres_factory(big_url)
         try:
             rows = await _compare(small, big, large)
         finally:
