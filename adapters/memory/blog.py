@@ -16,6 +16,7 @@ from application.blog.ports import (
     COMMENT_ORDER,
     NEWEST_PUBLISHED_FIRST,
     POST_SORT_VALUES,
+    SEARCH_MATCH_LIMIT,
     AuthorNames,
     CommentRepository,
     MediaLookup,
@@ -113,14 +114,15 @@ def _sort_key(sort: Sort) -> Callable[[SortValue, UUID], Any]:
 
 
 def _ranked_page(items: builtins.list[Post], request: PageRequest) -> Page[Post]:
-    # A search's page: by number only (a ranking has no keyset), the total bounded.
+    # A search's page: by number only (a ranking has no keyset), among the matches ranked
+    # (at most SEARCH_MATCH_LIMIT: that many may mean more).
     start = request.offset
     return Page(
         items=items[start : start + request.limit],
         page=request.page,
         limit=request.limit,
         total=min(len(items), request.count_limit),
-        total_exact=len(items) <= request.count_limit,
+        total_exact=len(items) < SEARCH_MATCH_LIMIT and len(items) <= request.count_limit,
     )
 
 
@@ -189,12 +191,26 @@ class MemoryPostRepository:
         if not query.search:
             return keyset_page(items, query.page, sort, value, key)
         terms = stems(query.search)
-        scored = [(relevance(p, terms), p) for p in items]
-        matching = [(score, p) for score, p in scored if score > 0]
+        # The first SEARCH_MATCH_LIMIT matches in the order the posts were stored are ranked,
+        # as a database's search takes them in its table's order.
+        scores = self._first_match_scores(items, terms)
+        matching = [(scores[p.id], p) for p in items if p.id in scores]
         if query.sort is None:
             # Stable: equal scores keep the newest-published-first order above.
             matching.sort(key=lambda pair: pair[0], reverse=True)
         return _ranked_page([p for _, p in matching], query.page)
+
+    def _first_match_scores(
+        self, candidates: builtins.list[Post], terms: builtins.list[str]
+    ) -> dict[UUID, int]:
+        allowed = {p.id for p in candidates}
+        scores: dict[UUID, int] = {}
+        for post in self._store.posts.values():
+            if post.id in allowed and (score := relevance(post, terms)) > 0:
+                scores[post.id] = score
+                if len(scores) == SEARCH_MATCH_LIMIT:
+                    break
+        return scores
 
     async def tag_counts(self) -> builtins.list[TagCount]:
         """Tags of published posts, most used first, then by name."""

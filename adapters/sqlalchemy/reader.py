@@ -143,14 +143,28 @@ class Reader:
         # lazily, on the first statement it runs, so a statement run past it would escape.
         self._autocommit = autocommit
 
-    async def all(self, statement: Select[Any], params: Mapping[str, Any]) -> Sequence[Row]:
-        """Every row."""
+    async def all(
+        self, statement: Select[Any], params: Mapping[str, Any], *, planned_per_call: bool = False
+    ) -> Sequence[Row]:
+        """Every row. `planned_per_call`: Postgres plans the statement for these values each
+        time, for a statement whose best plan depends on them (a search word matching five
+        rows or half the table)."""
         autocommit = self._autocommit
         plan = driver_statement(statement, autocommit.dialect) if autocommit else None
         if autocommit is not None and plan is not None:
             driver = await autocommit.driver()
             try:
-                rows: Sequence[Row] = await driver.fetch(plan.sql, *plan.arguments(params))
+                arguments = plan.arguments(params)
+                rows: Sequence[Row]
+                if planned_per_call:
+                    # The unnamed statement (name ""), which Postgres plans at each Bind for
+                    # the values bound; the driver's cached named statement would switch to
+                    # a generic plan (estimated for no value in particular) after its fifth
+                    # run and keep it. Unnamed, it is replaced by the next, never closed.
+                    prepared = await driver.prepare(plan.sql, name="")
+                    rows = await prepared.fetch(*arguments)
+                else:
+                    rows = await driver.fetch(plan.sql, *arguments)
                 return rows
             except Exception as exc:
                 # Run it again through SQLAlchemy below, on a fresh connection: a SELECT has
@@ -168,9 +182,11 @@ class Reader:
         rows = await self.all(statement, params)
         return rows[0] if rows else None
 
-    async def scalar(self, statement: Select[Any], params: Mapping[str, Any]) -> Any:
+    async def scalar(
+        self, statement: Select[Any], params: Mapping[str, Any], *, planned_per_call: bool = False
+    ) -> Any:
         """The first column of the one row."""
-        rows = await self.all(statement, params)
+        rows = await self.all(statement, params, planned_per_call=planned_per_call)
         if len(rows) != 1:
             raise LookupError(f"expected one row, got {len(rows)}")
         row = rows[0]

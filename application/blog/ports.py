@@ -41,6 +41,11 @@ POST_SORT_SHAPES: Mapping[str, SortShape] = {
     "title": (str, datetime),
 }
 
+# A search ranks, and counts, at most this many matching posts: ranking reads every
+# candidate, so a word in half of 100,000 posts then costs about what one in 500 does. Its
+# total is exact below this bound, and "at least this many" at it.
+SEARCH_MATCH_LIMIT = 500
+
 # A post's comments have one order, oldest first (the id breaks ties): their cursors name it.
 COMMENT_ORDER = Sort("createdAt")
 COMMENT_SORT_SHAPE: SortShape = datetime

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from adapters.sqlalchemy.blog.search import SearchMode, search_mode
 from adapters.sqlalchemy.database import create_engine
-from application.blog.ports import PostQuery, TagCount
+from application.blog.ports import SEARCH_MATCH_LIMIT, PostQuery, TagCount
 from application.shared.paging import Cursor, PageRequest, Sort
 from domain.blog import Comment, Post, PostChanged, SlugTaken, excerpt_of
 from tests.support.builders import T0, is_utc
@@ -695,6 +695,27 @@ async def test_a_search_page_has_no_next_cursor_and_a_bounded_total(
     assert (ranked.next_cursor, ranked.total, ranked.total_exact, ranked.page) == (None, 5, True, 1)
     assert (sorted_.next_cursor, sorted_.total, sorted_.total_exact) == (None, 3, False)
     assert len(sorted_.items) == 2
+
+
+async def test_a_search_ranks_and_counts_at_most_the_match_limit(
+    blog: UnitOfWorkFactory,
+) -> None:
+    # One match more than the bound: the total stops at it, flagged as a lower bound, and
+    # the title match among them still comes first (the bound takes the first matches found,
+    # and the one post holding the word in its title is the first added).
+    best = make_post("Lantern", "lantern")
+    others = [make_post(f"Post {n}", "a lantern here") for n in range(SEARCH_MATCH_LIMIT)]
+    await _add(blog, best, *others)
+
+    async with blog.read_only() as uow:
+        page = await uow.posts.list(_search("lantern", page=PageRequest(limit=5)))
+        last = await uow.posts.list(
+            _search("lantern", page=PageRequest(page=SEARCH_MATCH_LIMIT // 5 + 1, limit=5))
+        )
+
+    assert (page.total, page.total_exact) == (SEARCH_MATCH_LIMIT, False)
+    assert page.items[0].title == "Lantern"
+    assert last.items == []
 
 
 async def test_post_totals_beyond_the_count_limit_are_a_flagged_lower_bound(

@@ -37,6 +37,7 @@ from adapters.sqlalchemy.accounts.tables import users
 from adapters.sqlalchemy.catalog import _PRODUCT_BY_ID, _list_statements
 from adapters.sqlalchemy.reader import driver_statement
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from application.blog.ports import PostQuery
 from application.catalog.ports import ProductQuery
 from application.shared.paging import PageRequest, Sort
 from tests.support.builders import T0, make_product, make_user
@@ -182,6 +183,29 @@ async def test_read_only_reads_on_postgres_bypass_sqlalchemy_execution(
 
     # Only the writing unit of work's statement went through SQLAlchemy.
     assert len(through_sqlalchemy) == 1, through_sqlalchemy
+
+
+async def test_searches_are_planned_for_their_words_not_with_a_generic_plan(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    # A named (cached) statement gets a generic plan after five runs, estimated for no word
+    # in particular; a search runs as the unnamed statement, planned at every call for its
+    # word, so it never becomes one of the connection's named prepared statements.
+    await _seed(postgres_uow_factory)
+    async with postgres_uow_factory.read_only() as uow:
+        for word in ("mug", "tea", "mug", "kettle", "mug", "sale", "mug", "red"):
+            await uow.products.list(ProductQuery(search=word))
+            await uow.products.list(ProductQuery())
+            await uow.posts.list(PostQuery(search=word))
+        connection: Any = uow._connection
+        driver = await connection.driver()
+        prepared = [
+            row["statement"]
+            for row in await driver.fetch("SELECT statement FROM pg_prepared_statements")
+        ]
+
+    assert any("FROM products" in sql for sql in prepared), prepared  # the unsearched list
+    assert not any("LIKE" in sql or "websearch" in sql for sql in prepared), prepared
 
 
 async def test_a_connection_lost_under_a_direct_read_is_replaced_and_the_read_succeeds(

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncpg.prepared_stmt import PreparedStatement
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -62,10 +63,21 @@ async def watch_statements(
             driver.add_query_logger(on_driver_query)
             watched.add(driver)
 
+    # Statements the reader runs as the unnamed prepared statement, to have them planned per
+    # call, which asyncpg's query loggers do not see (SQLAlchemy's own prepared statements
+    # are named, and its event sees them).
+    prepared_fetch = PreparedStatement.fetch
+
+    async def fetch(statement: PreparedStatement, *args: Any, **kwargs: Any) -> Any:
+        if statement._connection in watched and not statement._state.name:
+            on_statement(statement.get_query())
+        return await prepared_fetch(statement, *args, **kwargs)
+
     # The pool object itself: disposing the engine inside the block swaps in a new pool.
     pool = engine.pool
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(pool, "checkout", on_checkout)
+    PreparedStatement.fetch = fetch
     try:
         yield
         # asyncpg calls query loggers with loop.call_soon: let the last ones run.
@@ -73,6 +85,7 @@ async def watch_statements(
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
         event.remove(pool, "checkout", on_checkout)
+        PreparedStatement.fetch = prepared_fetch
         for driver in list(watched):
             driver.remove_query_logger(on_driver_query)
 

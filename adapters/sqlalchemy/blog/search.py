@@ -42,10 +42,10 @@ from sqlalchemy.engine import Dialect
 from adapters.sqlalchemy.blog.tables import posts
 from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.statements import like_pattern
+from application.blog.ports import SEARCH_MATCH_LIMIT
 
-# How many matching posts are ranked (and counted) at most: a search of a word every post
-# holds stays as cheap as one of a rare word.
-SEARCH_CANDIDATES = 1000
+# How many matching posts are ranked (and counted) at most, the contract's bound.
+SEARCH_CANDIDATES = SEARCH_MATCH_LIMIT
 # Words beyond these are ignored: each is one more condition (LIKE) or phrase (FTS5).
 MAX_SEARCH_WORDS = 20
 
