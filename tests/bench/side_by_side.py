@@ -1,13 +1,20 @@
 """What the at-scale benchmarks (tests/bench/blog_search.py, tests/bench/catalog_scale.py)
-share: a unit-of-work factory on a throwaway Postgres database, and p50s of calls on two
-databases taken in turn, so the machine's load weighs on both alike."""
+share: a unit-of-work factory on a throwaway Postgres database, p50s of calls on two
+databases taken in turn, so the machine's load weighs on both alike, and the same for whole
+requests to a real `hexashop serve` on each database."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
+import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
+
+import httpx
 
 from adapters.sqlalchemy.database import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
@@ -51,3 +58,51 @@ async def statements_of(factory: UnitOfWorkFactory, call: Call) -> int:
     async with count_statements(factory) as counter:
         await call()
     return counter.count
+
+
+def _served_p50s(
+    urls: Sequence[str], paths: Mapping[str, str], warmup: int, samples: int
+) -> dict[str, list[float]]:
+    from tests.bench import run  # the harness: servers, ports (not needed by the rest)
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hexashop-scale-")))
+        bases = []
+        for n, url in enumerate(urls):
+            port = run.free_port()
+            env = run.server_env(url, port, tmp / f"var{n}")
+            server = run.start(f"server{n}", [str(run.BIN / "hexashop"), "serve"], env, tmp)
+            stack.callback(server.stop)
+            base = f"http://127.0.0.1:{port}"
+            run.wait_until_up(server, base, ["/health/live"])
+            bases.append(base)
+        client = stack.enter_context(httpx.Client(timeout=10))
+
+        def timed(url: str) -> float:
+            start = time.perf_counter()
+            answer = client.get(url)
+            taken = (time.perf_counter() - start) * 1000
+            if answer.status_code != 200:
+                raise run.HarnessError(f"GET {url} answered {answer.status_code}")
+            return taken
+
+        p50s: dict[str, list[float]] = {}
+        for name, path in paths.items():
+            for _ in range(warmup):
+                for base in bases:
+                    timed(base + path)
+            times: list[list[float]] = [[] for _ in bases]
+            for _ in range(samples):
+                for base, taken in zip(bases, times, strict=True):
+                    taken.append(timed(base + path))
+            p50s[name] = [round(statistics.median(taken), 2) for taken in times]
+        return p50s
+
+
+async def served_p50s(
+    urls: Sequence[str], paths: Mapping[str, str], warmup: int = 10, samples: int = 100
+) -> dict[str, list[float]]:
+    """Per named path, the p50 in milliseconds of a whole GET to a real `hexashop serve` on
+    each database, one request to each in turn (what a client waits for: the server's fixed
+    cost per request included), from a worker thread."""
+    return await asyncio.to_thread(_served_p50s, urls, paths, warmup, samples)
