@@ -101,7 +101,7 @@ async def test_upgrade_builds_every_table_matching_the_metadata(fresh_database_u
 
     sqlite = state["dialect"] == "sqlite"
     assert state["tables"] == EXPECTED_TABLES | (SQLITE_FTS_TABLES if sqlite else set())
-    assert state["revision"] == "0008"
+    assert state["revision"] == "0009"
     assert state["diff"] == []
     assert "ix_users_email" in state["indexes"]["users"]
     assert "ix_outbox_status_next_attempt_at" in state["indexes"]["outbox"]
@@ -132,6 +132,27 @@ async def test_the_product_search_and_sort_indexes_are_built_per_dialect(
     trigram = {"ix_products_name_trgm", "ix_products_description_trgm"}
     assert "ix_products_name_key" in names
     assert (trigram <= names) is (engine.dialect.name == "postgresql")
+
+
+async def test_the_product_search_expressions_get_a_larger_statistics_sample(
+    migrated_postgres_url: str,
+) -> None:
+    # The estimates of `LIKE '%word%'` come from these samples; at the default target they
+    # swung a hundredfold between ANALYZEs (migrations/versions/0009).
+    engine = create_engine(migrated_postgres_url)
+    try:
+        async with engine.connect() as conn:
+            found = await conn.execute(
+                text(
+                    "SELECT c.relname, a.attstattarget FROM pg_attribute a"
+                    " JOIN pg_class c ON c.oid = a.attrelid"
+                    " WHERE c.relname IN ('ix_products_name_trgm', 'ix_products_description_trgm')"
+                )
+            )
+            targets = dict(found.all())
+    finally:
+        await engine.dispose()
+    assert targets == {"ix_products_name_trgm": 1000, "ix_products_description_trgm": 1000}
 
 
 async def test_the_search_index_is_built_per_dialect(fresh_database_url: str) -> None:
@@ -245,7 +266,7 @@ async def test_sqlite_without_fts5_gets_no_index_and_the_posts_are_searched_with
     assert len(asked) == 1  # the migration's own check, answered "no FTS5"
     state = await _inspect(url)
     assert state["tables"] == EXPECTED_TABLES
-    assert state["revision"] == "0008"
+    assert state["revision"] == "0009"
     assert state["diff"] == []
     engine = create_engine(url)
     try:
