@@ -57,6 +57,17 @@ Feature: Browsing the catalog
     And the listed products are none
     And the list counts 0 products in total on 0 pages
 
+  Scenario: A broad search counts its matches up to 200, then says "at least"
+    Given the catalog has 201 more products on sale named "Walnut Box" and a number, at $5.00
+    When an anonymous visitor browses the catalog matching "walnut"
+    Then the request succeeds
+    And the list counts at least 200 products on 10 pages
+
+  Scenario: A search of up to 200 matches is counted exactly
+    Given the catalog has 200 more products on sale named "Walnut Box" and a number, at $5.00
+    When an anonymous visitor browses the catalog matching "walnut"
+    Then the list counts 200 products in total on 10 pages
+
   Scenario: Narrowing to a price range, both ends included
     When an anonymous visitor browses the catalog priced from $9.00 up to $12.50
     Then the listed products are "Blue Mug", "Red Plate"

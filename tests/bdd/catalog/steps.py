@@ -57,6 +57,19 @@ def catalog_has_product(
     catalog.products[product] = product_id
 
 
+@given(
+    parsers.re(
+        r'the catalog has (?P<count>\d+) more products on sale named "(?P<prefix>[^"]+)" '
+        r"and a number, at (?P<price>\$[\d.]+)"
+    )
+)
+def catalog_has_many_products(catalog: CatalogWorld, count: str, prefix: str, price: str) -> None:
+    """Many similar products, "<prefix> 1" to "<prefix> <count>", one in stock each."""
+    for n in range(1, int(count) + 1):
+        name = f"{prefix} {n}"
+        catalog.products[name] = catalog.driver.seed_product(name, cents(price.lstrip("$")), 1)
+
+
 @given("the catalog has these products:")
 def catalog_has_products(catalog: CatalogWorld, datatable: list[list[str]]) -> None:
     """Several products; columns: name, price ($), stock, and optionally on sale (yes/no)."""

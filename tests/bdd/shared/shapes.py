@@ -21,6 +21,8 @@ def page_of(shape: Callable[[T], dict[str, Any]]) -> Callable[[Page[T]], dict[st
                 "limit": page.limit,
                 "total": page.total,
                 "totalPages": page.total_pages,
+                "totalExact": page.total_exact,
+                "nextCursor": page.next_cursor,
             },
         }
 

@@ -85,3 +85,19 @@ def list_counts(world: World, total: str, pages: str) -> None:
     assert outcome.ok, outcome.describe()
     meta = outcome.data["meta"]
     assert (meta["total"], meta["totalPages"]) == (int(total), int(pages)), meta
+
+
+@then(
+    parsers.re(
+        r"the list counts at least (?P<total>\d+)"
+        r" (?:users?|products?|orders?|files?|posts?|comments?|counters?)"
+        r" on (?P<pages>\d+) pages?"
+    )
+)
+def list_counts_at_least(world: World, total: str, pages: str) -> None:
+    """The last list's total is a lower bound (`totalExact` false): this many, or more."""
+    outcome = world.outcome()
+    assert outcome.ok, outcome.describe()
+    meta = outcome.data["meta"]
+    counted = (meta["total"], meta["totalPages"], meta["totalExact"])
+    assert counted == (int(total), int(pages), False), meta
