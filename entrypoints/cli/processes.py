@@ -16,7 +16,7 @@ import uvicorn
 from litestar import Litestar
 
 from adapters.sqlalchemy.migrate import upgrade_database
-from entrypoints.cli.common import read_settings
+from entrypoints.cli.common import EXIT_CONFIG, fail, read_settings
 from entrypoints.containers import build_selected_adapters, close_container, create_container
 from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
@@ -132,6 +132,20 @@ def _serve_processes(settings: Settings, workers: int) -> None:
         logger.info("process_stopped", command="serve")
 
 
+def _refuse_per_process_limits(settings: Settings, workers: int) -> None:
+    """Without Redis each process counts its own rate limits, so a client spread over the
+    processes gets `workers` times every limit: production refuses to start that way, other
+    environments say so once."""
+    message = (
+        f"serve --workers {workers} needs REDIS_URL: without it each process keeps its own "
+        f"rate-limit counters and a client gets {workers} times every limit "
+        "(or RATE_LIMIT_ENABLED=false where a proxy enforces the limits)"
+    )
+    if settings.is_production:
+        fail(message, EXIT_CONFIG)
+    logger.warning("rate_limits_per_process", processes=workers, detail=message)
+
+
 @click.command()
 @click.option(
     "--workers",
@@ -145,6 +159,8 @@ def serve(workers: int) -> None:
     """Apply migrations, then serve the HTTP API (and the background worker, unless disabled)."""
     settings = read_settings()
     configure_logging(settings.log_level)
+    if workers > 1 and settings.rate_limit_enabled and settings.redis_url is None:
+        _refuse_per_process_limits(settings, workers)
     upgrade_database(settings.database_url)
     if workers > 1:
         _serve_processes(settings, workers)

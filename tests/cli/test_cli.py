@@ -224,3 +224,39 @@ def test_the_server_keeps_its_startup_objects_out_of_garbage_collection(env):
 
     assert frozen > 10_000
     assert answer.status_code == 200
+
+
+_PRODUCTION = {
+    "APP_ENV": "production",
+    "JWT_SECRET": "p" * 48,
+    "MAIL_BACKEND": "folder",
+    "PAYMENT_PROVIDER": "stripe",
+    "STRIPE_API_KEY": "sk_test_cli",
+    "STRIPE_WEBHOOK_SECRET": "whsec_cli",
+}
+
+
+def test_production_serve_with_workers_and_no_redis_exits_2_before_touching_the_database(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3"], env={**env, **_PRODUCTION})
+
+    assert result.exit_code == 2, result.output
+    assert "serve --workers 3 needs REDIS_URL" in result.output
+    assert "3 times every limit" in result.output
+    assert not (tmp_path / "shop.db").exists()  # refused before migrating
+
+
+def test_serve_with_workers_and_limits_off_is_not_refused_for_want_of_redis(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[int] = []
+    monkeypatch.setattr(
+        "entrypoints.cli.processes._serve_processes", lambda _s, workers: served.append(workers)
+    )
+    extra = {**_PRODUCTION, "RATE_LIMIT_ENABLED": "false"}
+
+    result = CliRunner().invoke(cli, ["serve", "--workers", "3"], env={**env, **extra})
+
+    assert result.exit_code == 0, result.output
+    assert served == [3]
