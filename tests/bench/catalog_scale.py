@@ -1,13 +1,15 @@
-"""The product list at scale: the repository on Postgres over 1,000 and 1,000,000 products.
+"""The product list at scale: GET /products and the repository on Postgres over 1,000 and
+1,000,000 products.
 
 `python -m tests.bench.catalog_scale [--scale 1000000]` fills two throwaway databases with the
 same generated products (words at fixed shares of the descriptions, so a word matches the same
-fraction of the products in both), then times the list queries the public catalog runs through
-a read-only unit of work, as the API runs them: page 2, searches, and a deep page by cursor
-(the page after the product at 90% of the list) in two sort orders. For each, the p50 at the
-large size over its p50 at 1k (target <= 2.0), the totals it reports and the statements per
-call for pages of 5 and 50 (equal: no N+1). `make bench` runs it (`BENCH_ONLY=catalog` alone,
-`BENCH_SCALE` to change the large size).
+fraction of the products in both), then times the lists the public catalog serves: page 2,
+searches, and a deep page by cursor (the page after the product at 90% of the list) in two
+sort orders, two ways, samples of the two sizes taken in turn: whole requests to a real
+`hexashop serve` on each database (the target: p50 at the large size over p50 at 1k <= 2.0)
+and the repository's call alone through a read-only unit of work (reported: the database's
+share). Also the totals and the statements per call for pages of 5 and 50 (equal: no N+1).
+`make bench` runs it (`BENCH_ONLY=catalog` alone, `BENCH_SCALE` to change the large size).
 
 A report, not a test: exit 0 even when a target is missed.
 """
@@ -20,6 +22,7 @@ import json
 import os
 import random
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -29,9 +32,10 @@ from uuid import UUID
 import asyncpg
 
 from adapters.sqlalchemy.migrate import upgrade_database_async
+from application.catalog.list_products import SEARCH_COUNT_LIMIT
 from application.catalog.ports import PRODUCT_SORT_VALUES, ProductQuery
 from application.shared.paging import Cursor, PageRequest, Sort
-from tests.bench.side_by_side import p50s_in_turn, postgres_factory, statements_of
+from tests.bench.side_by_side import p50s_in_turn, postgres_factory, served_p50s, statements_of
 from tests.support.databases import UnitOfWorkFactory
 from tests.support.postgres import throwaway_database
 
@@ -58,14 +62,21 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
+
+
+def _search(word: str) -> ProductQuery:
+    # Counted as the use case counts a search (ListProducts), up to SEARCH_COUNT_LIMIT.
+    return ProductQuery(search=word, page=PageRequest(count_limit=SEARCH_COUNT_LIMIT))
+
+
 QUERIES: dict[str, ProductQuery] = {
     "page 2 (newest first)": ProductQuery(sort=Sort("createdAt", True), page=PageRequest(page=2)),
     "page 2 by price": ProductQuery(sort=Sort("priceCents"), page=PageRequest(page=2)),
-    "search needle (20)": ProductQuery(search="teapot"),
-    "search rare (0.5%)": ProductQuery(search="copper"),
-    "search frequent (5%)": ProductQuery(search="walnut"),
-    "search common (30%)": ProductQuery(search="ceramic"),
-    "search no match": ProductQuery(search="zzqqxx"),
+    "search needle (20)": _search("teapot"),
+    "search rare (0.5%)": _search("copper"),
+    "search frequent (5%)": _search("walnut"),
+    "search common (30%)": _search("ceramic"),
+    "search no match": _search("zzqqxx"),
 }
 # Deep pages: the page after the product at DEEP of the list in this order (built per database).
 DEEP_SORTS = {
@@ -142,15 +153,40 @@ async def _deep_query(factory: UnitOfWorkFactory, size: int, sort: Sort) -> Prod
     return ProductQuery(sort=sort, page=PageRequest(cursor=cursor))
 
 
-async def _compare(small: UnitOfWorkFactory, big: UnitOfWorkFactory, large: int) -> dict[str, Any]:
-    """Each query's p50 on both databases, their samples taken in turn (the machine's load
-    then weighs on both alike), its totals and its statements per call at pages of 5 and 50."""
+def _path(query: ProductQuery) -> str:
+    """The public GET /products request asking what the query asks."""
+    params: dict[str, str | int] = {"limit": query.page.limit}
+    if query.page.cursor is not None:
+        params["cursor"] = query.page.cursor.encode()
+    elif query.page.page != 1:
+        params["page"] = query.page.page
+    params["sort"] = ("-" if query.sort.descending else "") + query.sort.field
+    if query.search:
+        params["search"] = query.search
+    return "/api/v1/products?" + urllib.parse.urlencode(params)
+
+
+async def _pairs(
+    small: UnitOfWorkFactory, big: UnitOfWorkFactory, large: int
+) -> dict[str, tuple[ProductQuery, ProductQuery]]:
+    """Each measured query, as asked of the small and of the large database (a deep page's
+    cursor differs between them)."""
     pairs = {name: (query, query) for name, query in QUERIES.items()}
     for name, sort in DEEP_SORTS.items():
         pairs[name] = (
             await _deep_query(small, SMALL, sort),
             await _deep_query(big, large, sort),
         )
+    return pairs
+
+
+async def _compare(
+    small: UnitOfWorkFactory,
+    big: UnitOfWorkFactory,
+    pairs: dict[str, tuple[ProductQuery, ProductQuery]],
+) -> dict[str, Any]:
+    """Each query's p50 on both databases, their samples taken in turn (the machine's load
+    then weighs on both alike), its totals and its statements per call at pages of 5 and 50."""
     rows = {}
     for name, (small_query, big_query) in pairs.items():
         calls = (_call(small, small_query), _call(big, big_query))
@@ -179,11 +215,16 @@ async def main(large: int = DEFAULT_SCALE) -> dict[str, Any]:
             fill_s.append(round(time.perf_counter() - started, 1))
         small, big = postgres_factory(small_url), postgres_factory(big_url)
         try:
-            rows = await _compare(small, big, large)
+            pairs = await _pairs(small, big, large)
+            rows = await _compare(small, big, pairs)
         finally:
             for factory in (small, big):
                 assert factory.engine is not None
                 await factory.engine.dispose()
+        paths = {name: (_path(a), _path(b)) for name, (a, b) in pairs.items()}
+        for name, p50 in (await served_p50s((small_url, big_url), paths)).items():
+            rows[name]["request_p50_ms"] = p50
+            rows[name]["request_ratio"] = round(p50[1] / p50[0], 2)
     return {
         "products": [SMALL, large],
         "fill_s": fill_s,
@@ -200,24 +241,30 @@ def target_rows(report: dict[str, Any] | None) -> list[tuple[str, float | None, 
     scale = f"{report['products'][1]:,}"
     rows: list[tuple[str, float | None, str, float]] = []
     for name, row in report["rows"].items():
-        rows.append((f"products {name}: p50 {scale} / 1k", row["ratio"], "<=", TARGET_RATIO))
+        ratio = row["request_ratio"]
+        rows.append((f"products {name}: request p50 {scale} / 1k", ratio, "<=", TARGET_RATIO))
         five, fifty = row["statements_limit_5_50"]
         rows.append((f"products {name}: statements limit 50 / 5", fifty / five, "<=", 1.0))
     return rows
 
 
 def print_report(report: dict[str, Any]) -> None:
-    """The table a person reads: p50s, ratio, totals, statements."""
+    """The table a person reads: request and repository p50s, ratios, totals, statements."""
     print(
         f"products {report['products']}, fill seconds {report['fill_s']}, "
         f"load {report['load_average']}"
     )
-    print(f"{'query':34} {'p50 1k':>9} {'p50 big':>9} {'ratio':>6}  totals  statements(5,50)")
+    print(
+        f"{'query':32} {'request 1k':>10} {'big':>8} {'ratio':>6}  "
+        f"{'repository 1k':>13} {'big':>8} {'ratio':>6}  totals  statements(5,50)"
+    )
     for name, row in report["rows"].items():
         small, big = row["p50_ms"]
-        verdict = "ok" if row["ratio"] <= report["target_ratio"] else "MISSED"
+        served_small, served_big = row["request_p50_ms"]
+        verdict = "ok" if row["request_ratio"] <= report["target_ratio"] else "MISSED"
         print(
-            f"{name:34} {small:8.2f}ms {big:8.2f}ms {row['ratio']:6.2f}  "
+            f"{name:32} {served_small:8.2f}ms {served_big:6.2f}ms {row['request_ratio']:6.2f}  "
+            f"{small:11.2f}ms {big:6.2f}ms {row['ratio']:6.2f}  "
             f"{row['totals']}  {row['statements_limit_5_50']}  {verdict}"
         )
 

@@ -61,7 +61,7 @@ async def statements_of(factory: UnitOfWorkFactory, call: Call) -> int:
 
 
 def _served_p50s(
-    urls: Sequence[str], paths: Mapping[str, str], warmup: int, samples: int
+    urls: Sequence[str], paths: Mapping[str, Sequence[str]], warmup: int, samples: int
 ) -> dict[str, list[float]]:
     from tests.bench import run  # the harness: servers, ports (not needed by the rest)
 
@@ -87,22 +87,26 @@ def _served_p50s(
             return taken
 
         p50s: dict[str, list[float]] = {}
-        for name, path in paths.items():
+        for name, per_database in paths.items():
+            targets = [base + path for base, path in zip(bases, per_database, strict=True)]
             for _ in range(warmup):
-                for base in bases:
-                    timed(base + path)
+                for target in targets:
+                    timed(target)
             times: list[list[float]] = [[] for _ in bases]
             for _ in range(samples):
-                for base, taken in zip(bases, times, strict=True):
-                    taken.append(timed(base + path))
+                for target, taken in zip(targets, times, strict=True):
+                    taken.append(timed(target))
             p50s[name] = [round(statistics.median(taken), 2) for taken in times]
         return p50s
 
 
 async def served_p50s(
-    urls: Sequence[str], paths: Mapping[str, str], warmup: int = 10, samples: int = 100
+    urls: Sequence[str],
+    paths: Mapping[str, Sequence[str]],
+    warmup: int = 10,
+    samples: int = 100,
 ) -> dict[str, list[float]]:
-    """Per named path, the p50 in milliseconds of a whole GET to a real `hexashop serve` on
-    each database, one request to each in turn (what a client waits for: the server's fixed
-    cost per request included), from a worker thread."""
+    """Per name, the p50 in milliseconds of a whole GET of its path (one per database) to a
+    real `hexashop serve` on each database, one request to each in turn (what a client waits
+    for: the server's fixed cost per request included), from a worker thread."""
     return await asyncio.to_thread(_served_p50s, urls, paths, warmup, samples)
