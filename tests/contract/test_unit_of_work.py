@@ -191,7 +191,7 @@ def test_migrations_can_run_from_inside_an_event_loop(tmp_path: Path) -> None:
 
     with closing(sqlite3.connect(tmp_path / "inside.db")) as db:
         revision = db.execute("SELECT version_num FROM alembic_version").fetchall()
-    assert revision == [("0009",)]
+    assert revision == [("0010",)]
 
 
 async def test_a_read_only_unit_of_work_sees_committed_work_and_cannot_commit(
