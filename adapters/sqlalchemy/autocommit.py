@@ -1,4 +1,5 @@
-"""The connection of a read-only unit of work on Postgres: autocommit, checked out bare."""
+"""The driver connections of units of work on Postgres: a read-only one's autocommit
+connection, checked out bare, and a writing one's asyncpg connection inside its transaction."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Executable, Result
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
@@ -95,3 +97,61 @@ class AutocommitConnection:
         # MissingGreenlet, and the connection is dropped without a goodbye). A greenlet
         # costs about 25 µs, so only this case pays for one.
         await greenlet_spawn(raw.close)
+
+
+class TransactionDriver:
+    """The asyncpg connection under a writing unit of work's SQLAlchemy connection, for
+    statements run on the driver itself (reader.py) inside the unit of work's transaction.
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, before the first statement it runs; a
+    statement sent past it would run outside the transaction. So before handing the driver
+    out this begins the SQLAlchemy transaction if none is open (after a commit) and has the
+    adapter start the driver's transaction now; SQLAlchemy then commits and rolls back that
+    transaction as its own. The adapter's `_transaction` and `_start_transaction` are
+    SQLAlchemy internals (2.0 and 2.1), pinned by tests/contract/test_direct_writes.py.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        """The connection's dialect."""
+        return self._connection.dialect
+
+    async def driver(self) -> Any:
+        """The asyncpg connection, inside the unit of work's transaction."""
+        connection = self._connection
+        if not connection.in_transaction():
+            await connection.begin()
+        raw = await connection.get_raw_connection()
+        adapter: Any = raw.dbapi_connection
+        if adapter._transaction is None:
+            await adapter._start_transaction()
+        return raw.driver_connection
+
+    async def translated(self, error: Exception, sql: str) -> Exception:
+        """The driver's error as SQLAlchemy would have raised it (an IntegrityError, an
+        OperationalError, ... wrapping the driver's), the connection invalidated when the
+        error means it is gone, so the unit of work reports it exactly as on SQLAlchemy's path.
+        """
+        raw = await self._connection.get_raw_connection()
+        adapter: Any = raw.dbapi_connection
+        dialect = self._connection.dialect
+        try:
+            adapter._handle_exception(error)  # raises the DB-API form of the error
+        except Exception as dbapi_error:
+            converted: Any = dbapi_error
+            gone = dialect.is_disconnect(converted, adapter, None)
+            if gone:
+                raw.invalidate(dbapi_error)
+            return DBAPIError.instance(
+                sql,
+                None,
+                dbapi_error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                connection_invalidated=gone,
+                dialect=dialect,
+            )
+        return error

@@ -267,8 +267,8 @@ class SqlProductRepository:
     async def try_reserve(self, product_id: UUID, quantity: int) -> Product | None:
         """One conditional UPDATE ... RETURNING the reserved product's row."""
         params = {"product_id": product_id, "quantity": quantity}
-        row = (await self._session.execute(_RESERVE, params)).mappings().first()
-        return _PRODUCT.entity(row) if row is not None else None
+        rows = await self._reader.write(_RESERVE, params)
+        return _PRODUCT.entity(rows[0]) if rows else None
 
     async def is_ordered(self, product_id: UUID) -> bool:
         """True when any order line refers to the product."""

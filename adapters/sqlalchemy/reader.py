@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Executable, Result, Select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import UpdateBase
 
-from adapters.sqlalchemy.autocommit import AutocommitConnection
+from adapters.sqlalchemy.autocommit import AutocommitConnection, TransactionDriver
 
 Row = Mapping[Any, Any]
 
@@ -98,8 +99,19 @@ class DriverStatement:
         return arguments
 
 
+def _result_columns(statement: Select[Any] | UpdateBase) -> Sequence[Any]:
+    # A SELECT's columns, or what an INSERT / UPDATE / DELETE returns (none without RETURNING).
+    if isinstance(statement, Select):
+        return list(statement.selected_columns)
+    if isinstance(statement, UpdateBase):
+        return list(statement.exported_columns)
+    return []
+
+
 @functools.lru_cache(maxsize=512)
-def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatement | None:
+def driver_statement(
+    statement: Select[Any] | UpdateBase, dialect: Dialect
+) -> DriverStatement | None:
     """The statement compiled for the driver, or None when SQLAlchemy must run it.
 
     Parameters get SQLAlchemy's own bind conversions (e.g. UTCDateTime's checks). A column
@@ -125,7 +137,7 @@ def driver_statement(statement: Select[Any], dialect: Dialect) -> DriverStatemen
         converters.append(bind.type.dialect_impl(dialect).bind_processor(dialect))
         if not bind.required:
             constants[name] = bind.value
-    for column in statement.selected_columns:
+    for column in _result_columns(statement):
         if column.type.dialect_impl(dialect).result_processor(dialect, None) is not None:
             _log_fallback_once(logging.INFO, "a column needs conversion", compiled.string)
             return None
@@ -136,12 +148,40 @@ class Reader:
     """Runs one unit of work's SELECTs and returns rows indexable by column name."""
 
     def __init__(
-        self, connection: ReadConnection, autocommit: AutocommitConnection | None = None
+        self,
+        connection: ReadConnection,
+        autocommit: AutocommitConnection | None = None,
+        transaction: TransactionDriver | None = None,
     ) -> None:
         self._connection = connection
         # Direct reads only on an autocommit connection: SQLAlchemy begins its transactions
         # lazily, on the first statement it runs, so a statement run past it would escape.
         self._autocommit = autocommit
+        # A writing unit of work's driver, inside its transaction, for write().
+        self._transaction = transaction
+
+    async def write(self, statement: UpdateBase, params: Mapping[str, Any]) -> Sequence[Row]:
+        """Run an INSERT, UPDATE or DELETE of a writing unit of work; the rows it returns.
+
+        On Postgres the compiled statement goes straight to the asyncpg connection, inside
+        the unit of work's transaction (SQLAlchemy's execution costs about 150 µs a statement,
+        a third of an order placement's time in the server); a statement SQLAlchemy must run
+        takes its path. A driver error is raised as SQLAlchemy would raise it: no retry, the
+        transaction is aborted either way.
+        """
+        transaction = self._transaction
+        plan = driver_statement(statement, transaction.dialect) if transaction else None
+        if transaction is not None and plan is not None:
+            try:
+                driver = await transaction.driver()  # may send BEGIN
+                rows: Sequence[Row] = await driver.fetch(plan.sql, *plan.arguments(params))
+            except Exception as exc:
+                raise await transaction.translated(exc, plan.sql) from exc
+            return rows
+        result = await self._connection.execute(statement, dict(params))
+        if isinstance(result, CursorResult) and not result.returns_rows:
+            return []
+        return result.mappings().all()
 
     async def all(
         self, statement: Select[Any], params: Mapping[str, Any], *, planned_per_call: bool = False

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.contexts import SqlRepositories
-from adapters.sqlalchemy.autocommit import AutocommitConnection
+from adapters.sqlalchemy.autocommit import AutocommitConnection, TransactionDriver
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlScope
@@ -94,7 +94,11 @@ class SqlUnitOfWork(SqlRepositories):
         else:
             connection = await self._connect()
         dialect = connection.dialect.name
-        reader = Reader(connection, autocommit)
+        # A writer on asyncpg runs its hot writes on the driver too, inside its transaction.
+        transaction = None
+        if direct and isinstance(connection, AsyncConnection):
+            transaction = TransactionDriver(connection)
+        reader = Reader(connection, autocommit, transaction)
         self._build_repositories(SqlScope(connection, dialect, reader))
         self._connection = connection
         return self

@@ -20,7 +20,7 @@ class SqlOrderingRepositories(SqlContextRepositories):
     processed_events: ProcessedEvents
 
     REPOSITORIES = {
-        "orders": lambda s: SqlOrderRepository(s.connection, s.dialect),
+        "orders": lambda s: SqlOrderRepository(s.connection, s.dialect, s.reader),
         "payments": lambda s: SqlPaymentRepository(s.connection),
         "processed_events": lambda s: SqlProcessedEvents(s.connection, s.dialect),
     }

@@ -34,7 +34,7 @@ from adapters.sqlalchemy.paging import (
     ordered,
     page_params,
 )
-from adapters.sqlalchemy.reader import ReadConnection, Row
+from adapters.sqlalchemy.reader import ReadConnection, Reader, Row
 from application.ordering.ports import ORDER_SORT_VALUES, IdempotencyKeyTaken, OrderQuery
 from application.shared.paging import Page, fetched_page
 from domain.ordering import Order, OrderLine, OrderStatus
@@ -101,9 +101,10 @@ def _list_statements(
 class SqlOrderRepository:
     """Orders in `orders`, their lines in `order_lines` (in the order they were placed)."""
 
-    def __init__(self, session: ReadConnection, dialect: str) -> None:
+    def __init__(self, session: ReadConnection, dialect: str, reader: Reader) -> None:
         self._session = session
         self._dialect = dialect
+        self._reader = reader
 
     async def _with_lines(self, rows: Sequence[Row]) -> builtins.list[Order]:
         """Attach lines to already loaded order rows with one more statement, whatever their
@@ -148,16 +149,14 @@ class SqlOrderRepository:
         Postgres an insert racing a concurrent one with the same key waits for it, then
         inserts (it rolled back) or does nothing (it committed), exactly like the index would.
         """
-        inserted = (
-            await self._session.execute(_INSERT_ORDER[self._dialect], _ORDER.values(order))
-        ).first()
-        if inserted is None:
+        inserted = await self._reader.write(_INSERT_ORDER[self._dialect], _ORDER.values(order))
+        if not inserted:
             raise IdempotencyKeyTaken()
         rows = [
             _LINE.values(line, order_id=order.id, position=n) for n, line in enumerate(order.lines)
         ]
         if len(rows) == 1:
-            await self._session.execute(_INSERT_LINES, rows[0])
+            await self._reader.write(_INSERT_LINES, rows[0])
         elif rows:
             # One multi-row INSERT: a single statement whatever the number of lines.
             await self._session.execute(insert(order_lines).values(rows))
