@@ -26,8 +26,9 @@ from litestar import Litestar, Response, get
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 
 from adapters.sqlalchemy.blog.comments import _comment_counts_statement
+from adapters.sqlalchemy.blog.listing import list_statements
 from adapters.sqlalchemy.blog.lookups import _names_statement
-from adapters.sqlalchemy.blog.repositories import _list_statements, _tags_statement
+from adapters.sqlalchemy.blog.repositories import _tags_statement
 from application.shared.paging import COUNT_LIMIT, Sort
 from tests.bench.bare_app import create_pool
 
@@ -40,7 +41,7 @@ def _sql(statement: Any) -> str:
 
 _PAGE, _COUNT = (
     _sql(s)
-    for s in _list_statements("postgresql", True, False, False, None, Sort("publishedAt", True))
+    for s in list_statements("postgresql", True, False, False, None, Sort("publishedAt", True))
 )
 _TAGS = _sql(_tags_statement("postgresql"))
 _COUNTS = _sql(_comment_counts_statement("postgresql"))
