@@ -113,6 +113,9 @@ class TransactionDriver:
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        # The pooled connection under it, looked up once (each lookup is a greenlet hop):
+        # a unit of work keeps its connection to the end.
+        self._raw: PoolProxiedConnection | None = None
 
     @property
     def dialect(self) -> Dialect:
@@ -124,7 +127,9 @@ class TransactionDriver:
         connection = self._connection
         if not connection.in_transaction():
             await connection.begin()
-        raw = await connection.get_raw_connection()
+        raw = self._raw
+        if raw is None or not raw.is_valid:  # invalidated: SQLAlchemy connects anew
+            raw = self._raw = await connection.get_raw_connection()
         adapter: Any = raw.dbapi_connection
         if adapter._transaction is None:
             await adapter._start_transaction()
