@@ -14,7 +14,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.catalog import products
@@ -23,6 +23,8 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.errors import ServiceUnavailable
 from tests.support.builders import make_order, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory
+from tests.support.postgres import terminate_other_connections
+from tests.support.statements import sqlalchemy_executions
 
 
 async def _stock(factory: UnitOfWorkFactory, product_id: Any) -> int:
@@ -95,19 +97,12 @@ async def test_the_order_path_writes_bypass_sqlalchemy_execution(
         await uow.commit()
     engine = postgres_uow_factory.engine
     assert engine is not None
-    through_sqlalchemy: list[str] = []
 
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        through_sqlalchemy.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    try:
+    with sqlalchemy_executions(engine) as through_sqlalchemy:
         async with postgres_uow_factory() as uow:
             await uow.products.try_reserve(product.id, 2)
             await uow.orders.add(make_order(customer.id, [(product, 2)]))
             await uow.commit()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
 
     assert through_sqlalchemy == []
     assert await _stock(postgres_uow_factory, product.id) == 3
@@ -144,7 +139,7 @@ async def test_a_connection_lost_under_a_direct_write_is_a_503(
 
     with pytest.raises(ServiceUnavailable):
         async with postgres_uow_factory() as uow:
-            await _terminate_other_sessions(migrated_postgres_url)
+            await terminate_other_connections(migrated_postgres_url)
             await uow.products.try_reserve(product.id, 1)
 
     # The dead connection left the pool: the next unit of work works.
@@ -154,37 +149,18 @@ async def test_a_connection_lost_under_a_direct_write_is_a_503(
     assert await _stock(postgres_uow_factory, product.id) == 4
 
 
-async def _terminate_other_sessions(url: str) -> None:
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    finally:
-        await admin.close()
-
-
 async def test_with_direct_reads_off_the_writes_go_through_sqlalchemy_and_do_the_same(
     postgres_uow_factory: UnitOfWorkFactory,
 ) -> None:
     product = await _product(postgres_uow_factory)
     engine = postgres_uow_factory.engine
     assert engine is not None
-    through_sqlalchemy: list[str] = []
 
-    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        through_sqlalchemy.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
-    try:
+    with sqlalchemy_executions(engine) as through_sqlalchemy:
         async with SqlUnitOfWork(engine, direct_reads=False) as uow:
             reserved = await uow.products.try_reserve(product.id, 2)
             refused = await uow.products.try_reserve(product.id, 4)
             await uow.commit()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
 
     assert reserved is not None and reserved.stock == 3
     assert refused is None

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 import pytest
 from sqlalchemy import (
     Column,
@@ -42,6 +41,7 @@ from application.catalog.ports import ProductQuery
 from application.shared.paging import PageRequest, Sort
 from tests.support.builders import T0, make_product, make_user
 from tests.support.databases import UnitOfWorkFactory
+from tests.support.postgres import terminate_other_connections
 from tests.support.statements import count_statements
 
 _QUERIES = [
@@ -197,7 +197,7 @@ async def test_searches_are_planned_for_their_words_not_with_a_generic_plan(
             await uow.products.list(ProductQuery(search=word))
             await uow.products.list(ProductQuery())
             await uow.posts.list(PostQuery(search=word))
-        connection: Any = uow._connection
+        connection: Any = uow._connection  # type: ignore[union-attr]  # its autocommit one
         driver = await connection.driver()
         prepared = [
             row["statement"]
@@ -216,7 +216,7 @@ async def test_a_connection_lost_under_a_direct_read_is_replaced_and_the_read_su
         await warm.products.list(ProductQuery())
 
     async with postgres_uow_factory.read_only() as uow:
-        await _terminate_other_sessions(migrated_postgres_url)
+        await terminate_other_connections(migrated_postgres_url)
         # The direct read fails on the dead connection, which is closed; SQLAlchemy then
         # runs the statement on a new one.
         first = await uow.products.list(ProductQuery())
@@ -245,18 +245,6 @@ async def test_a_read_only_unit_of_work_holds_one_pooled_connection_at_a_time(
 
     assert during_direct == during_sqlalchemy == after_both == before + 1
     assert pool.checkedout() == before
-
-
-async def _terminate_other_sessions(url: str) -> None:
-    dsn = url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    admin = await asyncpg.connect(dsn)
-    try:
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    finally:
-        await admin.close()
 
 
 # --- which statements run directly -----------------------------------------------------------
@@ -368,7 +356,7 @@ async def test_a_failed_direct_read_is_logged_once_as_a_warning_without_its_valu
         for _ in range(2):
             async with postgres_uow_factory.read_only() as warm:  # pooled connections to kill
                 await warm.users.get_by_email("ana@example.com")
-            await _terminate_other_sessions(migrated_postgres_url)
+            await terminate_other_connections(migrated_postgres_url)
             async with postgres_uow_factory.read_only() as uow:
                 found = await uow.users.get_by_email("ana@example.com")
             assert found is not None

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from asyncpg.prepared_stmt import PreparedStatement
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.support.databases import UnitOfWorkFactory
 
@@ -101,3 +102,19 @@ async def count_statements(factory: UnitOfWorkFactory) -> AsyncIterator[Statemen
     counter = StatementCounter()
     async with watch_statements(factory.engine.sync_engine, counter.statements.append):
         yield counter
+
+
+@contextmanager
+def sqlalchemy_executions(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL of every statement SQLAlchemy's execution sends on the engine inside the
+    block (statements run on the driver directly are not among them)."""
+    seen: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", on_execute)
