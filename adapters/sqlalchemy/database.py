@@ -91,11 +91,18 @@ def install_sqlite_hooks(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
 
 
+# Postgres connections a process may open beyond `pool_size` when requests burst.
+BURST_CONNECTIONS = 10
+
+
 def create_engine(url: str, pool_size: int = 30) -> AsyncEngine:
     """An async engine for SQLite or Postgres, tuned for this service.
 
-    `pool_size` is the number of Postgres connections kept open: size it to the requests
-    served at once, because connections beyond it are opened and closed per use.
+    On Postgres a process opens at most `pool_size` + BURST_CONNECTIONS connections, each
+    when first needed, and keeps every one it opened: the pool has room for them all and no
+    overflow. An overflow connection is closed when it comes back, so a load just above the
+    pool's size paid a connect (TCP, TLS, authentication) on every request beyond it; the cap
+    is the same as with `pool_size` plus that overflow.
     """
     if is_sqlite_url(url):
         ensure_sqlite_parent(url)
@@ -111,8 +118,8 @@ def create_engine(url: str, pool_size: int = 30) -> AsyncEngine:
         url,
         **_JSON_CODEC,
         **_SAFE_ERRORS,
-        pool_size=pool_size,
-        max_overflow=10,
+        pool_size=pool_size + BURST_CONNECTIONS,
+        max_overflow=0,
         pool_timeout=10,
         # No pre-ping: it costs a round trip per request. A connection found dead raises
         # (answered 503) and SQLAlchemy then discards every older pooled connection.

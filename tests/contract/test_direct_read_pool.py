@@ -1,8 +1,10 @@
-"""The direct read path under more concurrent readers than the Postgres pool holds.
+"""The direct read path under more concurrent readers than the Postgres pool holds ready.
 
-Connections beyond `pool_size` are overflow: the pool closes them when they come back, and
-closing an asyncpg connection awaits, which SQLAlchemy can only do inside its greenlet. A bare
-connection returned outside one failed with MissingGreenlet on every overflow checkin.
+The service's engine keeps every connection it opens (adapters/sqlalchemy/database.py), so
+a burst leaves them in the pool for the next. An engine with overflow closes its overflow
+connections when they come back, and closing an asyncpg connection awaits, which SQLAlchemy
+can only do inside its greenlet: a bare connection returned outside one failed with
+MissingGreenlet on every overflow checkin, so that path stays covered too.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ import gc
 import logging
 import warnings
 from collections.abc import Iterator
+from typing import Any
 from uuid import uuid4
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sqlalchemy.database import create_engine
+from adapters.sqlalchemy.database import BURST_CONNECTIONS, create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from tests.support.builders import make_user
 
 POOL_SIZE = 2
-READERS = 10  # 8 of them on overflow connections
+READERS = 10  # 8 more than POOL_SIZE
 
 
 class _Collect(logging.Handler):
@@ -45,10 +49,9 @@ def warnings_and_worse() -> Iterator[list[logging.LogRecord]]:
         root.removeHandler(handler)
 
 
-async def test_overflowing_readers_return_their_connections_cleanly(
-    migrated_postgres_url: str, warnings_and_worse: list[logging.LogRecord]
-) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+async def _burst_twice(engine: AsyncEngine, kept: int) -> None:
+    """READERS direct readers holding a connection at once, twice; after each burst nothing
+    is checked out and `kept` connections wait in the pool, none of them overflow."""
     user = make_user(f"{uuid4().hex}@example.com")
     async with SqlUnitOfWork(engine) as uow:
         await uow.users.add(user)
@@ -58,7 +61,7 @@ async def test_overflowing_readers_return_their_connections_cleanly(
     async def read() -> object:
         async with SqlUnitOfWork(engine, read_only=True) as uow:
             found = await uow.users.get(user.id)  # the direct path, on a bare connection
-            await everyone_reading.wait()  # all hold a connection at once: 8 overflow
+            await everyone_reading.wait()  # all hold a connection at once
             return found
 
     try:
@@ -70,13 +73,38 @@ async def test_overflowing_readers_return_their_connections_cleanly(
                 )
                 assert [r for r in results if isinstance(r, BaseException)] == []
                 assert all(getattr(r, "id", None) == user.id for r in results)
-                pool = engine.pool
-                # Nothing leaked, the pool holds its size again and no overflow is left open.
-                assert (pool.checkedout(), pool.checkedin(), pool.overflow()) == (0, POOL_SIZE, 0)
+                pool: Any = engine.pool
+                # Nothing leaked, and no overflow is left open (overflow() counts the
+                # connections beyond pool_size: negative while the pool has room).
+                assert (pool.checkedout(), pool.checkedin()) == (0, kept)
+                assert pool.overflow() <= 0
             gc.collect()  # a leaked connection would warn when collected
     finally:
         await engine.dispose()
-
-    messages = [f"{r.name}: {r.getMessage()}" for r in warnings_and_worse]
-    assert messages == []
     assert [str(w.message) for w in caught] == []
+
+
+async def test_the_service_engine_keeps_the_connections_a_burst_opened(
+    migrated_postgres_url: str, warnings_and_worse: list[logging.LogRecord]
+) -> None:
+    # READERS is within pool_size + BURST_CONNECTIONS: every reader's connection is kept.
+    assert READERS <= POOL_SIZE + BURST_CONNECTIONS
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+
+    await _burst_twice(engine, kept=READERS)
+
+    assert [f"{r.name}: {r.getMessage()}" for r in warnings_and_worse] == []
+
+
+async def test_overflowing_readers_return_their_connections_cleanly(
+    migrated_postgres_url: str, warnings_and_worse: list[logging.LogRecord]
+) -> None:
+    # An engine with overflow (not the service's): 8 readers on overflow connections, which
+    # the pool closes as they come back, from inside SQLAlchemy's greenlet.
+    engine = create_async_engine(
+        migrated_postgres_url, pool_size=POOL_SIZE, max_overflow=READERS - POOL_SIZE
+    )
+
+    await _burst_twice(engine, kept=POOL_SIZE)
+
+    assert [f"{r.name}: {r.getMessage()}" for r in warnings_and_worse] == []
