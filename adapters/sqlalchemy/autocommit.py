@@ -140,7 +140,7 @@ class TransactionDriver:
         OperationalError, ... wrapping the driver's), the connection invalidated when the
         error means it is gone, so the unit of work reports it exactly as on SQLAlchemy's path.
         """
-        raw = await self._connection.get_raw_connection()
+        raw = self._raw or await self._connection.get_raw_connection()
         adapter: Any = raw.dbapi_connection
         dialect = self._connection.dialect
         try:

@@ -1,4 +1,5 @@
-"""SELECTs for repositories, run by the asyncpg driver itself on read-only units of work.
+"""SELECTs for repositories, run by the asyncpg driver itself on read-only units of work,
+and the order path's writes, run by it inside a writing unit of work's transaction.
 
 SQLAlchemy builds and compiles every statement. Executing it through SQLAlchemy then costs
 about 100 µs per statement and several µs per row on top of the driver (execution context,
@@ -6,10 +7,12 @@ greenlet switches, result rows), which is most of a catalog page's server time. 
 unit of work on Postgres runs in autocommit mode, so no transaction state lives in
 SQLAlchemy: there the compiled SQL goes straight to the asyncpg connection SQLAlchemy's pool
 handed out, its parameters converted by SQLAlchemy's own bind processors. A statement whose
-columns SQLAlchemy would convert, or whose parameters expand per call, and every statement on
-SQLite or in a transaction, takes SQLAlchemy's path, which returns rows with the same keys
-and values; each such fallback is logged once. `DB_DIRECT_READS=false` turns the direct path
-off (the unit of work then hands the reader no autocommit connection).
+columns SQLAlchemy would convert, or whose parameters expand per call, every statement on
+SQLite, and every SELECT in a transaction, takes SQLAlchemy's path, which returns rows with
+the same keys and values; each such fallback is logged once. `write()` sends an INSERT or
+UPDATE to the driver inside the writing unit of work's transaction (TransactionDriver,
+autocommit.py). `DB_DIRECT_READS=false` turns both direct paths off (the unit of work then
+hands the reader neither driver).
 
 Repositories see their connection as a `ReadConnection`, which offers only what an
 AutocommitConnection offers too, so mypy refuses `begin_nested`, `stream` and the like on a
@@ -145,7 +148,8 @@ def driver_statement(
 
 
 class Reader:
-    """Runs one unit of work's SELECTs and returns rows indexable by column name."""
+    """Runs one unit of work's SELECTs, and a writing one's hot writes, and returns rows
+    indexable by column name."""
 
     def __init__(
         self,

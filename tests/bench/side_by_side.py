@@ -60,9 +60,15 @@ async def statements_of(factory: UnitOfWorkFactory, call: Call) -> int:
     return counter.count
 
 
-def _served_p50s(
-    urls: Sequence[str], paths: Mapping[str, Sequence[str]], warmup: int, samples: int
+async def served_p50s(
+    urls: Sequence[str],
+    paths: Mapping[str, Sequence[str]],
+    warmup: int = 10,
+    samples: int = 100,
 ) -> dict[str, list[float]]:
+    """Per name, the p50 in milliseconds of a whole GET of its path (one per database) to a
+    real `hexashop serve` on each database, one request to each in turn (p50s_in_turn): what
+    a client waits for, the server's fixed cost per request included."""
     from tests.bench import run  # the harness: servers, ports (not needed by the rest)
 
     with ExitStack() as stack:
@@ -74,39 +80,21 @@ def _served_p50s(
             server = run.start(f"server{n}", [str(run.BIN / "hexashop"), "serve"], env, tmp)
             stack.callback(server.stop)
             base = f"http://127.0.0.1:{port}"
-            run.wait_until_up(server, base, ["/health/live"])
+            await asyncio.to_thread(run.wait_until_up, server, base, ["/health/live"])
             bases.append(base)
-        client = stack.enter_context(httpx.Client(timeout=10))
+        async with httpx.AsyncClient(timeout=10) as client:
 
-        def timed(url: str) -> float:
-            start = time.perf_counter()
-            answer = client.get(url)
-            taken = (time.perf_counter() - start) * 1000
-            if answer.status_code != 200:
-                raise run.HarnessError(f"GET {url} answered {answer.status_code}")
-            return taken
+            def get(url: str) -> Call:
+                async def call() -> None:
+                    answer = await client.get(url)
+                    if answer.status_code != 200:
+                        raise run.HarnessError(f"GET {url} answered {answer.status_code}")
 
-        p50s: dict[str, list[float]] = {}
-        for name, per_database in paths.items():
-            targets = [base + path for base, path in zip(bases, per_database, strict=True)]
-            for _ in range(warmup):
-                for target in targets:
-                    timed(target)
-            times: list[list[float]] = [[] for _ in bases]
-            for _ in range(samples):
-                for target, taken in zip(targets, times, strict=True):
-                    taken.append(timed(target))
-            p50s[name] = [round(statistics.median(taken), 2) for taken in times]
-        return p50s
+                return call
 
-
-async def served_p50s(
-    urls: Sequence[str],
-    paths: Mapping[str, Sequence[str]],
-    warmup: int = 10,
-    samples: int = 100,
-) -> dict[str, list[float]]:
-    """Per name, the p50 in milliseconds of a whole GET of its path (one per database) to a
-    real `hexashop serve` on each database, one request to each in turn (what a client waits
-    for: the server's fixed cost per request included), from a worker thread."""
-    return await asyncio.to_thread(_served_p50s, urls, paths, warmup, samples)
+            p50s: dict[str, list[float]] = {}
+            for name, per_database in paths.items():
+                calls = [get(base + path) for base, path in zip(bases, per_database, strict=True)]
+                p50 = await p50s_in_turn(calls, warmup, samples)
+                p50s[name] = [round(value, 2) for value in p50]
+            return p50s

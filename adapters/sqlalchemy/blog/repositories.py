@@ -26,13 +26,19 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sqlalchemy.blog.listing import POST_COLUMNS, list_statements, published_is
-from adapters.sqlalchemy.blog.search import SEARCH_CANDIDATES, search_mode, search_plan
+from adapters.sqlalchemy.blog.search import search_mode, search_plan
 from adapters.sqlalchemy.blog.tables import post_slugs, post_tags, posts
 from adapters.sqlalchemy.mapping import EntityMapping
 from adapters.sqlalchemy.paging import page_params
 from adapters.sqlalchemy.reader import ReadConnection, Reader, Row, writable
 from adapters.sqlalchemy.statements import in_ids
-from application.blog.ports import NEWEST_PUBLISHED_FIRST, POST_SORT_VALUES, PostQuery, TagCount
+from application.blog.ports import (
+    NEWEST_PUBLISHED_FIRST,
+    POST_SORT_VALUES,
+    SEARCH_MATCH_LIMIT,
+    PostQuery,
+    TagCount,
+)
 from application.shared.paging import Page, fetched_page
 from domain.blog import Post, PostChanged, SlugTaken
 
@@ -233,11 +239,11 @@ class SqlPostRepository:
             total = int(rows[0]["total"])
         else:
             total = int(await self._reader.scalar(count_stmt, params, planned_per_call=True))
-        # Counted among at most SEARCH_CANDIDATES matches: that many may mean more.
+        # Counted among at most SEARCH_MATCH_LIMIT matches: that many may mean more.
         return Page(
             items=await self._with_tags(rows),
             page=request.page,
             limit=request.limit,
             total=min(total, request.count_limit),
-            total_exact=total < SEARCH_CANDIDATES and total <= request.count_limit,
+            total_exact=total < SEARCH_MATCH_LIMIT and total <= request.count_limit,
         )

@@ -9,7 +9,7 @@ matches its FTS5 index with every word quoted as an FTS5 string, so no operator 
 `bm25(posts_fts, 10.0, 1.0)`. A SQLite build without FTS5 (the migration then made no index)
 falls back to LIKE over title and content, `%`, `_` and `\\` escaped.
 
-Every way ranks only a bounded candidate set (SEARCH_CANDIDATES matches): ranking and
+Every way ranks only a bounded candidate set (SEARCH_MATCH_LIMIT matches): ranking and
 counting then cost the same whether 1,000 or 100,000 posts are stored.
 """
 
@@ -44,8 +44,6 @@ from adapters.sqlalchemy.reader import ReadConnection
 from adapters.sqlalchemy.statements import like_pattern
 from application.blog.ports import SEARCH_MATCH_LIMIT
 
-# How many matching posts are ranked (and counted) at most, the contract's bound.
-SEARCH_CANDIDATES = SEARCH_MATCH_LIMIT
 # Words beyond these are ignored: each is one more condition (LIKE) or phrase (FTS5).
 MAX_SEARCH_WORDS = 20
 
@@ -140,7 +138,7 @@ def search_candidates(
     conditions: Sequence[ColumnElement[bool]],
     ranked: bool = True,
 ) -> Subquery:
-    """At most SEARCH_CANDIDATES posts meeting the conditions and matching the search: the
+    """At most SEARCH_MATCH_LIMIT posts meeting the conditions and matching the search: the
     given columns plus `rank`, higher for a better match (title above content), unless not
     `ranked` (for counting them)."""
     # Built per shape of query by the repository's cached statement builders, not per call.
@@ -174,7 +172,7 @@ def search_candidates(
         stmt = select(*columns, rank.label("rank")).where(and_(*matched), *conditions)
     if not ranked:
         stmt = stmt.with_only_columns(*columns)
-    return stmt.limit(SEARCH_CANDIDATES).subquery("candidates")
+    return stmt.limit(SEARCH_MATCH_LIMIT).subquery("candidates")
 
 
 # Per engine (each has its own dialect object): whether its SQLite database has the FTS5 index.

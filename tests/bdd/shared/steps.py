@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from pytest_bdd import parsers, step, then
 
@@ -81,9 +82,7 @@ def request_refused_by_rule_with_message(world: World, message: str) -> None:
 )
 def list_counts(world: World, total: str, pages: str) -> None:
     """The paging totals of the last list."""
-    outcome = world.outcome()
-    assert outcome.ok, outcome.describe()
-    meta = outcome.data["meta"]
+    meta = _page_meta(world)
     assert (meta["total"], meta["totalPages"]) == (int(total), int(pages)), meta
 
 
@@ -96,8 +95,13 @@ def list_counts(world: World, total: str, pages: str) -> None:
 )
 def list_counts_at_least(world: World, total: str, pages: str) -> None:
     """The last list's total is a lower bound (`totalExact` false): this many, or more."""
-    outcome = world.outcome()
-    assert outcome.ok, outcome.describe()
-    meta = outcome.data["meta"]
+    meta = _page_meta(world)
     counted = (meta["total"], meta["totalPages"], meta["totalExact"])
     assert counted == (int(total), int(pages), False), meta
+
+
+def _page_meta(world: World) -> dict[str, Any]:
+    outcome = world.outcome()
+    assert outcome.ok, outcome.describe()
+    meta: dict[str, Any] = outcome.data["meta"]
+    return meta
