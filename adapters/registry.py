@@ -3,14 +3,14 @@
 Each context declares one mixin per backend: its repositories as typed attributes (what mypy
 checks callers against) and `REPOSITORIES`, attribute name -> factory (what the unit of work
 calls). A unit of work inherits every context's mixin (combined in `adapters/contexts.py`) and
-builds all the registered repositories in one loop, so a new context adds no code to it.
+hands them what they are built from in one call, so a new context adds no code to it.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 
 class RepositoryMixin:
@@ -21,6 +21,10 @@ class RepositoryMixin:
     REPOSITORIES: ClassVar[Mapping[str, Callable[[Any], object]]] = {}
     # Every factory of the mixins a class combines, gathered once when the class is created.
     _registered: ClassVar[tuple[tuple[str, Callable[[Any], object]], ...]] = ()
+    _factories: ClassVar[Mapping[str, Callable[[Any], object]]] = {}
+    # What this unit of work's repositories are built from, and the ones built so far.
+    _repository_source: Any = None
+    _built_repositories: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Check the mixin registers exactly what it declares, then gather the factories."""
@@ -42,6 +46,7 @@ class RepositoryMixin:
                     raise TypeError(f"{name!r} is registered twice, again by {klass.__name__}")
                 factories[name] = factory
         cls._registered = tuple(factories.items())
+        cls._factories = factories
 
     @classmethod
     def repository_names(cls) -> tuple[str, ...]:
@@ -49,6 +54,21 @@ class RepositoryMixin:
         return tuple(name for name, _ in cls._registered)
 
     def _build_repositories(self, source: Any) -> None:
-        """Set every registered repository, each built from `source`."""
-        for name, factory in self._registered:
-            setattr(self, name, factory(source))
+        """Build the repositories from `source` from now on, each on its first use: a unit of
+        work touches one or two of its contexts' repositories, not all of them."""
+        for name in self._built_repositories:
+            del self.__dict__[name]  # built on the previous source (connection)
+        self._built_repositories = ()
+        self._repository_source = source
+
+    if not TYPE_CHECKING:  # mypy keeps checking names against the declared attributes
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called for an attribute not set yet: build the repository and keep it.
+            factory = type(self)._factories.get(name)
+            source = self._repository_source
+            if factory is None or source is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            repository = self.__dict__[name] = factory(source)
+            self._built_repositories = (*self._built_repositories, name)
+            return repository

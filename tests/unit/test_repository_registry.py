@@ -70,3 +70,35 @@ def test_a_combination_builds_every_context_repository_from_one_source() -> None
     assert UnitOfWork.repository_names() == ("widgets", "gadgets")
     assert (type(uow.gadgets), uow.gadgets.source) == (_Gadgets, "the store")
     assert (type(uow.widgets), uow.widgets.source) == (_Widgets, "the store")
+
+
+def test_repositories_are_built_on_first_use_and_afresh_for_each_new_source() -> None:
+    built: list[str] = []
+
+    class Counted(_Widgets):
+        def __init__(self, source: str) -> None:
+            super().__init__(source)
+            built.append(source)
+
+    class Widgets(RepositoryMixin):
+        widgets: Counted
+        gadgets: Counted
+        REPOSITORIES = {"widgets": Counted, "gadgets": Counted}
+
+    uow = Widgets()
+    uow._build_repositories("first connection")
+    assert built == []
+    assert uow.widgets is uow.widgets
+    assert built == ["first connection"]
+
+    uow._build_repositories("second connection")
+    assert uow.widgets.source == "second connection"
+    assert built == ["first connection", "second connection"]
+
+
+def test_a_name_no_context_registers_is_still_an_attribute_error() -> None:
+    uow = _widgets_mixin()()
+    uow._build_repositories("the store")
+    with pytest.raises(AttributeError, match="no attribute 'gizmos'"):
+        uow.gizmos  # type: ignore[attr-defined]  # noqa: B018
+    assert not hasattr(_widgets_mixin()(), "widgets")  # nothing to build from yet
