@@ -30,8 +30,13 @@ class OptionalCaller(providers.Factory[T]):
     optional caller is resolved."""
 
 
+class WithApiKey(providers.Factory[T]):
+    """A public use case whose handler checks an API key first (`authenticate_api_key`):
+    built after the key check's use case, so the two are built one after the other."""
+
+
 # What handlers may ask for; everything else in a container stays out of their reach.
-EXPOSED_KINDS = (Public, SignedIn, OptionalCaller)
+EXPOSED_KINDS = (Public, SignedIn, OptionalCaller, WithApiKey)
 
 
 def exposed_use_cases(

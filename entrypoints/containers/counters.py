@@ -8,7 +8,7 @@ from application.counters.badge import BadgeCount
 from application.counters.get_count import GetCount
 from application.counters.list_counters import ListCounters
 from application.counters.record_hit import RecordHit
-from entrypoints.containers.access import Public, SignedIn
+from entrypoints.containers.access import SignedIn, WithApiKey
 
 
 class CountersContainer(containers.DeclarativeContainer):
@@ -18,9 +18,9 @@ class CountersContainer(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
 
     # --- API-key callers (the key is checked by the handler first) -----------------------
-    record_hit = Public(RecordHit, store=core.counter_store)
-    get_count = Public(GetCount, store=core.counter_store)
-    badge_count = Public(BadgeCount, store=core.counter_store)
+    record_hit = WithApiKey(RecordHit, store=core.counter_store)
+    get_count = WithApiKey(GetCount, store=core.counter_store)
+    badge_count = WithApiKey(BadgeCount, store=core.counter_store)
 
     # --- admins ----------------------------------------------------------------------------
     list_counters = SignedIn(ListCounters, store=core.counter_store)

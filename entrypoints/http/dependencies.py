@@ -19,7 +19,12 @@ from litestar.params import SkipValidation
 from application.shared.actor import Actor
 from domain.errors import AuthenticationFailed, InvalidAccessToken
 from entrypoints.containers import Container
-from entrypoints.containers.access import OptionalCaller, SignedIn, exposed_use_cases
+from entrypoints.containers.access import (
+    OptionalCaller,
+    SignedIn,
+    WithApiKey,
+    exposed_use_cases,
+)
 from entrypoints.http.openapi import BEARER_SCHEME
 from entrypoints.http.request_context import remember_user
 
@@ -53,6 +58,15 @@ def _after_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
 def _after_optional_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
     def use_case(optional_actor: SkipValidation[Any]) -> Any:
         # As _after_actor, for routes where signing in is optional.
+        return provider()
+
+    return use_case
+
+
+def _after_api_key_check(provider: Provider[Any]) -> Callable[[Any], Any]:
+    def use_case(authenticate_api_key: SkipValidation[Any]) -> Any:
+        # Sibling dependencies are resolved in an anyio task group per request (litestar
+        # issue 4563: a few hundred Python calls); depending on the key check orders them.
         return provider()
 
     return use_case
@@ -141,6 +155,8 @@ def _use_case_dependency(provider: Provider[Any]) -> Provide:
         return Provide(_after_actor(provider), sync_to_thread=False)
     if isinstance(provider, OptionalCaller):
         return Provide(_after_optional_actor(provider), sync_to_thread=False)
+    if isinstance(provider, WithApiKey):
+        return Provide(_after_api_key_check(provider), sync_to_thread=False)
     return Provide(_per_request(provider), sync_to_thread=False)
 
 
