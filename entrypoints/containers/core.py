@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,12 @@ def deferred(target: str) -> Callable[..., Any]:
     return build
 
 
+def chosen(selector: providers.Selector[Any]) -> providers.Singleton[Any]:
+    """The adapter a Selector picks by settings, picked once: the Selector itself reads the
+    setting through `settings.provided` on every call, a few µs per use case built."""
+    return providers.Singleton(selector)
+
+
 class CoreContainer(containers.DeclarativeContainer):
     """Persistence, clock, hashing, tokens, mail, payments and file storage: one of each per
     process.
@@ -59,7 +66,7 @@ class CoreContainer(containers.DeclarativeContainer):
         SqlUnitOfWork,
         engine=engine,
         read_only=True,
-        direct_reads=settings.provided.db_direct_reads,
+        direct_reads=providers.Singleton(attrgetter("db_direct_reads"), settings),
     )
 
     clock = providers.Singleton(SystemClock)
@@ -92,54 +99,64 @@ class CoreContainer(containers.DeclarativeContainer):
         failure_threshold=settings.provided.circuit_failure_threshold,
         cooldown_seconds=settings.provided.circuit_cooldown_seconds,
     )
-    mail_transport = providers.Selector(
-        settings.provided.mail_backend,
-        folder=providers.Singleton(
-            FolderMailer, folder=settings.provided.mail_folder, sender=settings.provided.mail_from
-        ),
-        ses=providers.Singleton(
-            deferred("adapters.ses_mailer:SesMailer"),
-            sender=settings.provided.mail_from,
-            region=settings.provided.aws_region,
-            endpoint_url=settings.provided.aws_endpoint_url,
-            read_timeout=settings.provided.provider_timeout_seconds,
-        ),
+    mail_transport = chosen(
+        providers.Selector(
+            settings.provided.mail_backend,
+            folder=providers.Singleton(
+                FolderMailer,
+                folder=settings.provided.mail_folder,
+                sender=settings.provided.mail_from,
+            ),
+            ses=providers.Singleton(
+                deferred("adapters.ses_mailer:SesMailer"),
+                sender=settings.provided.mail_from,
+                region=settings.provided.aws_region,
+                endpoint_url=settings.provided.aws_endpoint_url,
+                read_timeout=settings.provided.provider_timeout_seconds,
+            ),
+        )
     )
     mailer = providers.Singleton(GuardedMailer, mailer=mail_transport, breaker=mail_breaker)
-    payment_gateway = providers.Selector(
-        settings.provided.payment_provider,
-        sandbox=providers.Singleton(SandboxPaymentGateway),
-        stripe=providers.Singleton(
-            deferred("adapters.stripe_gateway:StripePaymentGateway"),
-            api_key=settings.provided.stripe_api_key,
-            webhook_secret=settings.provided.stripe_webhook_secret,
-            api_base=settings.provided.stripe_api_base,
-            timeout=settings.provided.provider_timeout_seconds,
-            breaker=stripe_breaker,
-        ),
+    payment_gateway = chosen(
+        providers.Selector(
+            settings.provided.payment_provider,
+            sandbox=providers.Singleton(SandboxPaymentGateway),
+            stripe=providers.Singleton(
+                deferred("adapters.stripe_gateway:StripePaymentGateway"),
+                api_key=settings.provided.stripe_api_key,
+                webhook_secret=settings.provided.stripe_webhook_secret,
+                api_base=settings.provided.stripe_api_base,
+                timeout=settings.provided.provider_timeout_seconds,
+                breaker=stripe_breaker,
+            ),
+        )
     )
     # Uploaded files' bytes (the media context): a local folder or an S3 bucket.
-    storage = providers.Selector(
-        settings.provided.storage_backend,
-        local=providers.Singleton(
-            LocalObjectStorage, root=providers.Callable(Path, settings.provided.media_dir)
-        ),
-        s3=providers.Singleton(
-            deferred("adapters.storage.s3:S3ObjectStorage"),
-            bucket=settings.provided.s3_bucket,
-            region=settings.provided.aws_region,
-            endpoint_url=settings.provided.aws_endpoint_url,
-        ),
+    storage = chosen(
+        providers.Selector(
+            settings.provided.storage_backend,
+            local=providers.Singleton(
+                LocalObjectStorage, root=providers.Callable(Path, settings.provided.media_dir)
+            ),
+            s3=providers.Singleton(
+                deferred("adapters.storage.s3:S3ObjectStorage"),
+                bucket=settings.provided.s3_bucket,
+                region=settings.provided.aws_region,
+                endpoint_url=settings.provided.aws_endpoint_url,
+            ),
+        )
     )
     # Hit counters (the counters context): not in a unit of work, each call atomic on its own.
-    counter_store = providers.Selector(
-        settings.provided.counter_store,
-        sql=providers.Singleton(SqlCounterStore, engine=engine, clock=clock),
-        dynamodb=providers.Singleton(
-            # load_settings has checked that the module exists.
-            deferred(f"{DYNAMO_COUNTERS_MODULE}:DynamoCounterStore"),
-            table_name=settings.provided.counters_table,
-            region=settings.provided.aws_region,
-            endpoint_url=settings.provided.aws_endpoint_url,
-        ),
+    counter_store = chosen(
+        providers.Selector(
+            settings.provided.counter_store,
+            sql=providers.Singleton(SqlCounterStore, engine=engine, clock=clock),
+            dynamodb=providers.Singleton(
+                # load_settings has checked that the module exists.
+                deferred(f"{DYNAMO_COUNTERS_MODULE}:DynamoCounterStore"),
+                table_name=settings.provided.counters_table,
+                region=settings.provided.aws_region,
+                endpoint_url=settings.provided.aws_endpoint_url,
+            ),
+        )
     )
