@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
 from uuid import UUID, uuid4
 
 import jwt
@@ -19,6 +20,21 @@ _REQUIRED_CLAIMS = ["sub", "role", "sid", "typ", "iat", "exp", "iss", "jti"]
 # How far `iat` and `nbf` may lie in the future: room for clock skew between the instances
 # that issue and verify, not enough to mint a token that outlives its lifetime noticeably.
 CLOCK_LEEWAY_SECONDS = 10
+# Tokens already verified, by their exact text: a client sends the same token on every
+# request of its session, and verifying it again costs about 35 µs (PyJWT checks each
+# character against the base64url alphabet, decodes, computes the HMAC; then the claims are
+# parsed). Only tokens that passed every check but the time ones are kept; the time checks
+# run against `now` on every call. About 1 KiB each at most.
+VERIFIED_TOKENS_KEPT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """A token's checked claims and its time claims (seconds), for the per-call checks."""
+
+    claims: AccessClaims
+    expires_at: float
+    valid_from: float  # the later of iat and nbf
 
 
 class _PreparedHmac(HMACAlgorithm):
@@ -58,6 +74,7 @@ class JwtAccessTokens:
         # PyJWS signs and verifies (algorithm allow-list included); the claims are checked
         # below, as PyJWT's decode would, plus our own rules.
         self._signer = _signer(secret)
+        self._verified = lru_cache(maxsize=VERIFIED_TOKENS_KEPT)(self._verify)
 
     @property
     def ttl_seconds(self) -> int:
@@ -84,13 +101,21 @@ class JwtAccessTokens:
     def decode(self, token: str, now: datetime) -> AccessClaims:
         """Verify signature, algorithm, issuer, type, expiry, `iat` and `nbf` at `now`, or raise."""
         try:
-            signed = self._signer.decode_complete(token, self._secret, algorithms=[_ALGORITHM])
-            return self._claims(msgspec.json.decode(signed["payload"]), now)
+            verified = self._verified(token)  # raises, and caches nothing, for a bad token
         except (jwt.PyJWTError, msgspec.DecodeError, ValueError, TypeError, KeyError) as exc:
             # The reason stays in the chain for debugging; the token itself is never logged.
             raise InvalidAccessToken() from exc
+        if now.timestamp() >= verified.expires_at:
+            raise InvalidAccessToken() from ValueError("expired")
+        # A token "issued" in the future was not issued by us at that time: with a leaked
+        # key it would otherwise survive every revocation (tokens_valid_after) until then.
+        if verified.valid_from > now.timestamp() + CLOCK_LEEWAY_SECONDS:
+            raise InvalidAccessToken() from ValueError("issued in the future or not yet valid")
+        return verified.claims
 
-    def _claims(self, payload: Any, now: datetime) -> AccessClaims:
+    def _verify(self, token: str) -> _Verified:
+        signed = self._signer.decode_complete(token, self._secret, algorithms=[_ALGORITHM])
+        payload = msgspec.json.decode(signed["payload"])
         if not isinstance(payload, dict):
             raise TypeError("the claims are not a JSON object")
         missing = [claim for claim in _REQUIRED_CLAIMS if payload.get(claim) is None]
@@ -103,22 +128,17 @@ class JwtAccessTokens:
         issued_at, expires_at = payload["iat"], payload["exp"]
         if not _is_number(issued_at) or not _is_number(expires_at):
             raise ValueError("time claims must be numbers")
-        if now.timestamp() >= expires_at:
-            raise ValueError("expired")
-        # A token "issued" in the future was not issued by us at that time: with a leaked
-        # key it would otherwise survive every revocation (tokens_valid_after) until then.
         not_before = payload.get("nbf", issued_at)
         if not _is_number(not_before):
             raise ValueError("nbf must be a number")
-        if max(issued_at, not_before) > now.timestamp() + CLOCK_LEEWAY_SECONDS:
-            raise ValueError("issued in the future or not yet valid")
-        return AccessClaims(
+        claims = AccessClaims(
             user_id=UUID(payload["sub"]),
             role=Role(payload["role"]),
             issued_at=datetime.fromtimestamp(issued_at, UTC),
             expires_at=datetime.fromtimestamp(expires_at, UTC),
             session_id=UUID(payload["sid"]),
         )
+        return _Verified(claims, float(expires_at), float(max(issued_at, not_before)))
 
 
 def _is_number(value: object) -> bool:

@@ -11,7 +11,7 @@ from uuid import uuid4
 import jwt
 import pytest
 
-from adapters.jwt_tokens import JwtAccessTokens
+from adapters.jwt_tokens import VERIFIED_TOKENS_KEPT, JwtAccessTokens
 from domain.accounts import Role, User
 from domain.errors import InvalidAccessToken
 
@@ -231,3 +231,81 @@ def test_small_clock_skew_in_iat_and_nbf_is_tolerated(tokens: JwtAccessTokens, u
     signed = jwt.encode(_claims(user, iat=ahead, nbf=ahead), SECRET, algorithm="HS256")
 
     assert tokens.decode(signed, NOW).user_id == user.id
+
+
+# --- tokens already verified (kept by their exact text) -----------------------------------
+
+
+def _count_verifications(tokens: JwtAccessTokens, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    verified: list[str] = []
+    decode_complete = tokens._signer.decode_complete
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        verified.append(token)
+        return decode_complete(token, *args, **kwargs)
+
+    monkeypatch.setattr(tokens._signer, "decode_complete", counting)
+    return verified
+
+
+def test_a_token_sent_again_is_not_verified_again(
+    tokens: JwtAccessTokens, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verified = _count_verifications(tokens, monkeypatch)
+    token = tokens.issue(user, uuid4(), NOW)
+
+    first = tokens.decode(token, NOW)
+    again = tokens.decode(token, NOW + timedelta(seconds=1))
+
+    assert again == first
+    assert verified == [token]
+
+
+def test_a_verified_token_still_expires(tokens: JwtAccessTokens, user: User) -> None:
+    token = tokens.issue(user, uuid4(), NOW)
+    tokens.decode(token, NOW)
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(token, NOW + timedelta(seconds=TTL))
+
+
+def test_a_copy_of_a_verified_token_with_one_byte_changed_is_verified_and_refused(
+    tokens: JwtAccessTokens, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verified = _count_verifications(tokens, monkeypatch)
+    token = tokens.issue(user, uuid4(), NOW)
+    tokens.decode(token, NOW)
+    header, _, signature = token.split(".")
+    forged = ".".join([header, _b64(_claims(user, role="admin")), signature])
+
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(forged, NOW)
+    assert verified == [token, forged]
+
+
+def test_refused_tokens_are_not_kept(tokens: JwtAccessTokens, user: User) -> None:
+    other = JwtAccessTokens(secret="another-secret-" + "x" * 64, ttl_seconds=TTL)
+    for token in ["garbage", other.issue(user, uuid4(), NOW)]:
+        for _ in range(2):
+            with pytest.raises(InvalidAccessToken):
+                tokens.decode(token, NOW)
+
+    assert tokens._verified.cache_info().currsize == 0
+
+
+def test_a_token_refused_as_not_yet_valid_is_accepted_once_it_is(
+    tokens: JwtAccessTokens, user: User
+) -> None:
+    later = NOW.timestamp() + 60
+    signed = jwt.encode(_claims(user, nbf=later), SECRET, algorithm="HS256")
+    with pytest.raises(InvalidAccessToken):
+        tokens.decode(signed, NOW)
+
+    assert tokens.decode(signed, NOW + timedelta(seconds=60)).user_id == user.id
+
+
+def test_at_most_a_bounded_number_of_tokens_is_kept(tokens: JwtAccessTokens, user: User) -> None:
+    for _ in range(VERIFIED_TOKENS_KEPT + 10):
+        tokens.decode(tokens.issue(user, uuid4(), NOW), NOW)
+
+    assert tokens._verified.cache_info().currsize == VERIFIED_TOKENS_KEPT
