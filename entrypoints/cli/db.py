@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.cli.common import read_settings
+from entrypoints.cli.migrations import upgrade_or_fail
 
 
 @click.group()
@@ -16,5 +16,5 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    upgrade_database(read_settings().database_url)
+    upgrade_or_fail(read_settings().database_url)
     click.echo("database is up to date")

@@ -12,12 +12,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import click
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from adapters.sqlalchemy.migrate import alembic_config
 from entrypoints.cli.common import EXIT_REFUSED, read_settings
 from entrypoints.containers import Container, close_container, create_container
 from entrypoints.settings import Settings
@@ -72,6 +69,12 @@ async def _database(container: Container) -> str:
 
 
 async def _migrations(container: Container) -> str:
+    # Imported here: Alembic stays out of every other command's process (migrations.py).
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from adapters.sqlalchemy.migrate import alembic_config
+
     url = container.settings().database_url
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     async with container.core.engine().connect() as connection:

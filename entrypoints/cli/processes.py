@@ -15,8 +15,8 @@ import structlog
 import uvicorn
 from litestar import Litestar
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.cli.common import EXIT_CONFIG, fail, read_settings
+from entrypoints.cli.migrations import upgrade_in_child
 from entrypoints.containers import build_selected_adapters, close_container, create_container
 from entrypoints.heap import freeze_startup_heap
 from entrypoints.http.app import create_app
@@ -161,7 +161,7 @@ def serve(workers: int) -> None:
     configure_logging(settings.log_level)
     if workers > 1 and settings.rate_limit_enabled and settings.redis_url is None:
         _refuse_per_process_limits(settings, workers)
-    upgrade_database(settings.database_url)
+    upgrade_in_child(settings.database_url)
     if workers > 1:
         _serve_processes(settings, workers)
         return
