@@ -90,7 +90,7 @@ class Argon2PasswordHasher:
         priority: str = "idle",
         cpus: Collection[int] | None = None,
         max_queued: int | None = None,
-        reuse_buffers: bool = True,
+        reuse_buffers: bool = False,
     ) -> None:
         max_queued = max_concurrent * DEFAULT_QUEUE_PER_THREAD if max_queued is None else max_queued
         if max_queued < max_concurrent:

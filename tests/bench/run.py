@@ -442,13 +442,15 @@ def measure_login(base: str, dsn: str, email: str, report: Report) -> None:
     The two are timed alternately, one login then one verification, so that drift on this
     shared machine (a verification moves by 20% between minutes) reaches both medians alike.
     """
-    # Same hash the server verifies, through the adapter the server uses (its defaults).
+    # Same hash the server verifies, through the adapter the server uses, set as the server
+    # sets it by default (no kept buffers).
     import argon2
 
     from adapters.argon2_hasher import Argon2PasswordHasher
+    from entrypoints.settings import Settings
 
     password_hash = asyncio.run(_fetch_password_hash(dsn, email))
-    hasher = Argon2PasswordHasher()
+    hasher = Argon2PasswordHasher(reuse_buffers=Settings().password_hash_reuse_buffers)
     params = argon2.extract_parameters(password_hash)
     report.argon2_parameters = {
         "type": params.type.name,

@@ -140,7 +140,9 @@ def test_an_unknown_hashing_priority_is_refused() -> None:
 
 
 async def test_each_hashing_thread_reuses_one_working_buffer_and_grows_it_on_demand() -> None:
-    small = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1)
+    small = Argon2PasswordHasher(
+        time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1, reuse_buffers=True
+    )
     password_hash = await small.hash("first")
 
     def hash_twice_then_bigger() -> tuple[int, int, int]:
@@ -181,7 +183,7 @@ async def test_argon2_falls_back_to_malloc_where_cffi_callbacks_are_forbidden(
     allocate, keep = argon2_core.memory_callbacks(forbidden)
     monkeypatch.setattr(argon2_core, "_allocate", allocate)
     monkeypatch.setattr(argon2_core, "_keep", keep)
-    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, reuse_buffers=True)
 
     password_hash = await hasher.hash(PASSWORD)
 
@@ -190,10 +192,8 @@ async def test_argon2_falls_back_to_malloc_where_cffi_callbacks_are_forbidden(
     assert Argon2Cffi().verify(password_hash, PASSWORD)
 
 
-async def test_without_buffer_reuse_hashing_threads_keep_no_working_buffer() -> None:
-    hasher = Argon2PasswordHasher(
-        time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1, reuse_buffers=False
-    )
+async def test_by_default_hashing_threads_keep_no_working_buffer() -> None:
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, max_concurrent=1)
 
     password_hash = await hasher.hash(PASSWORD)
     kept = await hasher._run(lambda: getattr(thread_buffers, "buffer", None))
