@@ -1,4 +1,6 @@
-"""Posts: anyone reads published ones; signed-in people write; authors and staff edit."""
+"""Posts: anyone reads published ones; signed-in people write; authors and staff edit.
+
+Their comments are in comments.py."""
 
 from __future__ import annotations
 
@@ -10,17 +12,10 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 
-from application.blog.add_comment import AddComment
-from application.blog.commands import (
-    AddCommentCommand,
-    ListPostsQuery,
-    UpdatePostCommand,
-    WritePostCommand,
-)
+from application.blog.commands import ListPostsQuery, UpdatePostCommand, WritePostCommand
 from application.blog.delete_post import DeletePost
 from application.blog.feed import LatestPosts
 from application.blog.get_post import GetPost
-from application.blog.list_comments import ListComments
 from application.blog.list_posts import ListPosts
 from application.blog.ports import POST_SORT_FIELDS
 from application.blog.update_post import UpdatePost
@@ -34,9 +29,6 @@ from entrypoints.http.blog.caching import cacheable, if_match, json_errors, stru
 from entrypoints.http.blog.docs import CacheableRead, PostRead, PostWrite
 from entrypoints.http.blog.feed import ATOM_TYPE, atom_feed
 from entrypoints.http.blog.schemas import (
-    CommentPage,
-    CommentResponse,
-    CreateCommentRequest,
     CreatePostRequest,
     PatchPostRequest,
     PostPage,
@@ -64,7 +56,6 @@ from entrypoints.http.params import (
 
 _S401_OPTIONAL = "An Authorization header was sent but its token is missing, bad or expired."
 _S404_POST = "No such post, or a draft the caller may not see."
-_S404_PUBLISHED = "No such published post (drafts have no public comments)."
 _S400_ID = "The id is not a UUID."
 _S400_HEADER = "A malformed request header."
 _CACHED = ResponseSpec(
@@ -93,7 +84,7 @@ def _post_body(view: PostView) -> PostResponse:
 
 
 class PostsController(Controller):
-    """Posts and their comments."""
+    """Posts."""
 
     path = "/posts"
     tags = ["blog"]
@@ -307,49 +298,3 @@ class PostsController(Controller):
     ) -> None:
         """Gone."""
         await delete_post(actor, parse_uuid(id))
-
-    @get(
-        "/{id:str}/comments",
-        summary="List a post's comments",
-        description="Comments of a published post, oldest first.",
-        responses=error_responses(
-            *SERVER_ERRORS,
-            400,
-            404,
-            s400="Invalid id, page, limit or cursor.",
-            s404=_S404_PUBLISHED,
-        ),
-    )
-    async def list_comments(
-        self,
-        id: ResourceId,
-        list_comments: Injected[ListComments],
-        page: PageNumber = DEFAULT_PAGE,
-        limit: PageLimit = DEFAULT_PAGE_LIMIT,
-        cursor: PageCursor = None,
-    ) -> CommentPage:
-        """One page of comments."""
-        post_id = parse_uuid(id)
-        found = await list_comments(post_id, PageRequest.of(page, limit, cursor))
-        return CommentPage.from_page(found)
-
-    @post(
-        "/{id:str}/comments",
-        status_code=201,
-        summary="Comment on a post",
-        description="Any signed-in user, on published posts only; a few a minute at most.",
-        security=BEARER,
-        responses=error_responses(
-            *SERVER_ERRORS, *JSON_BODY_ERRORS, 401, 403, 404, 429, s404=_S404_PUBLISHED
-        ),
-    )
-    async def add_comment(
-        self,
-        id: ResourceId,
-        data: JSONBody[CreateCommentRequest],
-        actor: Injected[Actor],
-        add_comment: Injected[AddComment],
-    ) -> CommentResponse:
-        """The new comment."""
-        command = AddCommentCommand(parse_uuid(id), data.content)
-        return CommentResponse.from_view(await add_comment(actor, command))

@@ -1,44 +1,20 @@
-"""Deleting comments, and the tags of published posts."""
+"""Tags: every tag of a published post, with its count."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get
+from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter
 
-from application.blog.delete_comment import DeleteComment
 from application.blog.list_tags import ListTags
-from application.shared.actor import Actor
 from entrypoints.http.blog.caching import cacheable
 from entrypoints.http.blog.docs import CacheableRead
 from entrypoints.http.blog.schemas import TagResponse
 from entrypoints.http.dependencies import Injected
-from entrypoints.http.openapi import BEARER, SERVER_ERRORS, error_responses
-from entrypoints.http.params import ResourceId, parse_uuid
-
-
-class CommentsController(Controller):
-    """Comments by id."""
-
-    path = "/comments"
-    tags = ["blog"]
-
-    @delete(
-        "/{id:str}",
-        status_code=204,
-        summary="Delete a comment",
-        description="The comment's author, the post's author, editors and admins.",
-        security=BEARER,
-        responses=error_responses(*SERVER_ERRORS, 400, 401, 403, 404),
-    )
-    async def delete_comment(
-        self, id: ResourceId, actor: Injected[Actor], delete_comment: Injected[DeleteComment]
-    ) -> None:
-        """Gone."""
-        await delete_comment(actor, parse_uuid(id))
+from entrypoints.http.openapi import SERVER_ERRORS, error_responses
 
 
 class TagsController(Controller):
