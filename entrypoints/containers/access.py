@@ -9,9 +9,11 @@ attribute name, and authenticates the caller first where the kind says so. A pla
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from dependency_injector import containers, providers
+
+from domain.accounts import Role
 
 T = TypeVar("T")
 
@@ -23,6 +25,23 @@ class Public(providers.Factory[T]):
 class SignedIn(providers.Factory[T]):
     """A use case only a signed-in caller reaches: built after the caller is authenticated,
     so a missing or bad token is a 401 before anything else happens."""
+
+    # The roles that may reach it (empty: any signed-in caller). Anyone else is 403 right
+    # after authenticating, before the request's parameters or body are looked at; the use
+    # case checks the role again, for its other callers.
+    roles: ClassVar[frozenset[Role]] = frozenset()
+
+
+class StaffOnly(SignedIn[T]):
+    """A use case only admins and editors reach (the catalog, shipping)."""
+
+    roles = frozenset({Role.ADMIN, Role.EDITOR})
+
+
+class AdminOnly(SignedIn[T]):
+    """A use case only admins reach (users, refunds, deleting products, the counters)."""
+
+    roles = frozenset({Role.ADMIN})
 
 
 class OptionalCaller(providers.Factory[T]):

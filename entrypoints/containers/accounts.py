@@ -24,7 +24,7 @@ from application.accounts.reset_password import ResetPassword
 from application.accounts.update_profile import UpdateProfile
 from application.accounts.update_user import UpdateUser
 from application.accounts.verify_email import VerifyEmail
-from entrypoints.containers.access import Public, SignedIn
+from entrypoints.containers.access import AdminOnly, Public, SignedIn
 
 
 def _seconds(value: int) -> timedelta:
@@ -84,11 +84,11 @@ class AccountsContainer(containers.DeclarativeContainer):
     change_password = SignedIn(ChangePassword, uow=core.uow, hasher=core.hasher, clock=core.clock)
 
     # --- user administration (the use cases check the caller's role) ---------------------
-    list_users = SignedIn(ListUsers, uow=core.read_uow)
-    create_user = SignedIn(CreateUser, uow=core.uow, hasher=core.hasher, clock=core.clock)
-    get_user = SignedIn(GetUser, uow=core.read_uow)
-    update_user = SignedIn(UpdateUser, uow=core.uow, clock=core.clock)
-    delete_user = SignedIn(DeleteUser, uow=core.uow, clock=core.clock)
+    list_users = AdminOnly(ListUsers, uow=core.read_uow)
+    create_user = AdminOnly(CreateUser, uow=core.uow, hasher=core.hasher, clock=core.clock)
+    get_user = AdminOnly(GetUser, uow=core.read_uow)
+    update_user = AdminOnly(UpdateUser, uow=core.uow, clock=core.clock)
+    delete_user = AdminOnly(DeleteUser, uow=core.uow, clock=core.clock)
 
     # --- internal: the HTTP layer's authentication, the CLI's lookup by email ------------
     authenticate = providers.Factory(

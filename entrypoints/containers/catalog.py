@@ -10,7 +10,7 @@ from application.catalog.delete_product import DeleteProduct
 from application.catalog.get_product import GetProduct
 from application.catalog.list_products import ListProducts
 from application.catalog.update_product import UpdateProduct
-from entrypoints.containers.access import OptionalCaller, SignedIn
+from entrypoints.containers.access import AdminOnly, OptionalCaller, StaffOnly
 
 
 class CatalogContainer(containers.DeclarativeContainer):
@@ -23,7 +23,11 @@ class CatalogContainer(containers.DeclarativeContainer):
     get_product = OptionalCaller(GetProduct, uow=core.read_uow, currency=core.currency)
 
     # --- editing (the use cases check the caller's role) ---------------------------------
-    create_product = SignedIn(CreateProduct, uow=core.uow, clock=core.clock, currency=core.currency)
-    update_product = SignedIn(UpdateProduct, uow=core.uow, clock=core.clock, currency=core.currency)
-    adjust_stock = SignedIn(AdjustStock, uow=core.uow, clock=core.clock, currency=core.currency)
-    delete_product = SignedIn(DeleteProduct, uow=core.uow, clock=core.clock)
+    create_product = StaffOnly(
+        CreateProduct, uow=core.uow, clock=core.clock, currency=core.currency
+    )
+    update_product = StaffOnly(
+        UpdateProduct, uow=core.uow, clock=core.clock, currency=core.currency
+    )
+    adjust_stock = StaffOnly(AdjustStock, uow=core.uow, clock=core.clock, currency=core.currency)
+    delete_product = AdminOnly(DeleteProduct, uow=core.uow, clock=core.clock)

@@ -8,7 +8,7 @@ from application.counters.badge import BadgeCount
 from application.counters.get_count import GetCount
 from application.counters.list_counters import ListCounters
 from application.counters.record_hit import RecordHit
-from entrypoints.containers.access import SignedIn, WithApiKey
+from entrypoints.containers.access import AdminOnly, WithApiKey
 
 
 class CountersContainer(containers.DeclarativeContainer):
@@ -23,4 +23,4 @@ class CountersContainer(containers.DeclarativeContainer):
     badge_count = WithApiKey(BadgeCount, store=core.counter_store)
 
     # --- admins ----------------------------------------------------------------------------
-    list_counters = SignedIn(ListCounters, store=core.counter_store)
+    list_counters = AdminOnly(ListCounters, store=core.counter_store)

@@ -17,7 +17,7 @@ from application.ordering.refund_order import RefundOrder
 from application.ordering.ship_order import ShipOrder
 from application.ordering.simulate_payment import SimulatePayment
 from application.ordering.start_payment import StartPayment
-from entrypoints.containers.access import Public, SignedIn
+from entrypoints.containers.access import AdminOnly, Public, SignedIn, StaffOnly
 
 
 def _minutes(value: int) -> timedelta:
@@ -42,8 +42,8 @@ class OrderingContainer(containers.DeclarativeContainer):
     start_payment = SignedIn(
         StartPayment, uow=core.uow, gateway=core.payment_gateway, clock=core.clock
     )
-    ship_order = SignedIn(ShipOrder, uow=core.uow, clock=core.clock, emails=emails)
-    refund_order = SignedIn(
+    ship_order = StaffOnly(ShipOrder, uow=core.uow, clock=core.clock, emails=emails)
+    refund_order = AdminOnly(
         RefundOrder, uow=core.uow, gateway=core.payment_gateway, clock=core.clock, emails=emails
     )
 

@@ -17,7 +17,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import SkipValidation
 
 from application.shared.actor import Actor
-from domain.errors import AuthenticationFailed, InvalidAccessToken
+from domain.accounts import Role
+from domain.errors import AuthenticationFailed, InvalidAccessToken, PermissionDenied
 from entrypoints.containers import Container
 from entrypoints.containers.access import (
     OptionalCaller,
@@ -45,11 +46,20 @@ def _per_request(provider: Provider[Any]) -> Callable[[], Any]:
     return lambda: provider()
 
 
+def _refuse_unless(roles: frozenset[Role], actor: Actor) -> None:
+    if roles and actor.role not in roles:
+        raise PermissionDenied()
+
+
 def _after_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
+    roles = provider.roles if isinstance(provider, SignedIn) else frozenset()
+
     def use_case(actor: SkipValidation[Any]) -> Any:
         # Depending on `actor` orders the two: the caller is authenticated first (a 401
         # never builds the use case), and Litestar resolves them one after the other
-        # rather than in a task group per request.
+        # rather than in a task group per request. Dependencies are resolved before the
+        # parameters are validated, so a caller without the role is 403 whatever it sent.
+        _refuse_unless(roles, actor)
         return provider()
 
     return use_case
@@ -119,12 +129,35 @@ def _requires_bearer(handler: HTTPRouteHandler) -> bool:
     return known
 
 
+# Key in a handler's `opt` under which _required_roles remembers its answer.
+_REQUIRED_ROLES_OPT = "hexashop.required_roles"
+
+
+def _required_roles(handler: HTTPRouteHandler, container: Container) -> frozenset[Role]:
+    # The roles every use case the handler asks for admits (SignedIn.roles), worked out once
+    # per handler. Empty: any signed-in caller.
+    known: frozenset[Role] | None = handler.opt.get(_REQUIRED_ROLES_OPT)
+    if known is None:
+        asked = handler.parsed_fn_signature.parameters.keys()
+        kinds = [
+            provider.roles
+            for name, provider in exposed_use_cases(container)
+            if name in asked and isinstance(provider, SignedIn) and provider.roles
+        ]
+        known = frozenset.intersection(*kinds) if kinds else frozenset()
+        handler.opt[_REQUIRED_ROLES_OPT] = known
+    return known
+
+
 async def authenticate_if_required(request: Request[Any, Any, Any]) -> None:
     """On routes that need a signed-in caller, authenticate before the body is even read:
-    without a valid token the answer is 401 whatever was sent (no probing of validation
-    rules), and the `actor` dependency then reuses this result."""
-    if _requires_bearer(request.route_handler):
-        await _authenticate(request.app.state[CONTAINER_KEY], request)
+    without a valid token the answer is 401, and without the route's role 403, whatever was
+    sent (no probing of validation rules). The `actor` dependency then reuses this result."""
+    handler = request.route_handler
+    if _requires_bearer(handler):
+        container = request.app.state[CONTAINER_KEY]
+        actor = await _authenticate(container, request)
+        _refuse_unless(_required_roles(handler, container), actor)
 
 
 def _actor_provider(container: Container) -> Callable[[Request[Any, Any, Any]], Any]:

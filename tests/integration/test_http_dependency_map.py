@@ -11,9 +11,11 @@ from litestar.routes import HTTPRoute
 
 from entrypoints.containers import Container
 from entrypoints.containers.access import (
+    AdminOnly,
     OptionalCaller,
     Public,
     SignedIn,
+    StaffOnly,
     WithApiKey,
     exposed_use_cases,
 )
@@ -24,6 +26,8 @@ from tests.integration.conftest import make_settings
 # What a route's OpenAPI security says about signing in, for each kind of use case.
 _EXPECTED_SECURITY = {
     SignedIn: "required",
+    StaffOnly: "required",
+    AdminOnly: "required",
     OptionalCaller: "optional",
     Public: "none",
     WithApiKey: "none",
