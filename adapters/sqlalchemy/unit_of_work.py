@@ -10,7 +10,12 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.contexts import SqlRepositories
-from adapters.sqlalchemy.autocommit import AutocommitConnection, TransactionDriver
+from adapters.sqlalchemy.autocommit import (
+    AutocommitConnection,
+    TransactionDriver,
+    begin_without_io,
+    can_close_without_io,
+)
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
 from adapters.sqlalchemy.reader import ReadConnection, Reader
 from adapters.sqlalchemy.registry import SqlScope
@@ -110,7 +115,10 @@ class SqlUnitOfWork(SqlRepositories):
             # now; readers begin on their first statement (a no-op under autocommit).
             await connection.start()
             if not self._read_only:
-                await connection.begin()
+                if connection.dialect.driver == "asyncpg":
+                    begin_without_io(connection)
+                else:
+                    await connection.begin()
         except Exception as exc:
             if connection.sync_connection is not None:  # connected, then failed
                 await connection.close()
@@ -134,7 +142,10 @@ class SqlUnitOfWork(SqlRepositories):
         if connection is None:
             return
         try:
-            await connection.close()  # rolls back an open transaction
+            if isinstance(connection, AsyncConnection) and can_close_without_io(connection):
+                connection.sync_connection.close()  # type: ignore[union-attr]
+            else:
+                await connection.close()  # rolls back an open transaction
         except Exception as close_error:
             # A dead connection can't roll back, but its work is discarded anyway; only
             # report it when nothing else went wrong.

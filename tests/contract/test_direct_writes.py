@@ -166,3 +166,45 @@ async def test_with_direct_reads_off_the_writes_go_through_sqlalchemy_and_do_the
     assert refused is None
     assert [sql.split()[0] for sql in through_sqlalchemy] == ["UPDATE", "UPDATE"]
     assert await _stock(postgres_uow_factory, product.id) == 3
+
+
+async def test_a_committed_unit_of_work_goes_back_to_the_pool_without_a_greenlet_hop(
+    postgres_uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    product = await _product(postgres_uow_factory)
+    engine = postgres_uow_factory.engine
+    assert engine is not None
+    hops: list[str] = []
+    import sqlalchemy.ext.asyncio.engine as async_engine
+
+    spawn = async_engine.greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await spawn(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
+    checked_in = engine.pool.checkedin()  # type: ignore[attr-defined]
+
+    async with postgres_uow_factory() as uow:
+        assert await uow.products.try_reserve(product.id, 2) is not None
+        await uow.commit()
+
+    # Connecting and committing hop; beginning, reaching the driver and closing don't.
+    assert hops == ["connect", "commit"]
+    assert engine.pool.checkedin() == checked_in  # type: ignore[attr-defined]
+    assert await _stock(postgres_uow_factory, product.id) == 3
+
+
+async def test_work_after_a_commit_left_uncommitted_still_rolls_back_on_exit(
+    postgres_uow_factory: UnitOfWorkFactory,
+) -> None:
+    product = await _product(postgres_uow_factory)
+
+    async with postgres_uow_factory() as uow:
+        assert await uow.products.try_reserve(product.id, 1) is not None
+        await uow.commit()
+        assert await uow.products.try_reserve(product.id, 3) is not None
+        # An open transaction again: closing must roll it back, through the greenlet.
+
+    assert await _stock(postgres_uow_factory, product.id) == 4
