@@ -20,7 +20,6 @@ class RepositoryMixin:
     # builds repositories from (a connection scope, or the in-memory store).
     REPOSITORIES: ClassVar[Mapping[str, Callable[[Any], object]]] = {}
     # Every factory of the mixins a class combines, gathered once when the class is created.
-    _registered: ClassVar[tuple[tuple[str, Callable[[Any], object]], ...]] = ()
     _factories: ClassVar[Mapping[str, Callable[[Any], object]]] = {}
     # What this unit of work's repositories are built from, and the ones built so far.
     _repository_source: Any = None
@@ -45,13 +44,12 @@ class RepositoryMixin:
                 if name in factories:
                     raise TypeError(f"{name!r} is registered twice, again by {klass.__name__}")
                 factories[name] = factory
-        cls._registered = tuple(factories.items())
         cls._factories = factories
 
     @classmethod
     def repository_names(cls) -> tuple[str, ...]:
         """The attribute names of every registered repository."""
-        return tuple(name for name, _ in cls._registered)
+        return tuple(cls._factories)
 
     def _build_repositories(self, source: Any) -> None:
         """Build the repositories from `source` from now on, each on its first use: a unit of

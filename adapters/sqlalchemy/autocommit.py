@@ -9,7 +9,7 @@ from sqlalchemy import Executable, Result
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection, QueuePool
+from sqlalchemy.pool import Pool, PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 
@@ -85,8 +85,7 @@ class AutocommitConnection:
         raw, self._raw = self._raw, None
         if raw is None:
             return
-        pool = self._engine.pool
-        if isinstance(pool, QueuePool) and pool.checkedin() < pool.size():
+        if _pool_has_room(self._engine.pool):
             # It goes back into the pool's queue: no transaction is open on it, so the reset
             # (a rollback) has nothing to do, and nothing awaits. Nothing else runs between
             # this check and the checkin, so the queue still has room then.
@@ -97,6 +96,12 @@ class AutocommitConnection:
         # MissingGreenlet, and the connection is dropped without a goodbye). A greenlet
         # costs about 25 µs, so only this case pays for one.
         await greenlet_spawn(raw.close)
+
+
+def _pool_has_room(pool: Pool) -> bool:
+    """True when a connection checked in now goes into the queue (a put, nothing awaited)
+    rather than being closed as an overflow connection (which awaits the driver)."""
+    return isinstance(pool, QueuePool) and pool.checkedin() < pool.size()
 
 
 def begin_without_io(connection: AsyncConnection) -> None:
@@ -124,12 +129,7 @@ def can_close_without_io(connection: AsyncConnection) -> bool:
     if sync is None or sync.closed or sync.invalidated or sync.dialect.driver != "asyncpg":
         return False
     adapter: Any = sync.connection.dbapi_connection
-    pool = sync.engine.pool
-    return (
-        getattr(adapter, "_transaction", True) is None
-        and isinstance(pool, QueuePool)
-        and pool.checkedin() < pool.size()
-    )
+    return getattr(adapter, "_transaction", True) is None and _pool_has_room(sync.engine.pool)
 
 
 class TransactionDriver:

@@ -51,8 +51,8 @@ def _refuse_unless(roles: frozenset[Role], actor: Actor) -> None:
         raise PermissionDenied()
 
 
-def _after_actor(provider: Provider[Any]) -> Callable[[Any], Any]:
-    roles = provider.roles if isinstance(provider, SignedIn) else frozenset()
+def _after_actor(provider: SignedIn[Any]) -> Callable[[Any], Any]:
+    roles = provider.roles
 
     def use_case(actor: SkipValidation[Any]) -> Any:
         # Depending on `actor` orders the two: the caller is authenticated first (a 401
