@@ -3,13 +3,14 @@ connection, checked out bare, and a writing one's asyncpg connection inside its 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Executable, Result
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.pool import Pool, PoolProxiedConnection, QueuePool
+from sqlalchemy.pool import AsyncAdaptedQueuePool, Pool, PoolProxiedConnection, QueuePool
 from sqlalchemy.util import greenlet_spawn
 
 
@@ -39,7 +40,7 @@ class AutocommitConnection:
 
     async def open(self) -> None:
         """Check out a bare pooled connection (raises the driver's error if none can be had)."""
-        self._raw = await self._engine.raw_connection()
+        self._raw = checkout_without_io(self._engine) or await self._engine.raw_connection()
 
     async def driver(self) -> Any:
         """The asyncpg connection currently held."""
@@ -96,6 +97,57 @@ class AutocommitConnection:
         # MissingGreenlet, and the connection is dropped without a goodbye). A greenlet
         # costs about 25 µs, so only this case pays for one.
         await greenlet_spawn(raw.close)
+
+
+def checkout_without_io(engine: AsyncEngine) -> PoolProxiedConnection | None:
+    """An idle pooled connection checked out by a plain call, or None when checking out
+    would await something: then the caller checks out through SQLAlchemy's greenlet."""
+    return engine.sync_engine.raw_connection() if _idle_connection_ready(engine) else None
+
+
+def connect_without_io(engine: AsyncEngine) -> AsyncConnection | None:
+    """A SQLAlchemy connection on an idle pooled connection, connected by plain calls, or
+    None when connecting would await something (then `await connection.start()`)."""
+    sync_engine = engine.sync_engine
+    if sync_engine.dispatch.engine_connect or not _idle_connection_ready(engine):
+        return None  # an engine_connect listener may do I/O (e.g. set an isolation level)
+    connection = engine.connect()
+    # What AsyncConnection.start does, minus the greenlet its connect runs in.
+    connection.sync_connection = connection._assign_proxied(sync_engine.connect())
+    return connection
+
+
+def _idle_connection_ready(engine: AsyncEngine) -> bool:
+    """True when checking out from the engine's pool awaits nothing: an idle connection is
+    queued and ready as it is, so no connecting, recycling, waiting, ping or listener.
+
+    `await engine.raw_connection()` and `await connection.start()` always hop into a
+    greenlet (with the task switches around it, 30 to 70 µs per request here) although
+    taking a ready connection off the pool's queue awaits nothing. What the checkout would
+    await is decided by SQLAlchemy internals (2.0 and 2.1: the queue, the record's
+    connection and timestamps, pool-wide invalidation), read here and pinned by
+    tests/contract/test_direct_read_pool.py. asyncpg only: it is the one driver measured.
+    """
+    pool: Any = engine.sync_engine.pool
+    if engine.dialect.driver != "asyncpg" or not isinstance(pool, AsyncAdaptedQueuePool):
+        return False
+    if pool._pre_ping or pool.dispatch.checkout:
+        return False
+    idle: Any = pool._pool  # SQLAlchemy's AsyncAdaptedQueue over an asyncio queue
+    records = idle._queue._queue  # that asyncio queue's deque of idle records
+    if not records:
+        return False
+    record = records[-1] if idle.use_lifo else records[0]
+    return record.dbapi_connection is not None and not _needs_reconnect(pool, record)
+
+
+def _needs_reconnect(pool: Any, record: Any) -> bool:
+    """The record's checks of _ConnectionRecord.get_connection: past pool_recycle, or older
+    than an invalidation of the pool or of this connection."""
+    started = record.starttime
+    if pool._recycle > -1 and time.time() - started > pool._recycle:
+        return True
+    return bool(pool._invalidate_time > started or record._soft_invalidate_time > started)
 
 
 def _pool_has_room(pool: Pool) -> bool:

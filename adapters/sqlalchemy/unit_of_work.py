@@ -15,6 +15,7 @@ from adapters.sqlalchemy.autocommit import (
     TransactionDriver,
     begin_without_io,
     can_close_without_io,
+    connect_without_io,
 )
 from adapters.sqlalchemy.database import READ_ONLY_OPTION
 from adapters.sqlalchemy.reader import ReadConnection, Reader
@@ -109,11 +110,13 @@ class SqlUnitOfWork(SqlRepositories):
         return self
 
     async def _connect(self) -> AsyncConnection:
-        connection = self._engine.connect()
+        ready = connect_without_io(self._engine)
+        connection = ready or self._engine.connect()
         try:
             # Connect now, so an unreachable database fails here as a 503. Writers also BEGIN
             # now; readers begin on their first statement (a no-op under autocommit).
-            await connection.start()
+            if ready is None:
+                await connection.start()
             if not self._read_only:
                 if connection.dialect.driver == "asyncpg":
                     begin_without_io(connection)

@@ -108,3 +108,157 @@ async def test_overflowing_readers_return_their_connections_cleanly(
     await _burst_twice(engine, kept=POOL_SIZE)
 
     assert [f"{r.name}: {r.getMessage()}" for r in warnings_and_worse] == []
+
+
+# --- checking out without a greenlet hop -------------------------------------------------------
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of what AsyncEngine and AsyncConnection run through SQLAlchemy's greenlet."""
+    import sqlalchemy.ext.asyncio.engine as async_engine
+
+    seen: list[str] = []
+    spawn = async_engine.greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await spawn(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
+    return seen
+
+
+async def _seed_user(engine: AsyncEngine) -> Any:
+    user = make_user(f"{uuid4().hex}@example.com")
+    async with SqlUnitOfWork(engine) as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+async def _read_user(engine: AsyncEngine, user: Any) -> None:
+    async with SqlUnitOfWork(engine, read_only=True) as uow:
+        found = await uow.users.get(user.id)
+    assert found is not None and found.id == user.id
+
+
+async def _read_twice_without_warnings(engine: AsyncEngine, user: Any) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await _read_user(engine, user)
+        await _read_user(engine, user)
+        gc.collect()  # a coroutine created and never awaited warns when collected
+    assert [str(w.message) for w in caught] == []
+
+
+async def test_a_reader_takes_an_idle_connection_without_a_greenlet_hop(
+    migrated_postgres_url: str, hops: list[str]
+) -> None:
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    try:
+        user = await _seed_user(engine)  # leaves a connection idle in the pool
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        assert hops == []
+        assert (engine.pool.checkedout(), engine.pool.checkedin()) == (0, 1)  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+async def test_with_no_idle_connection_a_reader_connects_through_the_greenlet(
+    migrated_postgres_url: str, hops: list[str]
+) -> None:
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    try:
+        await _read_user_or_none(engine)
+        assert hops == ["raw_connection"]
+    finally:
+        await engine.dispose()
+
+
+async def _read_user_or_none(engine: AsyncEngine) -> None:
+    async with SqlUnitOfWork(engine, read_only=True) as uow:
+        assert await uow.users.get(uuid4()) is None
+
+
+async def test_a_connection_due_for_recycling_is_reconnected_through_the_greenlet(
+    migrated_postgres_url: str, hops: list[str]
+) -> None:
+    # pool_recycle=0: every idle connection is past its age at the next checkout.
+    engine = create_async_engine(migrated_postgres_url, pool_size=POOL_SIZE, pool_recycle=0)
+    try:
+        user = await _seed_user(engine)
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        assert hops == ["raw_connection", "raw_connection"]
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("soft", [False, True], ids=["invalidated", "soft-invalidated"])
+async def test_an_invalidated_idle_connection_is_replaced_through_the_greenlet(
+    migrated_postgres_url: str, hops: list[str], soft: bool
+) -> None:
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    try:
+        user = await _seed_user(engine)
+        raw = await engine.raw_connection()
+        raw.invalidate(soft=soft)  # hard: closed now; soft: replaced at its next checkout
+        raw.close()
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        # The first read reconnects; the connection it left behind is ready for the second.
+        assert hops == ["raw_connection"]
+    finally:
+        await engine.dispose()
+
+
+async def test_after_the_pool_was_invalidated_older_connections_are_replaced(
+    migrated_postgres_url: str, hops: list[str]
+) -> None:
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    try:
+        user = await _seed_user(engine)
+        connection = await engine.connect()
+        # What SQLAlchemy does when a statement finds the server gone: every connection
+        # opened before now is discarded at its next checkout.
+        engine.sync_engine.pool._invalidate(  # type: ignore[attr-defined]
+            (await connection.get_raw_connection()), None
+        )
+        await connection.close()
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        assert hops == ["raw_connection"]
+    finally:
+        await engine.dispose()
+
+
+async def test_checkout_listeners_still_run_on_every_checkout(
+    migrated_postgres_url: str, hops: list[str]
+) -> None:
+    from sqlalchemy import event
+
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    checkouts: list[object] = []
+    event.listen(engine.sync_engine, "checkout", lambda *args: checkouts.append(args[0]))
+    try:
+        user = await _seed_user(engine)
+        checkouts.clear()
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        # A listener may await (a ping, a reconnect): such checkouts keep the greenlet.
+        assert len(checkouts) == 2
+        assert hops == ["raw_connection", "raw_connection"]
+    finally:
+        await engine.dispose()

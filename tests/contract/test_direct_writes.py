@@ -168,7 +168,7 @@ async def test_with_direct_reads_off_the_writes_go_through_sqlalchemy_and_do_the
     assert await _stock(postgres_uow_factory, product.id) == 3
 
 
-async def test_a_committed_unit_of_work_goes_back_to_the_pool_without_a_greenlet_hop(
+async def test_a_writer_on_a_warm_pool_hops_into_the_greenlet_only_to_commit(
     postgres_uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     product = await _product(postgres_uow_factory)
@@ -190,10 +190,45 @@ async def test_a_committed_unit_of_work_goes_back_to_the_pool_without_a_greenlet
         assert await uow.products.try_reserve(product.id, 2) is not None
         await uow.commit()
 
-    # Connecting and committing hop; beginning, reaching the driver and closing don't.
-    assert hops == ["connect", "commit"]
+    # Only committing awaits the server through SQLAlchemy: taking the idle connection,
+    # beginning, reaching the driver and closing are plain calls.
+    assert hops == ["commit"]
     assert engine.pool.checkedin() == checked_in  # type: ignore[attr-defined]
     assert await _stock(postgres_uow_factory, product.id) == 3
+
+
+async def test_a_writer_connects_through_the_greenlet_when_connecting_may_await(
+    migrated_postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy.ext.asyncio.engine as async_engine
+    from sqlalchemy import event
+
+    from adapters.sqlalchemy.database import create_engine
+
+    hops: list[str] = []
+    spawn = async_engine.greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await spawn(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
+    engine = create_engine(migrated_postgres_url, pool_size=2)
+    connected: list[object] = []
+    try:
+        async with SqlUnitOfWork(engine) as uow:  # no idle connection yet: it connects
+            await uow.users.add(make_user("first@example.com"))
+            await uow.commit()
+        # A listener on connecting may do I/O, so with one the writer keeps the greenlet.
+        event.listen(engine.sync_engine, "engine_connect", connected.append)
+        async with SqlUnitOfWork(engine) as uow:
+            await uow.users.add(make_user("second@example.com"))
+            await uow.commit()
+
+        assert hops.count("connect") == 2  # (adding a user also runs in a savepoint)
+        assert len(connected) == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_work_after_a_commit_left_uncommitted_still_rolls_back_on_exit(
