@@ -71,7 +71,7 @@ TARGET_LOGIN_RATIO = 1.3
 TARGET_HEALTH_RATIO = 2.0
 
 # BENCH_ONLY (or `--only`): everything, or one part on its own.
-ONLY_CHOICES = ("", "switches", "media", "shop", "blog", "counters", "catalog")
+ONLY_CHOICES = ("", "me", "switches", "media", "shop", "blog", "counters", "catalog")
 
 
 class HarnessError(Exception):
@@ -795,12 +795,11 @@ def check_results(report: Report) -> None:
 
 
 def run(report: Report) -> None:
-    """Set everything up, measure, tear everything down (BENCH_ONLY=switches: only the
-    on/off measurements of tests/bench/switches.py; BENCH_ONLY=media: only the S3 uploads
-    and downloads of tests/bench/media.py; BENCH_ONLY=shop: only the catalog list and
-    order placement of tests/bench/shop.py; BENCH_ONLY=blog: only GET /posts and the post
-    search of tests/bench/blog.py; BENCH_ONLY=catalog: only the product list at scale of
-    tests/bench/catalog_scale.py, over BENCH_SCALE products)."""
+    """Set everything up, measure, tear everything down. BENCH_ONLY picks one part: me (GET
+    /me, real vs bare), switches (the on/off rounds of tests/bench/switches.py), media (S3
+    uploads and downloads, tests/bench/media.py), shop (catalog list and order placement,
+    tests/bench/shop.py), counters, blog (GET /posts and post search, tests/bench/blog.py)
+    or catalog (the product list over BENCH_SCALE products, tests/bench/catalog_scale.py)."""
     only = os.environ.get("BENCH_ONLY", "")
     if only not in ONLY_CHOICES:
         raise HarnessError(f"BENCH_ONLY={only!r}: one of {', '.join(ONLY_CHOICES[1:])}, or unset")
@@ -849,7 +848,7 @@ def run(report: Report) -> None:
 
         from tests.bench import blog, catalog_scale, counters, media, shop, switches
 
-        if not only:
+        if only in ("", "me"):
             print("measuring GET /me ...", flush=True)
             measure_me(wrk, base_real, base_bare, token, report)
             if os.environ.get("BENCH_PROFILE"):
@@ -900,7 +899,7 @@ def _wait_bare(bare: Proc, base: str, token: str, timeout: float = 30) -> None:
 
 
 def main() -> int:
-    """Entry point of `make bench` (`python -m tests.bench.run [--only switches|media|shop]`)."""
+    """Entry point of `make bench` (`python -m tests.bench.run [--only me|shop|counters|...]`)."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run")
     parser.add_argument("--only", choices=ONLY_CHOICES[1:], help="run only this part")
     parser.add_argument(
