@@ -1,16 +1,15 @@
-"""The blog's comment limit on `limits`' sliding window counter: in Redis when configured
-(one count shared by every replica), else in this process's memory."""
+"""The blog's comment limit on a sliding window counter (adapters/sliding_windows.py): in
+Redis when configured (one count shared by every replica), else in this process's memory."""
 
 from __future__ import annotations
 
 import math
-import time
 
 import structlog
 from limits import RateLimitItemPerSecond
-from limits.aio.storage import Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
+
+from adapters.sliding_windows import SlidingWindows
 
 logger = structlog.get_logger("hexashop.blog")
 
@@ -22,19 +21,20 @@ class LimitsCommentLimiter:
     """Counts comments per key in a sliding window; fails open when Redis is unreachable
     (a Redis outage must not stop people commenting; the log says so)."""
 
-    def __init__(self, storage: Storage) -> None:
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
+    def __init__(self, windows: SlidingWindows) -> None:
+        self._windows = windows
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
         """None when allowed (and counted), else the seconds until one more is allowed."""
-        item = RateLimitItemPerSecond(limit, window_seconds)
+        # The key as limits builds it, so Redis keys stay those of earlier releases.
+        counted_as = RateLimitItemPerSecond(limit, window_seconds).key_for(_NAMESPACE, key)
         try:
-            if await self._limiter.hit(item, _NAMESPACE, key):
-                return None
-            stats = await self._limiter.get_window_stats(item, _NAMESPACE, key)
+            count = await self._windows.hit(counted_as, limit, window_seconds)
         except _ERRORS as exc:
             logger.warning("comment_limit_storage_unavailable", error=repr(exc))
             return None
-        # floor + 1, not ceil: at exactly reset_time the limits library still counts the
-        # old window, so a wait that ends on the boundary would be refused once more.
-        return max(1, math.floor(stats.reset_time - time.time()) + 1)
+        if count.allowed:
+            return None
+        # floor + 1, not ceil: at exactly the reset the window still counts the old hits, so
+        # a wait that ends on the boundary would be refused once more.
+        return max(1, math.floor(count.reset_in) + 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from adapters.comment_limiter import LimitsCommentLimiter
-from adapters.limit_storage import limit_storage
+from adapters.sliding_windows import sliding_windows
 from application.blog.add_comment import AddComment
 from application.blog.delete_comment import DeleteComment
 from application.blog.delete_post import DeletePost
@@ -27,8 +27,8 @@ class BlogContainer(containers.DeclarativeContainer):
     # Redis (when configured) under the rate limits' prefix: one count across replicas.
     comment_limiter = providers.Singleton(
         LimitsCommentLimiter,
-        storage=providers.Singleton(
-            limit_storage,
+        windows=providers.Singleton(
+            sliding_windows,
             redis_url=core.settings.provided.redis_url,
             key_prefix=core.settings.provided.rate_limit_key_prefix,
             timeout=core.settings.provided.redis_timeout_seconds,

@@ -1,8 +1,9 @@
 """Per-caller rate limits on /api/v1 (docs/api.md "Limits and headers on every route").
 
 An ASGI wrapper rather than Litestar middleware, so unknown /api/v1 paths are counted too and a
-refusal never reaches routing. Counting is `limits`' sliding window counter: a constant amount
-of state per caller, and in Redis one Lua script per hit, atomic across every replica.
+refusal never reaches routing. Counting is a sliding window counter (adapters/sliding_windows.py):
+a constant amount of state per caller, and in Redis one Lua script per hit, atomic across every
+replica.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from typing import Any, NamedTuple
 
 import msgspec
 import structlog
-from limits import RateLimitItem, parse
-from limits.aio.storage import Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 
-from adapters.limit_storage import limit_storage
+from adapters.sliding_windows import Limit, SlidingWindows, sliding_windows
 from application.accounts.ports import AccessTokens
 from application.shared.ports import Clock
 from domain.errors import AuthenticationFailed
@@ -52,15 +50,26 @@ Headers = list[tuple[bytes, bytes]]
 
 
 class Policy(NamedTuple):
-    """A named limit, e.g. `auth`: 20 requests a minute."""
+    """A named limit, e.g. `auth`: 20 requests a minute, and its RateLimit-Limit header."""
 
-    name: str
-    rate: RateLimitItem
+    limit: Limit
+    limit_header: tuple[bytes, bytes]
+
+    @property
+    def name(self) -> str:
+        """The policy's name, as metrics and logs know it."""
+        return self.limit.name
+
+    @classmethod
+    def on(cls, windows: SlidingWindows, name: str, rate: str) -> Policy:
+        """The policy `name` allowing `rate` (e.g. "20/minute"), counted on `windows`."""
+        limit = Limit(windows, name, rate)
+        return cls(limit, (b"ratelimit-limit", str(limit.rate.amount).encode()))
 
 
-def build_storage(settings: Settings) -> Storage:
+def build_windows(settings: Settings) -> SlidingWindows:
     """Redis when REDIS_URL is set (shared by every replica), else this process's memory."""
-    return limit_storage(
+    return sliding_windows(
         settings.redis_url, settings.rate_limit_key_prefix, settings.redis_timeout_seconds
     )
 
@@ -121,18 +130,16 @@ class RateLimiter:
 
     def __init__(
         self,
-        storage: Storage,
+        windows: SlidingWindows,
         caller: Callable[[Scope], str],
         default: str = "300/minute",
         auth: str = "20/minute",
         counter_hits: str = "600/minute",
     ) -> None:
-        self._storage = storage
-        self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._caller = caller
-        self._default = Policy("default", parse(default))
-        self._auth = Policy("auth", parse(auth))
-        self._counter_hits = Policy("counter_hits", parse(counter_hits))
+        self._default = Policy.on(windows, "default", default)
+        self._auth = Policy.on(windows, "auth", auth)
+        self._counter_hits = Policy.on(windows, "counter_hits", counter_hits)
         self._refusals = {p.name: 0 for p in (self._default, self._auth, self._counter_hits)}
         self._storage_back_at = 0.0
 
@@ -182,8 +189,7 @@ class RateLimiter:
             return None
         caller = key_caller or self._caller(scope)
         try:
-            allowed = await self._strategy.hit(policy.rate, policy.name, caller)
-            stats = await self._strategy.get_window_stats(policy.rate, policy.name, caller)
+            allowed, remaining, reset_in = await policy.limit.hit(caller)
         except _ERRORS as exc:
             if not self._storage_back_at:
                 # Fail open: a Redis outage must not take the API down; the log says why.
@@ -193,10 +199,10 @@ class RateLimiter:
         if self._storage_back_at:
             logger.info("rate_limit_storage_available")
             self._storage_back_at = 0.0
-        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        reset = max(0, math.ceil(reset_in))
         headers = [
-            (b"ratelimit-limit", str(policy.rate.amount).encode()),
-            (b"ratelimit-remaining", str(stats.remaining if allowed else 0).encode()),
+            policy.limit_header,
+            (b"ratelimit-remaining", str(remaining if allowed else 0).encode()),
             (b"ratelimit-reset", str(reset).encode()),
         ]
         if not allowed:
@@ -240,7 +246,7 @@ def build_rate_limiter(
 ) -> RateLimiter:
     """The limiter these settings describe."""
     return RateLimiter(
-        build_storage(settings),
+        build_windows(settings),
         CallerKeys(access_tokens, clock),
         default=settings.rate_limit_default,
         auth=settings.rate_limit_auth,
