@@ -127,18 +127,22 @@ def _idle_connection_ready(engine: AsyncEngine) -> bool:
     await is decided by SQLAlchemy internals (2.0 and 2.1: the queue, the record's
     connection and timestamps, pool-wide invalidation), read here and pinned by
     tests/contract/test_direct_read_pool.py. asyncpg only: it is the one driver measured.
+    Should a later SQLAlchemy rename them, this answers False and checkouts keep the greenlet.
     """
     pool: Any = engine.sync_engine.pool
     if engine.dialect.driver != "asyncpg" or not isinstance(pool, AsyncAdaptedQueuePool):
         return False
-    if pool._pre_ping or pool.dispatch.checkout:
+    try:
+        if pool._pre_ping or pool.dispatch.checkout:
+            return False
+        idle: Any = pool._pool  # SQLAlchemy's AsyncAdaptedQueue over an asyncio queue
+        records = idle._queue._queue  # that asyncio queue's deque of idle records
+        if not records:
+            return False
+        record = records[-1] if idle.use_lifo else records[0]
+        return record.dbapi_connection is not None and not _needs_reconnect(pool, record)
+    except AttributeError:
         return False
-    idle: Any = pool._pool  # SQLAlchemy's AsyncAdaptedQueue over an asyncio queue
-    records = idle._queue._queue  # that asyncio queue's deque of idle records
-    if not records:
-        return False
-    record = records[-1] if idle.use_lifo else records[0]
-    return record.dbapi_connection is not None and not _needs_reconnect(pool, record)
 
 
 def _needs_reconnect(pool: Any, record: Any) -> bool:

@@ -262,3 +262,22 @@ async def test_checkout_listeners_still_run_on_every_checkout(
         assert hops == ["raw_connection", "raw_connection"]
     finally:
         await engine.dispose()
+
+
+async def test_were_the_pool_internals_renamed_readers_would_keep_the_greenlet(
+    migrated_postgres_url: str, hops: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    try:
+        user = await _seed_user(engine)
+        # As if a SQLAlchemy release had renamed what the check reads (the queue itself no
+        # longer needs the attribute once it is built).
+        monkeypatch.delattr(engine.sync_engine.pool._pool, "use_lifo")  # type: ignore[attr-defined]
+        hops.clear()
+
+        await _read_twice_without_warnings(engine, user)
+
+        assert hops == ["raw_connection", "raw_connection"]
+    finally:
+        monkeypatch.undo()
+        await engine.dispose()
