@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.accounts.tokens import TokenPurpose
+from domain.addresses import counted_address
 from domain.errors import RateLimited
 
 
@@ -51,14 +52,20 @@ def ensure_login_allowed(failures: list[datetime], now: datetime) -> None:
         raise RateLimited(LOGIN_LIMIT.retry_after(recent, now))
 
 
+def _counted(client_ip: str | None) -> str:
+    return counted_address(client_ip) if client_ip else "-"
+
+
 def login_throttle_key(email: str, client_ip: str | None) -> str:
-    """The key failures are counted under: the normalized email and the client address."""
-    return f"{email.strip().lower()}|{client_ip or '-'}"
+    """The key failures are counted under: the normalized email and the client address (an
+    IPv6 client's /64 network, see domain/addresses.py)."""
+    return f"{email.strip().lower()}|{_counted(client_ip)}"
 
 
 def login_address_key(client_ip: str | None) -> str:
-    """The key one client address's failures across every email are counted under."""
-    return f"address|{client_ip or '-'}"
+    """The key one client address's (or IPv6 network's) failures across every email are
+    counted under."""
+    return f"address|{_counted(client_ip)}"
 
 
 def password_change_key(user_id: UUID) -> str:

@@ -13,6 +13,7 @@ import math
 import re
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import msgspec
@@ -22,6 +23,7 @@ from limits.errors import StorageError
 from adapters.sliding_windows import Limit, SlidingWindows, sliding_windows
 from application.accounts.ports import AccessTokens
 from application.shared.ports import Clock
+from domain.addresses import counted_address
 from domain.errors import AuthenticationFailed
 from entrypoints.http.dependencies import bearer_token
 from entrypoints.http.errors import DEFAULT_MESSAGES, error_name
@@ -76,8 +78,9 @@ def build_windows(settings: Settings) -> SlidingWindows:
 
 class CallerKeys:
     """Who a request counts against: its user when the bearer token verifies, else its
-    address. Only the signature and expiry are checked (no database read): a forged or expired
-    token falls back to the address, so no one can spend another user's allowance."""
+    address (an IPv6 one's /64 network). Only the signature and expiry are checked (no
+    database read): a forged or expired token falls back to the address, so no one can spend
+    another user's allowance."""
 
     def __init__(self, access_tokens: AccessTokens, clock: Clock) -> None:
         self._access_tokens = access_tokens
@@ -93,7 +96,7 @@ class CallerKeys:
                     return user
                 break
         client = scope.get("client")
-        return f"ip:{client[0] if client else 'unknown'}"
+        return _address_caller(client[0]) if client else "ip:unknown"
 
     def _user(self, authorization: str) -> str | None:
         try:
@@ -113,6 +116,12 @@ class CallerKeys:
         user = f"user:{claims.user_id}"
         self._known[token] = (user, claims.expires_at.timestamp())
         return user
+
+
+@lru_cache(maxsize=4096)
+def _address_caller(host: str) -> str:
+    # An IPv6 client counts as its /64 network (domain/addresses.py); parsed once per address.
+    return f"ip:{counted_address(host)}"
 
 
 def api_key_caller(scope: Scope) -> str | None:

@@ -95,6 +95,25 @@ Feature: Logging in
     When "ana@example.com" logs in with password "Secret123" from another device
     Then the request succeeds
 
+  Scenario: Every address of one IPv6 network counts as one device
+    # Whoever holds one address of a /64 may use any of them: changing address is no new device.
+    Given "ana@example.com" failed to log in 5 times from the address "2001:db8:7:1::10"
+    When "ana@example.com" logs in with password "Secret123" from the address "2001:db8:7:1::beef"
+    Then the request is refused as rate limited
+
+  Scenario: Another IPv6 network is another device
+    Given "ana@example.com" failed to log in 5 times from the address "2001:db8:7:1::10"
+    When "ana@example.com" logs in with password "Secret123" from the address "2001:db8:7:2::10"
+    Then the request succeeds
+
+  Scenario: Failing for many email addresses across one IPv6 network is rate limited for all
+    Given "a@example.com" failed to log in 5 times from the address "2001:db8:7:1::a"
+    And "b@example.com" failed to log in 5 times from the address "2001:db8:7:1::b"
+    And "c@example.com" failed to log in 5 times from the address "2001:db8:7:1::c"
+    And "d@example.com" failed to log in 5 times from the address "2001:db8:7:1::d"
+    When "ana@example.com" logs in with password "Secret123" from the address "2001:db8:7:1::e"
+    Then the request is refused as rate limited
+
   Scenario: Logging in to one's own account does not forgive a device's failures for others
     Given "a@example.com" failed to log in 5 times
     And "b@example.com" failed to log in 5 times

@@ -137,6 +137,24 @@ async def test_signed_in_callers_are_counted_per_user(
     assert anonymous_at_home.status_code == 200 and _remaining(anonymous_at_home) == 2
 
 
+async def test_anonymous_ipv6_callers_are_counted_per_64_network(limited: Limited) -> None:
+    async with limited(rate_limit_default="3/minute") as (client, _):
+        # An attacker holding one /64 picks a fresh address for every request.
+        rotating = [
+            await client.get(f"{API}/products", headers={ADDRESS: f"2001:db8:7:1::{n:x}"})
+            for n in range(1, 5)
+        ]
+        neighbour = await client.get(f"{API}/products", headers={ADDRESS: "2001:db8:7:2::1"})
+        mapped = await client.get(f"{API}/products", headers={ADDRESS: "::ffff:192.0.2.9"})
+        same_v4 = await client.get(f"{API}/products", headers={ADDRESS: "192.0.2.9"})
+
+    assert [_remaining(a) for a in rotating[:3]] == [2, 1, 0]
+    assert_error_body(rotating[3], 429, "TooManyRequests")
+    assert neighbour.status_code == 200 and _remaining(neighbour) == 2
+    # An IPv4 client seen through an IPv6 socket is the same client as over IPv4.
+    assert (_remaining(mapped), _remaining(same_v4)) == (2, 1)
+
+
 async def test_forged_and_expired_tokens_are_counted_by_address(
     limited: Limited, make_user: UserMaker, login: TokenMaker, container: Container
 ) -> None:

@@ -25,7 +25,8 @@ from tests.bdd.shared.outcome import Outcome
 # Who acts: a quoted email, "she" (the last person named), "the admin", or nobody.
 ACTOR = rf'(?P<actor>the admin|she|he|they|{ANONYMOUS}|"[^"]+")'
 HER = r"(?:her|his|their|the)"
-DEVICE = rf"(?: (?:on|from) (?P<device>{ANOTHER_DEVICE}))?"
+# A device is "another device" or a named address ('from the address "2001:db8::1"').
+DEVICE = rf'(?: (?:on|from) (?P<device>{ANOTHER_DEVICE}|the address "[^"]+"))?'
 EMAIL = r'"(?P<email>[^"]+)"'
 NAMED = r'(?: named "(?P<name>[^"]+)")?'
 WITH_PASSWORD = r'(?: with password "(?P<password>[^"]+)")?'
@@ -33,6 +34,11 @@ WITH_PASSWORD = r'(?: with password "(?P<password>[^"]+)")?'
 
 def _device(device: str | None) -> str:
     return device or HER_DEVICE
+
+
+def _address(device: str) -> str:
+    """The client address a device logs in from."""
+    return DEVICE_ADDRESSES.get(device) or device.split('"')[1]
 
 
 def remember_session(accounts: AccountsWorld, email: str, device: str, outcome: Outcome) -> None:
@@ -174,7 +180,7 @@ def logs_in(
     """Log in from one of her devices."""
     who = accounts.introduce(email)
     device = _device(device)
-    outcome = world.record(accounts.driver.login(email, password, DEVICE_ADDRESSES[device]))
+    outcome = world.record(accounts.driver.login(email, password, _address(device)))
     remember_session(accounts, who, device, outcome)
 
 
@@ -184,7 +190,7 @@ def signed_in(accounts: AccountsWorld, actor: str, device: str | None) -> None:
     email = accounts.person(actor)
     assert email, "an anonymous visitor cannot sign in"
     device = _device(device)
-    outcome = accounts.driver.login(email, accounts.passwords[email], DEVICE_ADDRESSES[device])
+    outcome = accounts.driver.login(email, accounts.passwords[email], _address(device))
     assert outcome.ok, f"{email} could not sign in: {outcome.describe()}"
     remember_session(accounts, email, device, outcome)
 
@@ -193,7 +199,7 @@ def signed_in(accounts: AccountsWorld, actor: str, device: str | None) -> None:
 def failed_logins(accounts: AccountsWorld, email: str, times: str, device: str | None) -> None:
     """Several attempts with a wrong password, each refused."""
     accounts.introduce(email)
-    address = DEVICE_ADDRESSES[_device(device)]
+    address = _address(_device(device))
     for _ in range(int(times)):
         outcome = accounts.driver.login(email, WRONG_PASSWORD, address)
         assert outcome.refusal == "unauthorized", outcome.describe()
