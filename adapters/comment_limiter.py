@@ -7,14 +7,13 @@ import math
 
 import structlog
 from limits import RateLimitItemPerSecond
-from limits.errors import StorageError
 
-from adapters.sliding_windows import SlidingWindows
+from adapters.sliding_windows import SlidingWindows, WindowsUnavailable
 
 logger = structlog.get_logger("hexashop.blog")
 
 _NAMESPACE = "comments"
-_ERRORS = (StorageError, OSError, TimeoutError)
+_ERRORS = (WindowsUnavailable, OSError, TimeoutError)
 
 
 class LimitsCommentLimiter:

@@ -1,6 +1,6 @@
-"""Sliding window counters for the HTTP rate limits and the blog's comment limit: in Redis
-through `limits` when configured (one count shared by every replica, a hit one atomic script),
-else in this process's memory.
+"""Sliding window counters for the HTTP rate limits and the blog's comment limit: in Redis when
+configured (one count shared by every replica, a hit one atomic script), else in this process's
+memory. `limits` gives the rate syntax and the keys.
 
 Both count as limits' sliding window counter does: the current window's hits plus the previous
 window's, weighted by how much of that window still lies within the last `expiry` seconds. A
@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
+import redis.asyncio as redis
 from limits import RateLimitItem, parse
-from limits.aio.storage import RedisStorage
+from redis.exceptions import RedisError
 
 # How often expired in-memory windows are dropped; each sweep visits every caller's window.
 _SWEEP_SECONDS = 10.0
@@ -49,34 +50,90 @@ def _window_count(
     current_ttl: float,
 ) -> WindowCount:
     """What is left and when the next hit frees up, from a window as limits' storages report
-    it (its SlidingWindowCounterRateLimiter.get_window_stats, limits 5)."""
+    it: its SlidingWindowCounterRateLimiter.get_window_stats (limits 5), except that the
+    current window ends when its time to live is down to `expiry` (when it becomes the
+    previous one). limits takes that time modulo `expiry`, which says 0 when the window has
+    just begun: on Redis, after every first hit of a window."""
     remaining = max(0, limit - math.floor(previous * previous_ttl / expiry + current))
     if not (previous or current):
         return WindowCount(allowed, remaining, 0.0)
     previous_reset = previous_ttl % (expiry / previous) if previous else math.inf
-    current_reset = current_ttl % expiry if current else math.inf
+    current_reset = math.inf
+    if current:
+        current_reset = current_ttl - expiry if current_ttl > expiry else current_ttl
     return WindowCount(allowed, remaining, min(previous_reset, current_reset))
 
 
+class WindowsUnavailable(Exception):
+    """Redis could not be reached (or answered with an error) while counting a hit."""
+
+
+# One hit on a sliding window in one round trip: limits' acquire_sliding_window.lua (limits 5),
+# returning the window after the hit as its sliding_window.lua reads it, which the library
+# would send as a second script. Same keys, same arithmetic; times in milliseconds.
+# KEYS: the previous window's key, the current window's. ARGV: limit, expiry in s, amount.
+_HIT_SCRIPT = """
+local limit = tonumber(ARGV[1])
+local expiry = tonumber(ARGV[2]) * 1000
+local amount = tonumber(ARGV[3])
+
+local current_ttl = tonumber(redis.call('pttl', KEYS[2]))
+if current_ttl > 0 and current_ttl < expiry then
+    -- the current window has ended: it becomes the previous one
+    redis.call('rename', KEYS[2], KEYS[1])
+    redis.call('set', KEYS[2], 0, 'PX', current_ttl + expiry)
+end
+
+local previous_count = tonumber(redis.call('get', KEYS[1])) or 0
+local previous_ttl = tonumber(redis.call('pttl', KEYS[1])) or 0
+local current_count = tonumber(redis.call('get', KEYS[2])) or 0
+current_ttl = tonumber(redis.call('pttl', KEYS[2])) or 0
+if previous_ttl <= 0 then previous_ttl = 0 end
+if current_ttl <= 0 then current_ttl = 0 end
+
+local weighted = math.floor(previous_count * previous_ttl / expiry) + current_count
+local allowed = 0
+if amount <= limit and weighted + amount <= limit then
+    allowed = 1
+    if redis.call('exists', KEYS[2]) == 1 then
+        current_count = redis.call('incrby', KEYS[2], amount)
+    else
+        redis.call('set', KEYS[2], amount, 'PX', expiry * 2)
+        current_count = amount
+        current_ttl = expiry * 2
+    end
+end
+return {allowed, previous_count, previous_ttl, current_count, current_ttl}
+"""
+
+
 class RedisWindows:
-    """Windows in Redis, through limits' storage: one Lua script counts a hit atomically
-    across replicas, a second call reads the window. Errors are limits' StorageError."""
+    """Windows in Redis, shared by every replica: a hit is one Lua script, atomic on the
+    server, that counts it and reads the window back. The keys are those of limits'
+    RedisStorage under the same prefix, so replicas of an earlier release count alike."""
 
     def __init__(self, redis_url: str, key_prefix: str, timeout: float) -> None:
-        self._storage: Any = RedisStorage(
-            f"async+{redis_url}",
-            implementation="redispy",  # limits defaults to coredis; redis-py is what we ship
-            key_prefix=key_prefix,
-            wrap_exceptions=True,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
+        self._client = redis.Redis.from_url(
+            redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
         )
+        self._hit = self._client.register_script(_HIT_SCRIPT)
+        self._prefix = key_prefix
 
     async def hit(self, key: str, limit: int, expiry: int) -> WindowCount:
-        """Count one hit (see SlidingWindows)."""
-        allowed = await self._storage.acquire_sliding_window_entry(key, limit, expiry)
-        window = await self._storage.get_sliding_window(key, expiry)
-        return _window_count(allowed, limit, expiry, *window)
+        """Count one hit (see SlidingWindows); WindowsUnavailable when Redis fails."""
+        current = f"{self._prefix}:{{{key}}}"  # braces: both keys on one cluster node
+        try:
+            answer = await self._hit(keys=[f"{current}/-1", current], args=[limit, expiry, 1])
+        except (RedisError, OSError) as exc:
+            raise WindowsUnavailable(repr(exc)) from exc
+        allowed, previous, previous_ms, now_count, current_ms = (int(n) for n in answer)
+        return _window_count(
+            bool(allowed), limit, expiry, previous, previous_ms / 1000, now_count, current_ms / 1000
+        )
+
+    async def aclose(self) -> None:
+        """Close the connections to Redis."""
+        await self._client.aclose()
 
 
 class MemoryWindows:

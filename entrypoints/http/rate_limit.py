@@ -18,9 +18,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 import structlog
-from limits.errors import StorageError
 
-from adapters.sliding_windows import Limit, SlidingWindows, sliding_windows
+from adapters.sliding_windows import Limit, SlidingWindows, WindowsUnavailable, sliding_windows
 from application.accounts.ports import AccessTokens
 from application.shared.ports import Clock
 from domain.addresses import counted_address
@@ -46,7 +45,7 @@ _RETRY_STORAGE_SECONDS = 1.0
 # Verified tokens remembered (token -> user id, expiry) so a caller's JWT is checked once, not
 # on every request; cleared when full, which only costs re-verifying.
 _MAX_KNOWN_TOKENS = 4096
-_ERRORS = (StorageError, OSError, TimeoutError)
+_ERRORS = (WindowsUnavailable, OSError, TimeoutError)
 
 Headers = list[tuple[bytes, bytes]]
 
