@@ -3,16 +3,21 @@
 For each switch, two builds of the same `hexashop serve` on the harness's database: one with
 the feature's `on` environment, one with its `off` environment. GET /me is loaded on each in
 alternating rounds (on, off, then off, on, ...), so drift on this shared machine reaches both;
-the reported figure is each side's median round and the ratio of the two (target >= 0.9).
+the reported figure is each side's median round and the ratio of the two (target >= 0.9;
+the limiter on Redis, what replicas share in production, is reported without one).
 
 To measure another feature, add a Switch to SWITCHES.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
+import redis
 
 from tests.bench.run import (
     ME_CONNECTIONS,
@@ -37,9 +42,13 @@ class Switch:
     name: str
     on: dict[str, str]
     off: dict[str, str]
+    target: float | None = TARGET_SWITCH_RATIO
+    needs_redis: bool = False
 
 
 _LIMITER_ON = {"RATE_LIMIT_ENABLED": "true", "RATE_LIMIT_DEFAULT": "100000000/minute"}
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+_REDIS_PREFIX = f"hexashop-bench-{os.getpid()}"
 SWITCHES = (
     Switch(
         "rate limiter",
@@ -52,6 +61,14 @@ SWITCHES = (
         # The whole perimeter every response passes through, against a build without it.
         on={**_LIMITER_ON, "SECURITY_HEADERS_ENABLED": "true"},
         off={"RATE_LIMIT_ENABLED": "false", "SECURITY_HEADERS_ENABLED": "false"},
+    ),
+    Switch(
+        "rate limiter on Redis",
+        # One Lua script per request, on the local Redis: what every replica pays.
+        on={**_LIMITER_ON, "REDIS_URL": REDIS_URL, "RATE_LIMIT_KEY_PREFIX": _REDIS_PREFIX},
+        off={"RATE_LIMIT_ENABLED": "false"},
+        target=None,
+        needs_redis=True,
     ),
 )
 
@@ -95,6 +112,7 @@ def measure_switch(
             procs.append(proc)
             base = f"http://127.0.0.1:{port}"
             wait_until_up(proc, base, ["/health/live"])
+            _check_limiter(switch, side, overrides, base, token)
             loads[side] = Load(
                 f"{base}/api/v1/me",
                 ME_THREADS,
@@ -123,13 +141,45 @@ def measure_switch(
     return report
 
 
+def _check_limiter(
+    switch: Switch, side: str, overrides: dict[str, str], base: str, token: str
+) -> None:
+    """A limiter that is on must count (it serves uncounted while its store is unreachable)."""
+    if overrides.get("RATE_LIMIT_ENABLED") != "true":
+        return
+    answer = httpx.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    if "ratelimit-limit" not in answer.headers:
+        raise HarnessError(f"{switch.name} {side}: the limiter answered without counting")
+
+
+def _redis_reachable() -> bool:
+    try:
+        with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _forget_bench_keys() -> None:
+    with redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2) as client:
+        for key in client.scan_iter(match=f"{_REDIS_PREFIX}:*"):
+            client.delete(key)
+
+
 def measure(
     wrk: str, tmp: Path, server_cmd: list[str], env: dict[str, str], token: str, report: Report
 ) -> None:
-    """Every switch in SWITCHES, into report.switches."""
+    """Every switch in SWITCHES, into report.switches (those needing Redis when it answers)."""
     for switch in SWITCHES:
+        if switch.needs_redis and not _redis_reachable():
+            print(f"skipping the {switch.name}: no Redis answers at {REDIS_URL}", flush=True)
+            continue
         print(f"measuring GET /me with the {switch.name} on and off ...", flush=True)
-        report.switches.append(measure_switch(wrk, switch, tmp, server_cmd, env, token))
+        try:
+            report.switches.append(measure_switch(wrk, switch, tmp, server_cmd, env, token))
+        finally:
+            if switch.needs_redis:
+                _forget_bench_keys()
 
 
 def scenario_rows(switches: list[SwitchReport]) -> list[tuple[str, WrkResult | None]]:
@@ -157,7 +207,11 @@ def summary_lines(switches: list[SwitchReport]) -> list[str]:
 
 
 def target_rows(switches: list[SwitchReport]) -> list[tuple[str, float | None, str, float]]:
-    """One target row per switch."""
-    return [
-        (f"GET /me req/s, {s.name} on / off", s.ratio, ">=", TARGET_SWITCH_RATIO) for s in switches
-    ]
+    """One target row per switch that has a target."""
+    targets = {switch.name: switch.target for switch in SWITCHES}
+    rows = []
+    for s in switches:
+        target = targets.get(s.name)
+        if target is not None:
+            rows.append((f"GET /me req/s, {s.name} on / off", s.ratio, ">=", target))
+    return rows
