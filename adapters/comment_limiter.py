@@ -23,6 +23,10 @@ class LimitsCommentLimiter:
     def __init__(self, windows: SlidingWindows) -> None:
         self._windows = windows
 
+    async def aclose(self) -> None:
+        """Close the connections to Redis, at shutdown."""
+        await self._windows.aclose()
+
     async def hit(self, key: str, limit: int, window_seconds: int) -> int | None:
         """None when allowed (and counted), else the seconds until one more is allowed."""
         # The key as limits builds it, so Redis keys stay those of earlier releases.

@@ -39,6 +39,10 @@ class SlidingWindows(Protocol):
         """Count one hit on `key` unless `limit` hits already fill its last `expiry` seconds."""
         ...
 
+    async def aclose(self) -> None:
+        """Release connections, at shutdown."""
+        ...
+
 
 def _window_count(
     allowed: bool,
@@ -173,6 +177,9 @@ class MemoryWindows:
         return _window_count(
             allowed, limit, expiry, previous, previous_ttl, current, 2 * expiry - into
         )
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
 
     def _sweep(self, now: float) -> None:
         self._next_sweep = now + _SWEEP_SECONDS

@@ -81,11 +81,13 @@ async def close_container(container: Container) -> None:
     await container.core.engine().dispose()
     container.core.engine.reset()
     # The Stripe gateway, the S3 client and the DynamoDB counter store keep HTTP connection
-    # pools (the store its threads too); the sandbox, the local folder and SQL have nothing more.
+    # pools (the store its threads too), the comment limit a Redis one when REDIS_URL is set;
+    # the sandbox, the local folder, SQL and memory have nothing more.
     services = (
         container.core.payment_gateway(),
         container.core.storage(),
         container.core.counter_store(),
+        container.blog.comment_limiter(),
     )
     for service in services:
         aclose = getattr(service, "aclose", None)

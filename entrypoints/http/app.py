@@ -106,6 +106,8 @@ def create_app(
 
     async def close() -> None:
         await close_container(container)
+        if limiter is not None:
+            await limiter.aclose()
 
     api = Router(path=API_PREFIX, route_handlers=context_routers(settings))
     limiter = (

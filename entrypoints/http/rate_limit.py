@@ -144,6 +144,7 @@ class RateLimiter:
         auth: str = "20/minute",
         counter_hits: str = "600/minute",
     ) -> None:
+        self._windows = windows
         self._caller = caller
         self._default = Policy.on(windows, "default", default)
         self._auth = Policy.on(windows, "auth", auth)
@@ -154,6 +155,10 @@ class RateLimiter:
     def refusals(self) -> dict[str, int]:
         """Requests refused so far, per policy name (for metrics)."""
         return dict(self._refusals)
+
+    async def aclose(self) -> None:
+        """Close the connections to the shared store, at shutdown."""
+        await self._windows.aclose()
 
     def policy_for(self, path: str, method: str = "GET") -> Policy | None:
         """The policy limiting `path`; None for routes outside /api/v1 (health, docs...)."""

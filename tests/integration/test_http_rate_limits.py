@@ -213,6 +213,10 @@ async def test_redis_storage_counts_in_redis(
     assert sorted(_remaining(a) for a in answers if a.status_code == 200) == [0, 1, 2, 3, 4]
     assert keys_under(redis_server_url, redis_prefix)
     assert app.rate_limiter is not None and app.rate_limiter.refusals()["default"] == 3
+    # Shutting the app down closed its Redis connections (none is left to the collector).
+    pool = app.rate_limiter._windows._client.connection_pool  # type: ignore[attr-defined]
+    opened = [*pool._available_connections, *pool._in_use_connections]
+    assert opened and not any(connection.is_connected for connection in opened)
 
 
 async def test_an_unreachable_redis_lets_requests_through(limited: Limited) -> None:
