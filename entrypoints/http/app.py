@@ -141,6 +141,7 @@ def create_app(
             )
         ],
         openapi_config=HexashopOpenAPIConfig(
+            rate_limited=limiter is not None,
             title="hexashop API",
             version="1.0.0",
             description="Accounts, catalog, orders and payments for a small online shop. "

@@ -4,7 +4,7 @@ rule on text every request obeys."""
 from __future__ import annotations
 
 import copy
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from litestar.openapi import OpenAPIConfig
@@ -193,19 +193,71 @@ def document_retry_after(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+_RATE_LIMITED_PREFIX = "/api/v1"
+_OVER_LIMIT = "Over the caller's rate limit (docs/api.md, Limits and headers on every route)."
+_ALSO_OVER_LIMIT = "Also when over the caller's rate limit."
+_COUNT = {"type": "string", "pattern": "^[0-9]+$"}
+# On every /api/v1 response the limiter counted; absent while its store is unreachable.
+_RATE_LIMIT_HEADERS: dict[str, dict[str, Any]] = {
+    "RateLimit-Limit": {
+        "description": "Requests the caller's policy allows per window.",
+        "schema": _COUNT,
+    },
+    "RateLimit-Remaining": {"description": "Requests left in the window.", "schema": _COUNT},
+    "RateLimit-Reset": {"description": "Seconds until the count next falls.", "schema": _COUNT},
+}
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+
+
+def document_rate_limits(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with the per-caller rate limits on every /api/v1 operation: a 429
+    among its responses and the `RateLimit-*` headers on each (the limiter wraps the whole
+    app, so no route declares them)."""
+    for path, path_item in document.get("paths", {}).items():
+        if path != _RATE_LIMITED_PREFIX and not path.startswith(_RATE_LIMITED_PREFIX + "/"):
+            continue
+        for operation in path_item.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses is None:
+                continue
+            limited = responses.get("429")
+            if limited is None:
+                responses["429"] = {
+                    "description": _OVER_LIMIT,
+                    "content": copy.deepcopy(_ERROR_CONTENT),
+                }
+            else:
+                limited["description"] = f"{limited['description']} {_ALSO_OVER_LIMIT}"
+            for response in responses.values():
+                headers = response.setdefault("headers", {})
+                for name, header in _RATE_LIMIT_HEADERS.items():
+                    headers.setdefault(name, copy.deepcopy(header))
+    return document
+
+
 class _PublishedOpenAPI(OpenAPI):
     """The OpenAPI document as published, with what Litestar can't derive added."""
 
+    rate_limited = False
+
     def to_schema(self) -> dict[str, Any]:
         """The document as served at /schema/openapi.json."""
-        return document_retry_after(state_storable_text(super().to_schema()))
+        document = state_storable_text(super().to_schema())
+        if self.rate_limited:
+            document = document_rate_limits(document)
+        return document_retry_after(document)
 
 
+@dataclass
 class HexashopOpenAPIConfig(OpenAPIConfig):
-    """Litestar's OpenAPI config, whose document states the storable-text rule and the
-    `Retry-After` of every 429."""
+    """Litestar's OpenAPI config, whose document states the storable-text rule, the
+    `Retry-After` of every 429 and, when the rate limiter is on, its 429 and headers."""
+
+    rate_limited: bool = False
 
     def to_openapi_schema(self) -> OpenAPI:
         """The document Litestar fills with paths and components."""
         base = super().to_openapi_schema()
-        return _PublishedOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})
+        published = _PublishedOpenAPI(**{f.name: getattr(base, f.name) for f in fields(base)})
+        published.rate_limited = self.rate_limited
+        return published

@@ -227,3 +227,44 @@ async def test_an_unreachable_redis_lets_requests_through(limited: Limited) -> N
     assert [a.status_code for a in answers] == [200, 200, 200]
     assert all("RateLimit-Limit" not in a.headers for a in answers)
     assert app.rate_limiter is not None and app.rate_limiter.refusals()["default"] == 0
+
+
+async def test_the_openapi_document_states_the_limits_on_every_api_operation(
+    limited: Limited,
+) -> None:
+    async with limited(rate_limit_default="1/minute") as (client, _):
+        document = (await client.get("/schema/openapi.json")).json()
+        await client.get(f"{API}/products")
+        refused = await client.get(f"{API}/products")
+
+    operations = [
+        (path, operation)
+        for path, item in document["paths"].items()
+        if path.startswith(API)
+        for operation in item.values()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+    assert len(operations) > 40
+    for path, operation in operations:
+        limited_answer = operation["responses"]["429"]
+        assert "Retry-After" in limited_answer["headers"], path
+        for status, response in operation["responses"].items():
+            assert {"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(
+                response["headers"]
+            ), (path, status)
+    assert "ErrorBody" in document["components"]["schemas"]
+    # Outside /api/v1 nothing is limited, and the document says nothing of it.
+    assert "429" not in document["paths"]["/health/live"]["get"]["responses"]
+    # The limiter's own refusal is what the document describes for that operation.
+    assert_error_body(refused, 429, "TooManyRequests")
+    assert refused.headers["Retry-After"] and refused.headers["RateLimit-Remaining"] == "0"
+
+
+async def test_without_the_limiter_the_document_promises_no_429_it_cannot_send(
+    client: Client,
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    responses = document["paths"][f"{API}/products"]["get"]["responses"]
+
+    assert "429" not in responses
+    assert all("RateLimit-Limit" not in r.get("headers", {}) for r in responses.values())
