@@ -195,7 +195,7 @@ def _use_case_dependency(provider: Provider[Any]) -> Provide:
 
 def build_dependencies(container: Container) -> dict[str, Provide]:
     """Every dependency a handler may ask for: the exposed use cases by name, the payment
-    gateway, `actor`, `optional_actor` (None for anonymous callers) and `client_ip`."""
+    gateway, `actor` and `optional_actor` (None for anonymous callers)."""
     dependencies = {
         name: _use_case_dependency(provider) for name, provider in exposed_use_cases(container)
     }
@@ -206,5 +206,4 @@ def build_dependencies(container: Container) -> dict[str, Provide]:
     )
     dependencies["actor"] = Provide(_actor_provider(container))
     dependencies["optional_actor"] = Provide(_optional_actor_provider(container))
-    dependencies["client_ip"] = Provide(client_ip, sync_to_thread=False)
     return dependencies

@@ -74,7 +74,6 @@ def test_a_use_case_name_belongs_to_one_context_only():
 # request (a few hundred Python calls; litestar issue 4563). Cold routes only: a hot route's
 # use cases depend on the check before them (dependencies.py) and run one after the other.
 _SIBLING_DEPENDENCIES = {
-    ("POST", "/api/v1/auth/login"): [["client_ip", "log_in"]],
     ("POST", "/api/v1/webhooks/stripe"): [["handle_payment_event", "payment_gateway"]],
     ("GET", "/api/v1/media/{id:str}"): [["open_media", "presign_media"]],
 }
