@@ -13,7 +13,6 @@ from adapters.sliding_windows import SlidingWindows, WindowsUnavailable
 logger = structlog.get_logger("hexashop.blog")
 
 _NAMESPACE = "comments"
-_ERRORS = (WindowsUnavailable, OSError, TimeoutError)
 
 
 class LimitsCommentLimiter:
@@ -33,7 +32,7 @@ class LimitsCommentLimiter:
         counted_as = RateLimitItemPerSecond(limit, window_seconds).key_for(_NAMESPACE, key)
         try:
             count = await self._windows.hit(counted_as, limit, window_seconds)
-        except _ERRORS as exc:
+        except WindowsUnavailable as exc:
             logger.warning("comment_limit_storage_unavailable", error=repr(exc))
             return None
         if count.allowed:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 import redis.asyncio as redis
-from limits import RateLimitItem, parse
+from limits import parse
 from redis.exceptions import RedisError
 
 # How often expired in-memory windows are dropped; each sweep visits every caller's window.
@@ -69,7 +69,8 @@ def _window_count(
 
 
 class WindowsUnavailable(Exception):
-    """Redis could not be reached (or answered with an error) while counting a hit."""
+    """Redis could not be reached (or answered with an error) while counting a hit: the one
+    error windows raise (RedisWindows translates the client's and the socket's)."""
 
 
 # One hit on a sliding window in one round trip: limits' acquire_sliding_window.lua (limits 5),
@@ -198,9 +199,9 @@ def sliding_windows(redis_url: str | None, key_prefix: str, timeout: float) -> S
 class Limit:
     """A named rate, e.g. `auth`: 20 hits a minute per caller, counted on `windows`."""
 
-    def __init__(self, windows: SlidingWindows, name: str, rate: str | RateLimitItem) -> None:
+    def __init__(self, windows: SlidingWindows, name: str, rate: str) -> None:
         self.name = name
-        self.rate = parse(rate) if isinstance(rate, str) else rate
+        self.rate = parse(rate)
         self._windows = windows
         self._amount = self.rate.amount
         self._expiry = self.rate.get_expiry()

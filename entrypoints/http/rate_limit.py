@@ -45,7 +45,6 @@ _RETRY_STORAGE_SECONDS = 1.0
 # Verified tokens remembered (token -> user id, expiry) so a caller's JWT is checked once, not
 # on every request; cleared when full, which only costs re-verifying.
 _MAX_KNOWN_TOKENS = 4096
-_ERRORS = (WindowsUnavailable, OSError, TimeoutError)
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -203,7 +202,7 @@ class RateLimiter:
         caller = key_caller or self._caller(scope)
         try:
             allowed, remaining, reset_in = await policy.limit.hit(caller)
-        except _ERRORS as exc:
+        except WindowsUnavailable as exc:
             if not self._storage_back_at:
                 # Fail open: a Redis outage must not take the API down; the log says why.
                 logger.warning("rate_limit_storage_unavailable", error=repr(exc))
