@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,19 @@ def counter_store(request: pytest.FixtureRequest) -> CounterStore:
     """Each CounterStore adapter in turn."""
     store: CounterStore = request.getfixturevalue(f"{request.param}_counter_store")
     return store
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of what AsyncEngine and AsyncConnection run through SQLAlchemy's greenlet."""
+    import sqlalchemy.ext.asyncio.engine as async_engine
+
+    seen: list[str] = []
+    spawn = async_engine.greenlet_spawn
+
+    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await spawn(fn, *args, **kwargs)
+
+    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
+    return seen

@@ -13,7 +13,7 @@ import asyncio
 import gc
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from uuid import uuid4
 
@@ -114,19 +114,11 @@ async def test_overflowing_readers_return_their_connections_cleanly(
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of what AsyncEngine and AsyncConnection run through SQLAlchemy's greenlet."""
-    import sqlalchemy.ext.asyncio.engine as async_engine
-
-    seen: list[str] = []
-    spawn = async_engine.greenlet_spawn
-
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(getattr(fn, "__name__", repr(fn)))
-        return await spawn(fn, *args, **kwargs)
-
-    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
-    return seen
+async def engine(migrated_postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """The service's engine (create_engine), POOL_SIZE connections, disposed afterwards."""
+    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
+    yield engine
+    await engine.dispose()
 
 
 async def _seed_user(engine: AsyncEngine) -> Any:
@@ -153,30 +145,22 @@ async def _read_twice_without_warnings(engine: AsyncEngine, user: Any) -> None:
 
 
 async def test_a_reader_takes_an_idle_connection_without_a_greenlet_hop(
-    migrated_postgres_url: str, hops: list[str]
+    engine: AsyncEngine, hops: list[str]
 ) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
-    try:
-        user = await _seed_user(engine)  # leaves a connection idle in the pool
-        hops.clear()
+    user = await _seed_user(engine)  # leaves a connection idle in the pool
+    hops.clear()
 
-        await _read_twice_without_warnings(engine, user)
+    await _read_twice_without_warnings(engine, user)
 
-        assert hops == []
-        assert (engine.pool.checkedout(), engine.pool.checkedin()) == (0, 1)  # type: ignore[attr-defined]
-    finally:
-        await engine.dispose()
+    assert hops == []
+    assert (engine.pool.checkedout(), engine.pool.checkedin()) == (0, 1)  # type: ignore[attr-defined]
 
 
 async def test_with_no_idle_connection_a_reader_connects_through_the_greenlet(
-    migrated_postgres_url: str, hops: list[str]
+    engine: AsyncEngine, hops: list[str]
 ) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
-    try:
-        await _read_user_or_none(engine)
-        assert hops == ["raw_connection"]
-    finally:
-        await engine.dispose()
+    await _read_user_or_none(engine)
+    assert hops == ["raw_connection"]
 
 
 async def _read_user_or_none(engine: AsyncEngine) -> None:
@@ -202,82 +186,65 @@ async def test_a_connection_due_for_recycling_is_reconnected_through_the_greenle
 
 @pytest.mark.parametrize("soft", [False, True], ids=["invalidated", "soft-invalidated"])
 async def test_an_invalidated_idle_connection_is_replaced_through_the_greenlet(
-    migrated_postgres_url: str, hops: list[str], soft: bool
+    engine: AsyncEngine, hops: list[str], soft: bool
 ) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
-    try:
-        user = await _seed_user(engine)
-        raw = await engine.raw_connection()
-        raw.invalidate(soft=soft)  # hard: closed now; soft: replaced at its next checkout
-        raw.close()
-        hops.clear()
+    user = await _seed_user(engine)
+    raw = await engine.raw_connection()
+    raw.invalidate(soft=soft)  # hard: closed now; soft: replaced at its next checkout
+    raw.close()
+    hops.clear()
 
-        await _read_twice_without_warnings(engine, user)
+    await _read_twice_without_warnings(engine, user)
 
-        # The first read reconnects; the connection it left behind is ready for the second.
-        assert hops == ["raw_connection"]
-    finally:
-        await engine.dispose()
+    # The first read reconnects; the connection it left behind is ready for the second.
+    assert hops == ["raw_connection"]
 
 
 async def test_after_the_pool_was_invalidated_older_connections_are_replaced(
-    migrated_postgres_url: str, hops: list[str]
+    engine: AsyncEngine, hops: list[str]
 ) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
-    try:
-        user = await _seed_user(engine)
-        connection = await engine.connect()
-        # What SQLAlchemy does when a statement finds the server gone: every connection
-        # opened before now is discarded at its next checkout.
-        engine.sync_engine.pool._invalidate(  # type: ignore[attr-defined]
-            (await connection.get_raw_connection()), None
-        )
-        await connection.close()
-        hops.clear()
+    user = await _seed_user(engine)
+    connection = await engine.connect()
+    # What SQLAlchemy does when a statement finds the server gone: every connection
+    # opened before now is discarded at its next checkout.
+    engine.sync_engine.pool._invalidate(  # type: ignore[attr-defined]
+        (await connection.get_raw_connection()), None
+    )
+    await connection.close()
+    hops.clear()
 
-        await _read_twice_without_warnings(engine, user)
+    await _read_twice_without_warnings(engine, user)
 
-        assert hops == ["raw_connection"]
-    finally:
-        await engine.dispose()
+    assert hops == ["raw_connection"]
 
 
 async def test_checkout_listeners_still_run_on_every_checkout(
-    migrated_postgres_url: str, hops: list[str]
+    engine: AsyncEngine, hops: list[str]
 ) -> None:
     from sqlalchemy import event
 
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
     checkouts: list[object] = []
     event.listen(engine.sync_engine, "checkout", lambda *args: checkouts.append(args[0]))
-    try:
-        user = await _seed_user(engine)
-        checkouts.clear()
-        hops.clear()
+    user = await _seed_user(engine)
+    checkouts.clear()
+    hops.clear()
 
-        await _read_twice_without_warnings(engine, user)
+    await _read_twice_without_warnings(engine, user)
 
-        # A listener may await (a ping, a reconnect): such checkouts keep the greenlet.
-        assert len(checkouts) == 2
-        assert hops == ["raw_connection", "raw_connection"]
-    finally:
-        await engine.dispose()
+    # A listener may await (a ping, a reconnect): such checkouts keep the greenlet.
+    assert len(checkouts) == 2
+    assert hops == ["raw_connection", "raw_connection"]
 
 
 async def test_were_the_pool_internals_renamed_readers_would_keep_the_greenlet(
-    migrated_postgres_url: str, hops: list[str], monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine, hops: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_engine(migrated_postgres_url, pool_size=POOL_SIZE)
-    try:
-        user = await _seed_user(engine)
-        # As if a SQLAlchemy release had renamed what the check reads (the queue itself no
-        # longer needs the attribute once it is built).
-        monkeypatch.delattr(engine.sync_engine.pool._pool, "use_lifo")  # type: ignore[attr-defined]
-        hops.clear()
+    user = await _seed_user(engine)
+    # As if a SQLAlchemy release had renamed what the check reads (the queue itself no
+    # longer needs the attribute once it is built).
+    monkeypatch.delattr(engine.sync_engine.pool._pool, "use_lifo")  # type: ignore[attr-defined]
+    hops.clear()
 
-        await _read_twice_without_warnings(engine, user)
+    await _read_twice_without_warnings(engine, user)
 
-        assert hops == ["raw_connection", "raw_connection"]
-    finally:
-        monkeypatch.undo()
-        await engine.dispose()
+    assert hops == ["raw_connection", "raw_connection"]

@@ -169,21 +169,12 @@ async def test_with_direct_reads_off_the_writes_go_through_sqlalchemy_and_do_the
 
 
 async def test_a_writer_on_a_warm_pool_hops_into_the_greenlet_only_to_commit(
-    postgres_uow_factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch
+    postgres_uow_factory: UnitOfWorkFactory, hops: list[str]
 ) -> None:
     product = await _product(postgres_uow_factory)
     engine = postgres_uow_factory.engine
     assert engine is not None
-    hops: list[str] = []
-    import sqlalchemy.ext.asyncio.engine as async_engine
-
-    spawn = async_engine.greenlet_spawn
-
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(getattr(fn, "__name__", repr(fn)))
-        return await spawn(fn, *args, **kwargs)
-
-    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
+    hops.clear()
     checked_in = engine.pool.checkedin()  # type: ignore[attr-defined]
 
     async with postgres_uow_factory() as uow:
@@ -198,21 +189,12 @@ async def test_a_writer_on_a_warm_pool_hops_into_the_greenlet_only_to_commit(
 
 
 async def test_a_writer_connects_through_the_greenlet_when_connecting_may_await(
-    migrated_postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    migrated_postgres_url: str, hops: list[str]
 ) -> None:
-    import sqlalchemy.ext.asyncio.engine as async_engine
     from sqlalchemy import event
 
     from adapters.sqlalchemy.database import create_engine
 
-    hops: list[str] = []
-    spawn = async_engine.greenlet_spawn
-
-    async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(getattr(fn, "__name__", repr(fn)))
-        return await spawn(fn, *args, **kwargs)
-
-    monkeypatch.setattr(async_engine, "greenlet_spawn", counting)
     engine = create_engine(migrated_postgres_url, pool_size=2)
     connected: list[object] = []
     try:
